@@ -1,0 +1,167 @@
+/**
+ * The HTTP layer: thin. Routes parse and validate, call the evaluation, and shape the answer to the
+ * OpenAPI document (openapi/openapi.yaml, whose generated types type every response here).
+ */
+import express, { type NextFunction, type Request, type Response } from "express";
+import { ProblemError } from "../errors.js";
+import { assess } from "../evaluation/assess.js";
+import { resolveCitation } from "../evaluation/cite.js";
+import { renderMinutes } from "../rendering/minutes.js";
+import type { CitedRule, Edition } from "../rules/types.js";
+import type { Service } from "../service.js";
+import type { components } from "./openapi.js";
+import { problemHandler } from "./problem.js";
+import { buildAssessmentSchema, parseAssessmentRequest } from "./validation.js";
+
+type Schemas = components["schemas"];
+
+export interface AppOptions {
+  bodyLimit: number;
+}
+
+/** Only JSON bodies are read; anything else is refused before parsing (415). */
+function requireJson(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody =
+    req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  if (!hasBody) {
+    next(ProblemError.invalid([{ pointer: "", detail: "a JSON body is required" }]));
+    return;
+  }
+  if (!req.is(["application/json", "application/*+json"])) {
+    next(
+      new ProblemError(
+        415,
+        "unsupported-media-type",
+        `the request body must be application/json, not ${req.headers["content-type"] ?? "untyped"}`,
+      ),
+    );
+    return;
+  }
+  next();
+}
+
+function methodNotAllowed(allowed: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    res.setHeader("Allow", allowed);
+    next(new ProblemError(405, "method-not-allowed", `${req.method} is not allowed here; use ${allowed}`));
+  };
+}
+
+export function createApp(service: Service, options: AppOptions): express.Express {
+  const { library, editions, calendar } = service;
+  const assessmentSchema = buildAssessmentSchema(library);
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("json spaces", 0);
+
+  const rulesetVersion = (e: Edition): Schemas["RulesetVersion"] => ({
+    version: library.version,
+    hash: e.hash,
+  });
+  const editionSummary = (e: Edition): Schemas["EditionSummary"] => ({
+    id: e.id as Schemas["EditionId"],
+    title: e.title,
+    description: e.description,
+    default: e.default,
+    source: resolveCitation(library, e.source),
+    ruleset: rulesetVersion(e),
+    links: { self: `/v1/rulesets/${e.id}` },
+  });
+  const ruleSummary = (r: CitedRule): Schemas["RuleSummary"] => ({
+    id: r.id,
+    title: r.title,
+    ...(r.level ? { level: r.level } : {}),
+    summary: r.summary,
+    citation: resolveCitation(library, r.citation),
+    quote: r.quote,
+  });
+
+  app.get("/healthz", (_req, res) => {
+    const body: Schemas["Health"] = { status: "ok", editions: [...editions.keys()] };
+    res.json(body);
+  });
+
+  app.get("/openapi.yaml", (_req, res) => {
+    res.type("application/yaml").send(service.openapi);
+  });
+
+  app.get("/v1/rulesets", (_req, res) => {
+    const all = [...library.editions.values()].sort((a, b) => Number(b.default) - Number(a.default));
+    const body: Schemas["RulesetList"] = { editions: all.map(editionSummary) };
+    res.json(body);
+  });
+
+  app.get("/v1/rulesets/:edition", (req, res) => {
+    const e = library.editions.get(req.params.edition);
+    if (!e) {
+      throw new ProblemError(
+        404,
+        "not-found",
+        `there is no edition "${req.params.edition}"; GET /v1/rulesets lists them`,
+        [{ pointer: "edition", detail: `must be one of ${[...library.editions.keys()].join(", ")}` }],
+      );
+    }
+    const body: Schemas["Ruleset"] = {
+      ...editionSummary(e),
+      questions: library.questions.map((q) => ({
+        id: q.id,
+        group: q.group,
+        kind: q.kind,
+        wording: q.wording,
+        help: q.help,
+        source: resolveCitation(library, q.source),
+        usedByEdition: e.questionsUsed.has(q.id),
+      })),
+      criteria: e.criteria.map(ruleSummary),
+      triggers: e.triggers.map(ruleSummary),
+    };
+    res.json(body);
+  });
+
+  app.post(
+    "/v1/assessments",
+    requireJson,
+    express.json({
+      limit: options.bodyLimit,
+      strict: true,
+      type: ["application/json", "application/*+json"],
+    }),
+    async (req, res) => {
+      const format = req.accepts(["application/json", "text/markdown"]);
+      if (!format) {
+        throw new ProblemError(
+          406,
+          "not-acceptable",
+          "this resource is available as application/json or text/markdown",
+        );
+      }
+      const input = parseAssessmentRequest(assessmentSchema, req.body, library.defaultEdition);
+      const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
+      const minutes = renderMinutes(assessment);
+      res.vary("Accept");
+      if (format === "text/markdown") {
+        res.type("text/markdown; charset=utf-8").send(minutes);
+        return;
+      }
+      const body: Schemas["Assessment"] = {
+        ...assessment,
+        edition: { id: assessment.edition.id as Schemas["EditionId"], title: assessment.edition.title },
+        minutes,
+      };
+      res.json(body);
+    },
+  );
+  app.all("/v1/assessments", methodNotAllowed("POST"));
+  app.all(
+    ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/openapi.yaml"],
+    methodNotAllowed("GET, HEAD"),
+  );
+
+  app.use((req, _res, next) => {
+    next(
+      new ProblemError(404, "not-found", `there is nothing at ${req.path}; see /openapi.yaml for the routes`),
+    );
+  });
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { QuotedPassage, RuleLibrary } from "./types.js";
+
+/** Every quote the rule sets hold, each with the file (and field) it comes from. */
+export function allQuotedPassages(library: RuleLibrary): Array<{ where: string } & QuotedPassage> {
+  const out: Array<{ where: string } & QuotedPassage> = [];
+  const seen = new Set<string>();
+  for (const edition of library.editions.values()) {
+    for (const r of [...edition.criteria, ...edition.triggers]) {
+      if (seen.has(r.file)) continue;
+      seen.add(r.file);
+      out.push({ where: `${r.file}: quote`, citation: r.citation, quote: r.quote });
+      if (r.requires) out.push({ where: `${r.file}: requires.quote`, ...r.requires });
+    }
+    for (const t of edition.timescales) {
+      if (seen.has(t.file)) continue;
+      seen.add(t.file);
+      out.push({ where: `${t.file}: quote`, citation: t.citation, quote: t.quote });
+    }
+  }
+  library.alternatives.forEach((a, i) => out.push({ where: `alternatives.yaml: ${i}.quote`, ...a }));
+  library.recordKeeping.forEach((a, i) => out.push({ where: `record-keeping.yaml: ${i}.quote`, ...a }));
+  return out;
+}

@@ -1,0 +1,31 @@
+/**
+ * Everything the service needs, loaded and checked once at start-up: the rule library, an engine
+ * per edition, the working-day calendar and the OpenAPI document. A broken rule file stops here
+ * with a RuleFileError naming the file and field.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { projectRoot } from "./config.js";
+import { compileEdition, type CompiledEdition } from "./evaluation/compile.js";
+import { loadRules } from "./rules/load.js";
+import type { RuleLibrary } from "./rules/types.js";
+import { WorkingDayCalendar } from "./timescales/calendar.js";
+
+export interface Service {
+  library: RuleLibrary;
+  editions: Map<string, CompiledEdition>;
+  calendar: WorkingDayCalendar;
+  openapi: string;
+}
+
+export async function loadService(rulesDir: string): Promise<Service> {
+  const library = loadRules(rulesDir);
+  const editions = new Map<string, CompiledEdition>();
+  for (const [id, edition] of library.editions) editions.set(id, await compileEdition(library, edition));
+  return {
+    library,
+    editions,
+    calendar: WorkingDayCalendar.load(),
+    openapi: readFileSync(path.join(projectRoot(), "openapi", "openapi.yaml"), "utf8"),
+  };
+}

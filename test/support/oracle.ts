@@ -1,0 +1,108 @@
+/**
+ * The criteria written a second time, by hand, as plain TypeScript over complete answers. Used as
+ * an independent oracle by the property tests (brute force over every way of answering the open
+ * questions) and as the "plain function" baseline of `npm run bench`. It is deliberately not built
+ * from the rule files: if the YAML and this disagree, a test fails and a person looks.
+ */
+export type Complete = Record<string, "yes" | "no" | number>;
+export type Raw = Record<string, "yes" | "no" | "unknown" | number>;
+export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
+
+const y = (a: Complete, id: string): boolean => a[id] === "yes";
+const age = (a: Complete): number => a.ageYears as number;
+
+const ELEVEN = [
+  (a: Complete) => y(a, "harmNotRecognised") || y(a, "harmNotShared") || y(a, "harmNotActedOn"),
+  ...[
+    "abusedInInstitutionalSetting",
+    "abusedWhileLookedAfter",
+    "familyRecentlyMovedToUK",
+    "harmDuringUnauthorisedAbsence",
+    "agencyConcernsNotTakenSeriously",
+    "proceduralFailingsBeyondCase",
+    "childProtectionPlan",
+    "implicationsForRangeOfAgencies",
+    "localProtocolsNeedChange",
+    "nationalImplicationsOrPublicInterest",
+  ].map((id) => (a: Complete) => y(a, id)),
+];
+
+/** Criterion id -> whether it is met, given complete answers and the answers as given. */
+export const ORACLE: Record<string, Record<string, (a: Complete, raw: Raw) => boolean>> = {
+  wt2015: {
+    "wt2015-i-death": (a) => y(a, "abuseOrNeglect") && y(a, "childDied"),
+    // "unless it is clear that there are no concerns": read as given, unknown included.
+    "wt2015-ii-serious-harm": (a, raw) =>
+      y(a, "abuseOrNeglect") && y(a, "childSeriouslyHarmed") && raw.concernsAboutWorkingTogether !== "no",
+    "wt2015-iii-custody": (a) =>
+      y(a, "childDied") &&
+      (y(a, "diedInCustody") ||
+        y(a, "detainedUnderMentalHealthAct") ||
+        (y(a, "deprivationOfLibertyOrder") && (age(a) === 16 || age(a) === 17))),
+    "wt2015-iv-life-threatening-injury": (a) =>
+      y(a, "lifeThreateningInjuryOrPermanentImpairment") && y(a, "concernsAboutWorkingTogether"),
+    "wt2015-v-sexual-abuse": (a) =>
+      y(a, "seriouslyHarmedBySexualAbuse") && y(a, "concernsAboutWorkingTogether"),
+    "wt2015-vi-parent-murdered": (a) =>
+      y(a, "parentMurderedWithHomicideReview") && y(a, "concernsAboutWorkingTogether"),
+    "wt2015-vii-killed-by-parent-with-mental-illness": (a) =>
+      y(a, "childDied") && y(a, "killedByParentWithMentalIllness") && y(a, "concernsAboutWorkingTogether"),
+    "wt2015-viii-violent-assault": (a) =>
+      y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
+    ...Object.fromEntries(ELEVEN.map((f, i) => [`wt2015-q${String(i + 1).padStart(2, "0")}`, f])),
+  },
+  wt2010: {
+    "wt2010-8.9-death": (a) => y(a, "childDied") && y(a, "abuseOrNeglect"),
+    "wt2010-8.9-killed-by-relative": (a) =>
+      y(a, "childDied") &&
+      (y(a, "killedByParentWithMentalIllness") || y(a, "killedByCarerOrRelativeWithRiskFactors")),
+    "wt2010-8.9-custody": (a) =>
+      y(a, "childDied") && (y(a, "diedInCustody") || y(a, "detainedUnderMentalHealthAct")),
+    "wt2010-8.11-1": (a) =>
+      y(a, "lifeThreateningInjuryOrPermanentImpairment") && y(a, "concernsAboutWorkingTogether"),
+    "wt2010-8.11-2": (a) => y(a, "seriouslyHarmedBySexualAbuse") && y(a, "concernsAboutWorkingTogether"),
+    "wt2010-8.11-3": (a) => y(a, "parentMurderedWithHomicideReview") && y(a, "concernsAboutWorkingTogether"),
+    "wt2010-8.11-4": (a) => y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
+    ...Object.fromEntries(ELEVEN.map((f, i) => [`wt2010-q${String(i + 1).padStart(2, "0")}`, f])),
+  },
+};
+
+export const ORACLE_TRIGGERS: Record<string, (a: Complete) => boolean> = {
+  "notifiable-incident": (a) =>
+    (y(a, "childDied") && y(a, "abuseOrNeglect")) ||
+    (y(a, "childSeriouslyHarmed") && y(a, "abuseOrNeglect")) ||
+    (y(a, "childDied") && y(a, "lookedAfterChild")) ||
+    (y(a, "childDied") && y(a, "regulatedSettingOrService")),
+  leder: (a) =>
+    y(a, "childDied") && (y(a, "learningDisability") || (y(a, "developmentalDelay") && age(a) < 5)),
+  "child-death-review": (a) => y(a, "childDied"),
+  "domestic-homicide-review": (a) => y(a, "parentMurderedWithHomicideReview"),
+  "prisons-probation-ombudsman": (a) => y(a, "childDied") && y(a, "diedInCustody"),
+  "other-children-at-risk": (a) =>
+    y(a, "abuseOrNeglect") && (y(a, "childDied") || y(a, "childSeriouslyHarmed")),
+  "health-serious-incident": (a) => y(a, "healthSeriousIncident"),
+};
+
+/** The oracle's criterion function for a rule id (rule ids carry a slug after the oracle's key). */
+export function oracleCriterion(edition: string, ruleId: string): (a: Complete, raw: Raw) => boolean {
+  const table = ORACLE[edition]!;
+  const key = Object.keys(table).find((k) => ruleId === k || ruleId.startsWith(`${k}-`));
+  if (!key) throw new Error(`the oracle has no criterion for ${ruleId}`);
+  return table[key]!;
+}
+
+const INITIATE: Record<string, string[]> = {
+  wt2015: ["wt2015-i-death", "wt2015-ii-serious-harm", "wt2015-iii-custody"],
+  wt2010: ["wt2010-8.9-death", "wt2010-8.9-killed-by-relative", "wt2010-8.9-custody"],
+};
+
+export function oracleOutcome(edition: string, a: Complete, raw: Raw): Outcome {
+  const table = ORACLE[edition]!;
+  let consider = false;
+  for (const [id, f] of Object.entries(table)) {
+    if (!f(a, raw)) continue;
+    if (INITIATE[edition]!.includes(id)) return "initiate-scr";
+    consider = true;
+  }
+  return consider ? "consider-scr" : "criteria-not-met";
+}
