@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { projectRoot } from "./config.js";
+import { citedSources } from "./evaluation/assess.js";
 import { compileEdition, type CompiledEdition } from "./evaluation/compile.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleLibrary } from "./rules/types.js";
@@ -20,8 +21,10 @@ export interface Service {
 
 export async function loadService(rulesDir: string): Promise<Service> {
   const library = loadRules(rulesDir);
+  const sources = citedSources(library);
   const editions = new Map<string, CompiledEdition>();
-  for (const [id, edition] of library.editions) editions.set(id, await compileEdition(library, edition));
+  for (const [id, edition] of library.editions)
+    editions.set(id, await compileEdition(library, edition, sources));
   return {
     library,
     editions,

@@ -7,20 +7,21 @@ import { ProblemError } from "../errors.js";
 import type {
   Alternative,
   Answer,
+  Citation,
   CriterionLevel,
   DateName,
+  DocumentId,
   Outcome,
   QuotedPassage,
-  ResolvedCitation,
+  Requirement,
   RuleLibrary,
+  Source,
 } from "../rules/types.js";
 import { OUTCOMES } from "../rules/types.js";
 import type { WorkingDayCalendar } from "../timescales/calendar.js";
 import { computeDeadlines, type Applies } from "../timescales/deadlines.js";
 import { engineLeafResults, type CompiledEdition, type CompiledRule } from "./compile.js";
-import { describeCondition } from "./describe.js";
 import { liveOpenSlots, OPEN, possibleOutcomes, ruleStatus, type Status } from "./three-valued.js";
-import { resolveCitation } from "./cite.js";
 
 export type AnswerValue = Answer | number;
 
@@ -43,7 +44,7 @@ export interface RuleReport {
   title: string;
   status: Status;
   summary: string;
-  citation: ResolvedCitation;
+  citation: Citation;
   quote: string;
   basis: Basis[];
   assumptions: Array<{ question: string; answer: AnswerValue; because: string }>;
@@ -55,7 +56,7 @@ export interface CriterionReport extends RuleReport {
 }
 
 export interface TriggerReport extends RuleReport {
-  requires: { text: string; citation: ResolvedCitation; quote: string };
+  requires: Requirement;
 }
 
 export interface DecisiveQuestion {
@@ -73,7 +74,7 @@ export interface ActionReport {
   from: DateName;
   fromDate: string | null;
   due: string | null;
-  citation: ResolvedCitation;
+  citation: Citation;
   quote: string;
 }
 
@@ -84,18 +85,37 @@ export interface Assessment {
   determined: boolean;
   possibleOutcomes: Outcome[];
   decisiveQuestions: DecisiveQuestion[];
-  answers: Array<{ id: string; wording: string; answer: AnswerValue; usedByEdition: boolean }>;
+  answers: Array<{ id: string; answer: AnswerValue; usedByEdition: boolean }>;
   openQuestions: string[];
   criteria: CriterionReport[];
   triggers: TriggerReport[];
   actions: ActionReport[];
-  alternatives: Array<Omit<Alternative, "citation"> & { citation: ResolvedCitation }>;
-  recordKeeping: Array<Omit<QuotedPassage, "citation"> & { citation: ResolvedCitation }>;
+  alternatives: Alternative[];
+  recordKeeping: QuotedPassage[];
+  /** The documents the citations name, with their titles. */
+  sources: Source[];
 }
 
 function ranked(outcomes: Iterable<Outcome>): Outcome[] {
   const set = new Set(outcomes);
   return OUTCOMES.filter((o) => set.has(o));
+}
+
+/** Every document cited anywhere in the library, in the order of sources.yaml. */
+export function citedSources(library: RuleLibrary): Source[] {
+  const cited = new Set<DocumentId>();
+  const add = (c: Citation) => cited.add(c.document);
+  for (const e of library.editions.values()) {
+    add(e.source);
+    for (const r of [...e.criteria, ...e.triggers]) {
+      add(r.citation);
+      if (r.requires) add(r.requires.citation);
+    }
+    for (const t of e.timescales) add(t.citation);
+  }
+  library.alternatives.forEach((a) => add(a.citation));
+  library.recordKeeping.forEach((p) => add(p.citation));
+  return [...library.sources.values()].filter((s) => cited.has(s.document));
 }
 
 export async function assess(
@@ -112,82 +132,83 @@ export async function assess(
 
   const { results, failureResults } = await compiled.engine.run(facts);
 
-  // Which leaves the engine settled, and what it found.
+  // Which leaves the engine settled, and what it found. A leaf whose question is open (and not read
+  // literally by its rule) stays OPEN; the terms decide what it could still be.
   const known = new Int8Array(leaves.length).fill(OPEN);
-  const masks = slots.map((s) => s.full);
-  const full = slots.map((s) => s.full);
-  const openSlot = slots.map((s) => !s.literal && facts[s.question] === "unknown");
+  const full = compiled.fullMasks;
+  const masks = full.slice();
   const seen: boolean[] = [];
-  for (const r of results.concat(failureResults)) {
+  const settle = (r: { name: unknown; conditions: unknown }): void => {
     const rule = compiled.ruleByName.get(r.name as string);
-    if (!rule) continue;
+    if (!rule) return;
     seen.length = 0;
     engineLeafResults(r.conditions, seen);
     for (let k = 0; k < rule.leaves.length; k++) {
       const leaf = leaves[rule.leaves[k]!]!;
-      if (!openSlot[leaf.slot]) known[leaf.index] = seen[k] ? 1 : 0;
+      const slot = slots[leaf.slot]!;
+      if (slot.literal || facts[slot.question] !== "unknown") known[leaf.index] = seen[k] ? 1 : 0;
     }
-  }
-
-  const statusOf = (c: CompiledRule): Status => ruleStatus(c.terms, known, masks, full);
+  };
+  results.forEach(settle);
+  failureResults.forEach(settle);
 
   const report = (c: CompiledRule): RuleReport => {
-    const basis: Basis[] = c.leaves.map((i) => {
-      const leaf = leaves[i]!;
-      const k = known[i]!;
-      return {
+    const basis: Basis[] = new Array(c.leaves.length);
+    for (let k = 0; k < c.leaves.length; k++) {
+      const leaf = leaves[c.leaves[k]!]!;
+      const state = known[leaf.index];
+      basis[k] = {
         question: leaf.condition.fact,
         answer: facts[leaf.condition.fact]!,
-        condition: describeCondition(leaf.condition),
-        holds: k === OPEN ? null : k === 1,
+        condition: leaf.text,
+        holds: state === OPEN ? null : state === 1,
       };
-    });
-    const assumptions = c.rule.readsUnknownAsAnswer
-      .filter((r) => facts[r.question] === "unknown")
-      .map((r) => ({ question: r.question, answer: facts[r.question]!, because: r.because }));
+    }
+    const assumptions = [];
+    for (const r of c.rule.readsUnknownAsAnswer) {
+      if (facts[r.question] === "unknown")
+        assumptions.push({ question: r.question, answer: "unknown" as const, because: r.because });
+    }
     return {
       id: c.rule.id,
       title: c.rule.title,
-      status: statusOf(c),
+      status: ruleStatus(c.terms, known, masks, full),
       summary: c.rule.summary,
-      citation: resolveCitation(library, c.rule.citation),
+      citation: c.rule.citation,
       quote: c.rule.quote,
       basis,
       assumptions,
     };
   };
 
-  const criteria: CriterionReport[] = compiled.criteria.map((c) => ({
-    ...report(c),
-    level: c.rule.level!,
-    outcome: c.outcome!,
-  }));
-  const triggers: TriggerReport[] = compiled.triggers.map((c) => ({
-    ...report(c),
-    requires: {
-      text: c.rule.requires!.text,
-      citation: resolveCitation(library, c.rule.requires!.citation),
-      quote: c.rule.requires!.quote,
-    },
-  }));
+  const criteria: CriterionReport[] = compiled.criteria.map((c) => {
+    const r = report(c) as CriterionReport;
+    r.level = c.rule.level!;
+    r.outcome = c.outcome!;
+    return r;
+  });
+  const triggers: TriggerReport[] = compiled.triggers.map((c) => {
+    const r = report(c) as TriggerReport;
+    r.requires = c.rule.requires!;
+    return r;
+  });
 
   const { initiateTerms, considerTerms } = compiled;
-  const possible = possibleOutcomes(initiateTerms, considerTerms, known, masks, full);
+  const { criteriaTerms } = compiled;
+  const possible = possibleOutcomes(initiateTerms, considerTerms, known, masks, full, criteriaTerms);
   const determined = possible.length === 1;
 
-  // A question is decisive when some answer to it would narrow the outcomes still possible.
+  // A question is decisive when some answer to it would narrow the outcomes still possible. Only
+  // questions with an open leaf in a term that can still hold can do that.
   const decisiveQuestions: DecisiveQuestion[] = [];
   if (!determined) {
-    const candidates = liveOpenSlots([...initiateTerms, ...considerTerms], known, masks);
-    for (const s of [...candidates].sort((a, b) => a - b)) {
+    for (const s of [...liveOpenSlots(criteriaTerms, known, masks)].sort((a, b) => a - b)) {
       const slot = slots[s]!;
       const ifAnswered = slot.classes.map((cls) => {
         const narrowed = masks.slice();
         narrowed[s] = cls.mask;
-        return {
-          answer: cls.label,
-          possibleOutcomes: possibleOutcomes(initiateTerms, considerTerms, known, narrowed, full),
-        };
+        const outcomes = possibleOutcomes(initiateTerms, considerTerms, known, narrowed, full, criteriaTerms);
+        return { answer: cls.label, possibleOutcomes: outcomes };
       });
       if (ifAnswered.some((a) => a.possibleOutcomes.length < possible.length)) {
         decisiveQuestions.push({
@@ -223,15 +244,12 @@ export async function assess(
     determined,
     possibleOutcomes: ranked(possible),
     decisiveQuestions,
-    answers: Object.entries(input.answers).map(([id, answer]) => ({
+    answers: Object.keys(input.answers).map((id) => ({
       id,
-      wording: library.questionById.get(id)!.wording,
-      answer,
+      answer: input.answers[id]!,
       usedByEdition: edition.questionsUsed.has(id),
     })),
-    openQuestions: library.questions
-      .filter((q) => edition.questionsUsed.has(q.id) && facts[q.id] === "unknown")
-      .map((q) => q.id),
+    openQuestions: compiled.usedQuestionIds.filter((id) => facts[id] === "unknown"),
     criteria,
     triggers,
     actions: deadlines.map((d) => ({
@@ -243,13 +261,11 @@ export async function assess(
       from: d.timescale.from,
       fromDate: d.fromDate,
       due: d.due,
-      citation: resolveCitation(library, d.timescale.citation),
+      citation: d.timescale.citation,
       quote: d.timescale.quote,
     })),
-    alternatives: library.alternatives.map((a) => ({ ...a, citation: resolveCitation(library, a.citation) })),
-    recordKeeping: library.recordKeeping.map((p) => ({
-      ...p,
-      citation: resolveCitation(library, p.citation),
-    })),
+    alternatives: library.alternatives,
+    recordKeeping: library.recordKeeping,
+    sources: compiled.sources,
   };
 }

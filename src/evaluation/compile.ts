@@ -27,7 +27,9 @@ import {
   type Outcome,
   type Question,
   type RuleLibrary,
+  type Source,
 } from "../rules/types.js";
+import { describeCondition } from "./describe.js";
 
 /** A place in the answer state: a question, or a question as one rule reads it literally. */
 export interface Slot {
@@ -45,6 +47,8 @@ export interface CompiledLeaf {
   index: number;
   slot: number;
   condition: LeafCondition;
+  /** The condition in words ("yes", "16 or 17", "under 5"), for explanations. */
+  text: string;
   /** Bit i set when the leaf holds for slot value domain[i]. */
   trueMask: number;
 }
@@ -79,10 +83,16 @@ export interface CompiledEdition {
   criteria: CompiledRule[];
   triggers: CompiledRule[];
   ruleByName: Map<string, CompiledRule>;
-  /** Terms of the criteria at each outcome level. */
+  /** Terms of the criteria at each outcome level, and of all criteria. */
   initiateTerms: Term[];
   considerTerms: Term[];
+  criteriaTerms: Term[];
+  /** Every slot's full mask: the state before anything is known. */
+  fullMasks: number[];
+  /** Every question of the vocabulary (each is a fact), and those this edition reads, in vocabulary order. */
   questionIds: string[];
+  usedQuestionIds: string[];
+  sources: Source[];
 }
 
 const YES_NO = ["yes", "no"] as const;
@@ -141,7 +151,11 @@ function ageLabel(ages: number[]): string {
   return lo === hi ? `${lo}` : `${lo} to ${hi}`;
 }
 
-export async function compileEdition(library: RuleLibrary, edition: Edition): Promise<CompiledEdition> {
+export async function compileEdition(
+  library: RuleLibrary,
+  edition: Edition,
+  sources: Source[],
+): Promise<CompiledEdition> {
   const slots: Slot[] = [];
   const slotByQuestion = new Map<string, number>();
   const slotFor = (question: string, literal: boolean, ruleId: string): number => {
@@ -174,6 +188,7 @@ export async function compileEdition(library: RuleLibrary, edition: Edition): Pr
         index: leaves.length,
         slot: slotFor(c.fact, literal.has(c.fact), rule.id),
         condition: c,
+        text: describeCondition(c),
         trueMask: 0,
       };
       leaves.push(leaf);
@@ -261,6 +276,10 @@ export async function compileEdition(library: RuleLibrary, edition: Edition): Pr
     ruleByName: new Map(all.map((c) => [c.rule.id, c])),
     initiateTerms: criteria.filter((c) => c.outcome === "initiate-scr").flatMap((c) => c.terms),
     considerTerms: criteria.filter((c) => c.outcome === "consider-scr").flatMap((c) => c.terms),
+    criteriaTerms: criteria.flatMap((c) => c.terms),
+    fullMasks: slots.map((s) => s.full),
     questionIds,
+    usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
+    sources,
   };
 }

@@ -87,6 +87,7 @@ export function possibleOutcomes(
   known: LeafState,
   masks: Masks,
   full: Masks,
+  all: readonly Term[] = [...initiate, ...consider],
 ): Outcome[] {
   const out: Outcome[] = [];
   if (initiate.some((t) => satisfy(t, known, masks) !== null)) out.push("initiate-scr");
@@ -98,7 +99,7 @@ export function possibleOutcomes(
   ) {
     out.push("consider-scr");
   }
-  if (canFalsifyAll([...initiate, ...consider], known, masks, full)) out.push("criteria-not-met");
+  if (canFalsifyAll(all, known, masks, full)) out.push("criteria-not-met");
   return out;
 }
 

@@ -4,8 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from "express";
 import { ProblemError } from "../errors.js";
-import { assess } from "../evaluation/assess.js";
-import { resolveCitation } from "../evaluation/cite.js";
+import { assess, citedSources } from "../evaluation/assess.js";
 import { renderMinutes } from "../rendering/minutes.js";
 import type { CitedRule, Edition } from "../rules/types.js";
 import type { Service } from "../service.js";
@@ -50,8 +49,12 @@ function methodNotAllowed(allowed: string) {
 export function createApp(service: Service, options: AppOptions): express.Express {
   const { library, editions, calendar } = service;
   const assessmentSchema = buildAssessmentSchema(library);
+  const sources = citedSources(library);
+  const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
   const app = express();
   app.disable("x-powered-by");
+  // Assessments are answers to POSTs, never cached: hashing every body for an ETag is wasted work.
+  app.set("etag", false);
   app.set("json spaces", 0);
 
   const rulesetVersion = (e: Edition): Schemas["RulesetVersion"] => ({
@@ -63,7 +66,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     title: e.title,
     description: e.description,
     default: e.default,
-    source: resolveCitation(library, e.source),
+    source: e.source,
     ruleset: rulesetVersion(e),
     links: { self: `/v1/rulesets/${e.id}` },
   });
@@ -72,7 +75,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     title: r.title,
     ...(r.level ? { level: r.level } : {}),
     summary: r.summary,
-    citation: resolveCitation(library, r.citation),
+    citation: r.citation,
     quote: r.quote,
   });
 
@@ -87,7 +90,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
 
   app.get("/v1/rulesets", (_req, res) => {
     const all = [...library.editions.values()].sort((a, b) => Number(b.default) - Number(a.default));
-    const body: Schemas["RulesetList"] = { editions: all.map(editionSummary) };
+    const body: Schemas["RulesetList"] = { editions: all.map(editionSummary), sources: sources };
     res.json(body);
   });
 
@@ -109,11 +112,12 @@ export function createApp(service: Service, options: AppOptions): express.Expres
         kind: q.kind,
         wording: q.wording,
         help: q.help,
-        source: resolveCitation(library, q.source),
+        source: q.source,
         usedByEdition: e.questionsUsed.has(q.id),
       })),
       criteria: e.criteria.map(ruleSummary),
       triggers: e.triggers.map(ruleSummary),
+      sources,
     };
     res.json(body);
   });
@@ -137,7 +141,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
       }
       const input = parseAssessmentRequest(assessmentSchema, req.body, library.defaultEdition);
       const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
-      const minutes = renderMinutes(assessment);
+      const minutes = renderMinutes(assessment, wordings);
       res.vary("Accept");
       if (format === "text/markdown") {
         res.type("text/markdown; charset=utf-8").send(minutes);

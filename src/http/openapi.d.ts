@@ -168,11 +168,17 @@ export interface components {
         Outcome: "initiate-scr" | "consider-scr" | "criteria-not-met";
         /** @enum {string} */
         Status: "met" | "not-met" | "undetermined";
+        /** @description Where a quote comes from. The document's title is in `sources`. */
         Citation: {
             /** @description The source file's name. */
             document: string;
-            title: string;
             section: string;
+        };
+        Source: {
+            document: string;
+            title: string;
+            /** @description A short title for citing in running text. */
+            short: string;
         };
         /** @description One condition of a rule, the answer it read, and whether it holds (null while its question is open). */
         Basis: {
@@ -256,7 +262,6 @@ export interface components {
         };
         GivenAnswer: {
             id: string;
-            wording: string;
             answer: components["schemas"]["Answer"] | number;
             /** @description False when the edition's rules do not read this question; the answer is kept but has no effect. */
             usedByEdition: boolean;
@@ -282,6 +287,8 @@ export interface components {
             alternatives: components["schemas"]["Alternative"][];
             /** @description What the guidance asks the record of a decision to hold. */
             recordKeeping: components["schemas"]["Passage"][];
+            /** @description The documents the citations name, with their titles. */
+            sources: components["schemas"]["Source"][];
             /** @description A Markdown rationale for the minutes. */
             minutes: string;
         };
@@ -303,6 +310,7 @@ export interface components {
         };
         RulesetList: {
             editions: components["schemas"]["EditionSummary"][];
+            sources: components["schemas"]["Source"][];
         };
         Question: {
             id: string;
@@ -325,6 +333,7 @@ export interface components {
             quote: string;
         };
         Ruleset: components["schemas"]["EditionSummary"] & {
+            sources: components["schemas"]["Source"][];
             questions: components["schemas"]["Question"][];
             criteria: components["schemas"]["RuleSummary"][];
             triggers: components["schemas"]["RuleSummary"][];

@@ -16,11 +16,6 @@ export interface Citation {
   section: string;
 }
 
-/** A citation as answered to clients: the document's title travels with it. */
-export interface ResolvedCitation extends Citation {
-  title: string;
-}
-
 export type Answer = "yes" | "no" | "unknown";
 export const ANSWERS: readonly Answer[] = ["yes", "no", "unknown"];
 
