@@ -21,7 +21,14 @@ import { OUTCOMES } from "../rules/types.js";
 import type { WorkingDayCalendar } from "../timescales/calendar.js";
 import { computeDeadlines, type Applies } from "../timescales/deadlines.js";
 import { engineLeafResults, type CompiledEdition, type CompiledRule } from "./compile.js";
-import { liveOpenSlots, OPEN, possibleOutcomes, ruleStatus, type Status } from "./three-valued.js";
+import {
+  liveOpenSlots,
+  OPEN,
+  possibleOutcomes,
+  possibleOutcomesWithWitnesses,
+  ruleStatus,
+  type Status,
+} from "./three-valued.js";
 
 export type AnswerValue = Answer | number;
 
@@ -193,21 +200,41 @@ export async function assess(
     return r;
   });
 
-  const { initiateTerms, considerTerms } = compiled;
-  const { criteriaTerms } = compiled;
-  const possible = possibleOutcomes(initiateTerms, considerTerms, known, masks, full, criteriaTerms);
+  const { initiateTerms, considerTerms, criteriaTerms } = compiled;
+  const found = possibleOutcomesWithWitnesses(
+    initiateTerms,
+    considerTerms,
+    criteriaTerms,
+    known,
+    masks,
+    full,
+  );
+  const possible = found.map((p) => p.outcome);
   const determined = possible.length === 1;
 
   // A question is decisive when some answer to it would narrow the outcomes still possible. Only
-  // questions with an open leaf in a term that can still hold can do that.
+  // questions with an open leaf in a term that can still hold can do that. Each possible outcome
+  // comes with a witness (answers under which it is certain); an answer compatible with every
+  // witness leaves every outcome possible, so only the other answers need a search.
   const decisiveQuestions: DecisiveQuestion[] = [];
   if (!determined) {
     for (const s of [...liveOpenSlots(criteriaTerms, known, masks)].sort((a, b) => a - b)) {
       const slot = slots[s]!;
+      if (slot.classes.every((cls) => found.every((p) => (p.witness[s]! & cls.mask) !== 0))) continue;
       const ifAnswered = slot.classes.map((cls) => {
+        if (found.every((p) => (p.witness[s]! & cls.mask) !== 0))
+          return { answer: cls.label, possibleOutcomes: possible };
         const narrowed = masks.slice();
         narrowed[s] = cls.mask;
-        const outcomes = possibleOutcomes(initiateTerms, considerTerms, known, narrowed, full, criteriaTerms);
+        const outcomes = possibleOutcomes(
+          initiateTerms,
+          considerTerms,
+          known,
+          narrowed,
+          full,
+          criteriaTerms,
+          possible,
+        );
         return { answer: cls.label, possibleOutcomes: outcomes };
       });
       if (ifAnswered.some((a) => a.possibleOutcomes.length < possible.length)) {

@@ -52,8 +52,16 @@ function alive(term: Term, known: LeafState, masks: Masks): boolean {
   return true;
 }
 
-/** Can the open questions be answered so that every term fails? */
-export function canFalsifyAll(terms: readonly Term[], known: LeafState, masks: Masks, full: Masks): boolean {
+/**
+ * Can the open questions be answered so that every term fails? Returns the narrowed masks under
+ * which every term fails for every remaining answer (a witness), or null.
+ */
+export function falsifyAll(
+  terms: readonly Term[],
+  known: LeafState,
+  masks: Masks,
+  full: Masks,
+): Masks | null {
   let target: Term | undefined;
   for (const t of terms) {
     if (alive(t, known, masks)) {
@@ -61,16 +69,21 @@ export function canFalsifyAll(terms: readonly Term[], known: LeafState, masks: M
       break;
     }
   }
-  if (target === undefined) return true;
+  if (target === undefined) return masks;
   for (const lit of target) {
     if (known[lit.leaf] !== OPEN) continue;
     const narrowed = masks[lit.slot]! & full[lit.slot]! & ~lit.mask;
     if (narrowed === 0) continue;
     const next = masks.slice();
     next[lit.slot] = narrowed;
-    if (canFalsifyAll(terms, known, next, full)) return true;
+    const found = falsifyAll(terms, known, next, full);
+    if (found) return found;
   }
-  return false;
+  return null;
+}
+
+export function canFalsifyAll(terms: readonly Term[], known: LeafState, masks: Masks, full: Masks): boolean {
+  return falsifyAll(terms, known, masks, full) !== null;
 }
 
 export type Status = "met" | "not-met" | "undetermined";
@@ -80,7 +93,48 @@ export function ruleStatus(terms: readonly Term[], known: LeafState, masks: Mask
   return canFalsifyAll(terms, known, masks, full) ? "undetermined" : "met";
 }
 
-/** The outcomes some way of answering the open questions gives, strongest first. */
+/**
+ * The outcomes some way of answering the open questions gives, strongest first, each with a
+ * witness: narrowed masks under which every remaining way of answering gives that outcome.
+ * `among` limits the search to outcomes already known to be possible for a wider state
+ * (narrowing never adds any).
+ */
+export function possibleOutcomesWithWitnesses(
+  initiate: readonly Term[],
+  consider: readonly Term[],
+  all: readonly Term[],
+  known: LeafState,
+  masks: Masks,
+  full: Masks,
+  among: readonly Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"],
+): Array<{ outcome: Outcome; witness: Masks }> {
+  const out: Array<{ outcome: Outcome; witness: Masks }> = [];
+  if (among.includes("initiate-scr")) {
+    for (const t of initiate) {
+      const m = satisfy(t, known, masks);
+      if (m) {
+        out.push({ outcome: "initiate-scr", witness: m });
+        break;
+      }
+    }
+  }
+  if (among.includes("consider-scr")) {
+    for (const t of consider) {
+      const m = satisfy(t, known, masks);
+      const w = m && falsifyAll(initiate, known, m, full);
+      if (w) {
+        out.push({ outcome: "consider-scr", witness: w });
+        break;
+      }
+    }
+  }
+  if (among.includes("criteria-not-met")) {
+    const w = falsifyAll(all, known, masks, full);
+    if (w) out.push({ outcome: "criteria-not-met", witness: w });
+  }
+  return out;
+}
+
 export function possibleOutcomes(
   initiate: readonly Term[],
   consider: readonly Term[],
@@ -88,19 +142,11 @@ export function possibleOutcomes(
   masks: Masks,
   full: Masks,
   all: readonly Term[] = [...initiate, ...consider],
+  among?: readonly Outcome[],
 ): Outcome[] {
-  const out: Outcome[] = [];
-  if (initiate.some((t) => satisfy(t, known, masks) !== null)) out.push("initiate-scr");
-  if (
-    consider.some((t) => {
-      const m = satisfy(t, known, masks);
-      return m !== null && canFalsifyAll(initiate, known, m, full);
-    })
-  ) {
-    out.push("consider-scr");
-  }
-  if (canFalsifyAll(all, known, masks, full)) out.push("criteria-not-met");
-  return out;
+  return possibleOutcomesWithWitnesses(initiate, consider, all, known, masks, full, among).map(
+    (p) => p.outcome,
+  );
 }
 
 /** Slots with an open leaf in a term that can still hold: only these can change the outcome. */
