@@ -153,13 +153,22 @@ async function overHttp(): Promise<void> {
         body,
       })),
     });
+    const minutesOnly = await run({
+      requests: bodies.map((body) => ({
+        method: "POST",
+        path: "/v1/assessments",
+        headers: { "content-type": "application/json", accept: "text/markdown" },
+        body,
+      })),
+    });
     const line = (r: autocannon.Result) =>
-      `${Math.round(r.requests.average).toLocaleString("en-GB").padStart(8)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   errors ${r.errors}   non-2xx ${r.non2xx}`;
+      `${Math.round(r.requests.average).toLocaleString("en-GB").padStart(8)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   errors ${r.errors}   non-2xx ${r.non2xx}   ${Math.round(r.throughput.average / r.requests.average / 1024)} kB/response`;
     console.log(
       `Over HTTP (loopback, 50 connections, ${HTTP_SECONDS} s each, ${bodies.length} varied bodies)\n`,
     );
     console.log(`    GET /healthz          ${line(health)}`);
     console.log(`    POST /v1/assessments  ${line(assessments)}`);
+    console.log(`    same, minutes only    ${line(minutesOnly)}   (Accept: text/markdown)`);
     console.log(
       `    assessments / healthz: ${((100 * assessments.requests.average) / health.requests.average).toFixed(1)}% (target >= 10%)`,
     );
