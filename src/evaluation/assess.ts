@@ -251,17 +251,16 @@ export async function assess(
     decisiveQuestions.sort((a, b) => settles(a) - settles(b));
   }
 
+  // The assessment's actions are the requirements; advice and the example timeline belong to the
+  // fuller timeline (POST /v1/timelines), computed by the same function.
   const triggerStatus = new Map(triggers.map((t) => [t.id, t.status]));
-  const deadlines = computeDeadlines(
-    edition.timescales,
-    input.dates,
-    (id) => {
+  const deadlines = computeDeadlines(compiled.requirementTimescales, input.dates, calendar, {
+    triggerStatus: (id) => {
       const s = triggerStatus.get(id);
       if (s === undefined) throw new ProblemError(500, "internal", `timescale names unknown trigger ${id}`);
       return s;
     },
-    calendar,
-  );
+  });
 
   return {
     edition: { id: edition.id, title: edition.title },

@@ -28,6 +28,7 @@ import {
   type Question,
   type RuleLibrary,
   type Source,
+  type Timescale,
 } from "../rules/types.js";
 import { describeCondition } from "./describe.js";
 
@@ -93,6 +94,8 @@ export interface CompiledEdition {
   questionIds: string[];
   usedQuestionIds: string[];
   sources: Source[];
+  /** The edition's timescales that are requirements (not advice or examples). */
+  requirementTimescales: Timescale[];
 }
 
 const YES_NO = ["yes", "no"] as const;
@@ -281,5 +284,6 @@ export async function compileEdition(
     questionIds,
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
     sources,
+    requirementTimescales: edition.timescales.filter((t) => t.nature === "requirement"),
   };
 }

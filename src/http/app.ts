@@ -6,11 +6,19 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { ProblemError } from "../errors.js";
 import { assess, citedSources } from "../evaluation/assess.js";
 import { renderMinutes } from "../rendering/minutes.js";
-import type { CitedRule, Edition } from "../rules/types.js";
+import { DATE_NAMES, type CitedRule, type Edition } from "../rules/types.js";
 import type { Service } from "../service.js";
 import type { components } from "./openapi.js";
 import { problemHandler } from "./problem.js";
-import { buildAssessmentSchema, parseAssessmentRequest } from "./validation.js";
+import { renderICalendar } from "../rendering/icalendar.js";
+import { formatIsoDate } from "../timescales/calendar.js";
+import { buildTimeline } from "../timescales/timeline.js";
+import {
+  buildAssessmentSchema,
+  buildTimelineSchema,
+  parseAssessmentRequest,
+  parseTimelineRequest,
+} from "./validation.js";
 
 type Schemas = components["schemas"];
 
@@ -49,6 +57,7 @@ function methodNotAllowed(allowed: string) {
 export function createApp(service: Service, options: AppOptions): express.Express {
   const { library, editions, calendar } = service;
   const assessmentSchema = buildAssessmentSchema(library);
+  const timelineSchema = buildTimelineSchema(library);
   const sources = citedSources(library);
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
   const app = express();
@@ -57,6 +66,11 @@ export function createApp(service: Service, options: AppOptions): express.Expres
   app.set("etag", false);
   app.set("json spaces", 0);
 
+  // Edition ids come from the rule folders; the contract lists them (a test checks the two agree).
+  const editionRef = (e: { id: string; title: string }) => ({
+    id: e.id as Schemas["EditionId"],
+    title: e.title,
+  });
   const rulesetVersion = (e: Edition): Schemas["RulesetVersion"] => ({
     version: library.version,
     hash: e.hash,
@@ -77,6 +91,12 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     summary: r.summary,
     citation: r.citation,
     quote: r.quote,
+  });
+
+  const parseJsonBody = express.json({
+    limit: options.bodyLimit,
+    strict: true,
+    type: ["application/json", "application/*+json"],
   });
 
   app.get("/healthz", (_req, res) => {
@@ -122,40 +142,78 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     res.json(body);
   });
 
-  app.post(
-    "/v1/assessments",
-    requireJson,
-    express.json({
-      limit: options.bodyLimit,
-      strict: true,
-      type: ["application/json", "application/*+json"],
-    }),
-    async (req, res) => {
-      const format = req.accepts(["application/json", "text/markdown"]);
-      if (!format) {
-        throw new ProblemError(
-          406,
-          "not-acceptable",
-          "this resource is available as application/json or text/markdown",
-        );
-      }
-      const input = parseAssessmentRequest(assessmentSchema, req.body, library.defaultEdition);
-      const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
-      const minutes = renderMinutes(assessment, wordings);
-      res.vary("Accept");
-      if (format === "text/markdown") {
-        res.type("text/markdown; charset=utf-8").send(minutes);
-        return;
-      }
-      const body: Schemas["Assessment"] = {
-        ...assessment,
-        edition: { id: assessment.edition.id as Schemas["EditionId"], title: assessment.edition.title },
-        minutes,
-      };
-      res.json(body);
-    },
-  );
+  app.post("/v1/assessments", requireJson, parseJsonBody, async (req, res) => {
+    const format = req.accepts(["application/json", "text/markdown"]);
+    if (!format) {
+      throw new ProblemError(
+        406,
+        "not-acceptable",
+        "this resource is available as application/json or text/markdown",
+      );
+    }
+    const input = parseAssessmentRequest(assessmentSchema, req.body, library.defaultEdition);
+    const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
+    const minutes = renderMinutes(assessment, wordings);
+    res.vary("Accept");
+    if (format === "text/markdown") {
+      res.type("text/markdown; charset=utf-8").send(minutes);
+      return;
+    }
+    const body: Schemas["Assessment"] = {
+      ...assessment,
+      edition: editionRef(assessment.edition),
+      minutes,
+    };
+    res.json(body);
+  });
   app.all("/v1/assessments", methodNotAllowed("POST"));
+
+  const timelineFrom = (body: unknown) => {
+    const input = parseTimelineRequest(timelineSchema, body, library.defaultEdition);
+    return buildTimeline(library, editions.get(input.edition)!, calendar, input, formatIsoDate);
+  };
+  const sendCalendar = (res: Response, body: unknown): void => {
+    const timeline = timelineFrom(body);
+    const name = timeline.reference
+      ? `scr-timeline-${timeline.reference.replace(/\//g, "-")}`
+      : "scr-timeline";
+    res
+      .type("text/calendar; charset=utf-8")
+      .setHeader("Content-Disposition", `attachment; filename="${name}.ics"`)
+      .send(renderICalendar(timeline));
+  };
+  app.post("/v1/timelines", requireJson, parseJsonBody, (req, res) => {
+    const format = req.accepts(["application/json", "text/calendar"]);
+    if (!format) {
+      throw new ProblemError(
+        406,
+        "not-acceptable",
+        "this resource is available as application/json or text/calendar",
+      );
+    }
+    res.vary("Accept");
+    if (format === "text/calendar") {
+      sendCalendar(res, req.body);
+      return;
+    }
+    const timeline = timelineFrom(req.body);
+    const body: Schemas["Timeline"] = { ...timeline, edition: editionRef(timeline.edition) };
+    res.json(body);
+  });
+  app.post("/v1/timelines.ics", requireJson, parseJsonBody, (req, res) => sendCalendar(res, req.body));
+  // A link a calendar or a browser can follow: the same request as query parameters.
+  app.get("/v1/timelines.ics", (req, res) => {
+    const body: Record<string, unknown> = { dates: {} };
+    const dates = body.dates as Record<string, unknown>;
+    for (const [k, v] of Object.entries(req.query)) {
+      if ((DATE_NAMES as readonly string[]).includes(k)) dates[k] = v;
+      else if (k === "done") body.done = Array.isArray(v) ? v : String(v).split(",");
+      else body[k] = v;
+    }
+    sendCalendar(res, body);
+  });
+  app.all("/v1/timelines", methodNotAllowed("POST"));
+  app.all("/v1/timelines.ics", methodNotAllowed("GET, POST"));
   app.all(
     ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/openapi.yaml"],
     methodNotAllowed("GET, HEAD"),

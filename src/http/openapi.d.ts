@@ -28,6 +28,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/timelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The whole review timeline from the dates a board has
+         * @description Every milestone that follows from the dates given: the requirements of the guidance and the
+         *     board's procedure, the advice to chairs (001) and the example timeline (000 Appendix B), each
+         *     with its due date, how it is counted (working days or calendar), its citation and quote,
+         *     and, given `asOf`, whether it is done, overdue, due within 5 working days, or upcoming. With
+         *     `Accept: text/calendar` the same timeline comes as an iCalendar file.
+         */
+        post: operations["createTimeline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/timelines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The timeline as an iCalendar file, from query parameters (a link a calendar can follow) */
+        get: operations["getTimelineCalendar"];
+        put?: never;
+        /** The timeline as an iCalendar file */
+        post: operations["createTimelineCalendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rulesets": {
         parameters: {
             query?: never;
@@ -338,6 +380,59 @@ export interface components {
             criteria: components["schemas"]["RuleSummary"][];
             triggers: components["schemas"]["RuleSummary"][];
         };
+        /** @description The board's own case reference, never a name. */
+        CaseReference: string;
+        TimelineRequest: {
+            edition?: components["schemas"]["EditionId"];
+            dates: components["schemas"]["Dates"];
+            asOf?: components["schemas"]["IsoDate"];
+            agreedExtension?: components["schemas"]["IsoDate"];
+            /** @description Ids of the milestones the board has completed. */
+            done?: string[];
+            reference?: components["schemas"]["CaseReference"];
+        };
+        Milestone: {
+            id: string;
+            text: string;
+            /**
+             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B).
+             * @enum {string}
+             */
+            nature: "requirement" | "advice" | "example";
+            /** @enum {string} */
+            applies: "required" | "if-review-held" | "may-be-required" | "not-required";
+            appliesWhen: string;
+            /** @enum {string} */
+            from: "becameAware" | "referral" | "decision" | "publication";
+            fromDate: components["schemas"]["IsoDate"] | null;
+            rule: string;
+            /** @enum {string} */
+            counting: "working-days" | "calendar";
+            due: components["schemas"]["IsoDate"] | null;
+            /** @description True when the agreed extension date replaced the computed one. */
+            extended: boolean;
+            /**
+             * @description Only with `asOf`. due-soon is due within 5 working days of `asOf`.
+             * @enum {string}
+             */
+            progress?: "done" | "overdue" | "due-soon" | "upcoming" | "no-date";
+            citation: components["schemas"]["Citation"];
+            quote: string;
+            extension?: components["schemas"]["Requirement"];
+        };
+        Timeline: {
+            edition: {
+                id: components["schemas"]["EditionId"];
+                title: string;
+            };
+            ruleset: components["schemas"]["RulesetVersion"];
+            reference: components["schemas"]["CaseReference"] | null;
+            dates: components["schemas"]["Dates"];
+            asOf: components["schemas"]["IsoDate"] | null;
+            agreedExtension: components["schemas"]["IsoDate"] | null;
+            milestones: components["schemas"]["Milestone"][];
+            sources: components["schemas"]["Source"][];
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -439,6 +534,89 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    createTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimelineRequest"];
+            };
+        };
+        responses: {
+            /** @description The timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getTimelineCalendar: {
+        parameters: {
+            query?: {
+                edition?: components["schemas"]["EditionId"];
+                becameAware?: components["schemas"]["IsoDate"];
+                referral?: components["schemas"]["IsoDate"];
+                decision?: components["schemas"]["IsoDate"];
+                publication?: components["schemas"]["IsoDate"];
+                agreedExtension?: components["schemas"]["IsoDate"];
+                reference?: components["schemas"]["CaseReference"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 5545. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    createTimelineCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimelineRequest"];
+            };
+        };
+        responses: {
+            /** @description RFC 5545. UIDs are stable for a case (its reference, or its edition and first date), so a re-import updates the events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
     listRulesets: {

@@ -38,6 +38,47 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 
 const YES_NO_UNKNOWN = 'must be "yes", "no" or "unknown"';
 
+const isoDate = z
+  .string({ error: "must be a date written YYYY-MM-DD" })
+  .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" });
+
+/** The dates a board has; a later stage may not come before an earlier one. */
+const datesSchema = z
+  .strictObject(
+    Object.fromEntries(DATE_NAMES.map((d) => [d, isoDate.optional()])) as Record<
+      DateName,
+      z.ZodOptional<typeof isoDate>
+    >,
+    { error: "must be an object of dates (becameAware, referral, decision, publication)" },
+  )
+  .superRefine((d, ctx) => {
+    const order: Array<[DateName, DateName]> = [
+      ["referral", "decision"],
+      ["decision", "publication"],
+    ];
+    for (const [before, after] of order) {
+      const a = d[before];
+      const b = d[after];
+      if (a && b && b < a) {
+        ctx.addIssue({ code: "custom", path: [after], message: `must not be before ${before} (${a})` });
+      }
+    }
+  });
+
+function editionSchema(library: RuleLibrary) {
+  const editions = [...library.editions.keys()] as [string, ...string[]];
+  return z.enum(editions, { error: `must be one of ${editions.join(", ")}` });
+}
+
+function toDates(
+  d: Partial<Record<DateName, string | undefined>> | undefined,
+): Partial<Record<DateName, Date>> {
+  const dates: Partial<Record<DateName, Date>> = {};
+  for (const [k, v] of Object.entries(d ?? {}))
+    if (typeof v === "string") dates[k as DateName] = parseIsoDate(v)!;
+  return dates;
+}
+
 export function buildAssessmentSchema(library: RuleLibrary) {
   const yesNo = z.enum(["yes", "no", "unknown"], { error: YES_NO_UNKNOWN });
   const ageMessage = `must be the child's age in whole years, from 0 to ${MAX_CHILD_AGE}, or "unknown"`;
@@ -51,39 +92,83 @@ export function buildAssessmentSchema(library: RuleLibrary) {
   const answerShape = Object.fromEntries(
     library.questions.map((q) => [q.id, (q.kind === "age" ? age : yesNo).optional()]),
   );
-  const isoDate = z
-    .string({ error: "must be a date written YYYY-MM-DD" })
-    .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" });
-  const dates = z
-    .strictObject(
-      Object.fromEntries(DATE_NAMES.map((d) => [d, isoDate.optional()])) as Record<
-        DateName,
-        z.ZodOptional<typeof isoDate>
-      >,
-      { error: "must be an object of dates (becameAware, referral, decision, publication)" },
-    )
-    .superRefine((d, ctx) => {
-      const order: Array<[DateName, DateName]> = [
-        ["referral", "decision"],
-        ["decision", "publication"],
-      ];
-      for (const [before, after] of order) {
-        const a = d[before];
-        const b = d[after];
-        if (a && b && b < a) {
-          ctx.addIssue({ code: "custom", path: [after], message: `must not be before ${before} (${a})` });
-        }
-      }
-    });
-  const editions = [...library.editions.keys()] as [string, ...string[]];
   return z.strictObject(
     {
-      edition: z.enum(editions, { error: `must be one of ${editions.join(", ")}` }).optional(),
+      edition: editionSchema(library).optional(),
       answers: z.strictObject(answerShape, { error: "must be an object mapping question ids to answers" }),
-      dates: dates.optional(),
+      dates: datesSchema.optional(),
     },
     { error: "the request body must be a JSON object with an answers object" },
   );
+}
+
+/** A board's own case reference: never a name. Letters, digits, "-" and "/", at most 40. */
+export const CASE_REFERENCE = /^[A-Za-z0-9/-]{1,40}$/;
+
+export function buildTimelineSchema(library: RuleLibrary) {
+  const milestoneIds = new Set([...library.editions.values()].flatMap((e) => e.timescales.map((t) => t.id)));
+  return z
+    .strictObject(
+      {
+        edition: editionSchema(library).optional(),
+        dates: datesSchema,
+        asOf: isoDate.optional(),
+        agreedExtension: isoDate.optional(),
+        done: z
+          .array(
+            z
+              .string()
+              .refine((id) => milestoneIds.has(id), { error: "is not a milestone id of the timeline" }),
+            { error: "must be a list of milestone ids" },
+          )
+          .max(200)
+          .optional(),
+        reference: z
+          .string()
+          .regex(CASE_REFERENCE, {
+            error:
+              'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)',
+          })
+          .optional(),
+      },
+      { error: "the request body must be a JSON object with a dates object" },
+    )
+    .superRefine((t, ctx) => {
+      if (t.agreedExtension && t.dates.decision && t.agreedExtension < t.dates.decision) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agreedExtension"],
+          message: `must not be before the decision (${t.dates.decision})`,
+        });
+      }
+    });
+}
+
+export interface TimelineRequest {
+  edition: string;
+  dates: Partial<Record<DateName, Date>>;
+  asOf?: Date;
+  agreedExtension?: Date;
+  done: Set<string>;
+  reference?: string;
+}
+
+export function parseTimelineRequest(
+  schema: ReturnType<typeof buildTimelineSchema>,
+  body: unknown,
+  defaultEdition: string,
+): TimelineRequest {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
+  const { edition, dates, asOf, agreedExtension, done, reference } = parsed.data;
+  return {
+    edition: edition ?? defaultEdition,
+    dates: toDates(dates),
+    ...(asOf ? { asOf: parseIsoDate(asOf)! } : {}),
+    ...(agreedExtension ? { agreedExtension: parseIsoDate(agreedExtension)! } : {}),
+    done: new Set(done ?? []),
+    ...(reference ? { reference } : {}),
+  };
 }
 
 export type AssessmentSchema = ReturnType<typeof buildAssessmentSchema>;
@@ -96,10 +181,8 @@ export function parseAssessmentRequest(
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
   const answers: Record<string, AnswerValue> = {};
-  for (const [id, v] of Object.entries(parsed.data.answers))
+  for (const [id, v] of Object.entries(parsed.data.answers)) {
     if (v !== undefined) answers[id] = v as AnswerValue;
-  const dates: Partial<Record<DateName, Date>> = {};
-  for (const [k, v] of Object.entries(parsed.data.dates ?? {}))
-    if (typeof v === "string") dates[k as DateName] = parseIsoDate(v)!;
-  return { edition: parsed.data.edition ?? defaultEdition, answers, dates };
+  }
+  return { edition: parsed.data.edition ?? defaultEdition, answers, dates: toDates(parsed.data.dates) };
 }

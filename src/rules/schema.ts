@@ -113,11 +113,9 @@ export const timescaleFileSchema = z.strictObject({
       months: count.optional(),
     })
     .refine((o) => Object.keys(o).length === 1, "must give exactly one of workingDays, days, weeks, months"),
-  appliesWhen: z.union([
-    z.literal("always"),
-    z.literal("review"),
-    z.strictObject({ trigger: id }),
-  ]),
+  appliesWhen: z.union([z.literal("always"), z.literal("review"), z.strictObject({ trigger: id })]),
+  nature: z.enum(["requirement", "advice", "example"]).default("requirement"),
+  extension: z.strictObject({ text, ...quotedSchema }).optional(),
   ...quotedSchema,
 });
 

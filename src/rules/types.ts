@@ -116,13 +116,22 @@ export interface Offset {
 
 export type AppliesWhen = "always" | "review" | { trigger: string };
 
+/**
+ * requirement: statutory guidance or the board's procedure; advice: 001's suggestions to chairs;
+ * example: 000 Appendix B's example timeline.
+ */
+export type TimescaleNature = "requirement" | "advice" | "example";
+
 export interface Timescale {
   id: string;
   edition?: string;
   text: string;
+  nature: TimescaleNature;
   from: DateName;
   add: Offset;
   appliesWhen: AppliesWhen;
+  /** Present when an agreed extension date may replace the computed one, with the guidance for it. */
+  extension?: Requirement;
   citation: Citation;
   quote: string;
   file: string;
