@@ -11,40 +11,17 @@
  * assessments >= 10% of /healthz throughput. The machine is shared and has 2 cores: read the
  * figures as ranges, not points.
  */
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import autocannon from "autocannon";
 import { defaultRulesDir } from "../src/config.js";
 import { assess, type AnswerValue } from "../src/evaluation/assess.js";
 import { renderMinutes } from "../src/rendering/minutes.js";
 import { loadService } from "../src/service.js";
 import { oracleOutcome, type Complete, type Raw } from "../test/support/oracle.js";
+import { answerSets, startServer } from "./support.js";
 
 const SETS = 400;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 6000);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
-
-/** A small deterministic generator, so every run measures the same answer sets. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function answerSets(ids: string[], unknownShare: number, seed: number): Array<Record<string, AnswerValue>> {
-  const r = rng(seed);
-  return Array.from({ length: SETS }, () => {
-    const a: Record<string, AnswerValue> = {};
-    for (const id of ids) {
-      if (r() < unknownShare) a[id] = "unknown";
-      else if (id === "ageYears") a[id] = Math.floor(r() * 18);
-      else a[id] = r() < 0.25 ? "yes" : "no";
-    }
-    return a;
-  });
-}
 
 interface Stats {
   opsPerSec: number;
@@ -82,7 +59,7 @@ async function inProcess(): Promise<void> {
     ["all answered", 0, 1],
     ["half unknown", 0.5, 2],
   ] as const) {
-    const sets = answerSets(ids, share, seed);
+    const sets = answerSets(ids, share, seed, SETS);
     const full = await measure(ITERATIONS, async (i) => {
       const a = await assess(service.library, compiled, service.calendar, {
         edition,
@@ -110,38 +87,20 @@ async function inProcess(): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
 async function overHttp(): Promise<void> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (b: Buffer) => b.toString().includes("listening") && resolve());
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  // Rate limiting stays on, with a limit no single client reaches, so its cost is measured too.
+  const server = await startServer({ RATE_LIMIT_PER_MINUTE: "10000000" });
   try {
     const service = await loadService(defaultRulesDir());
     const ids = service.library.questions.map((q) => q.id);
-    const bodies = [...answerSets(ids, 0, 3), ...answerSets(ids, 0.5, 4)].map((answers, i) =>
+    const bodies = [...answerSets(ids, 0, 3, SETS), ...answerSets(ids, 0.5, 4, SETS)].map((answers, i) =>
       JSON.stringify({
         edition: i % 3 === 0 ? "wt2010" : "wt2015",
         answers,
         dates: { referral: "2024-03-27", decision: "2024-04-20" },
       }),
     );
-    const url = `http://127.0.0.1:${port}`;
+    const url = server.url;
     const run = (opts: Partial<autocannon.Options>) =>
       autocannon({ url, connections: 50, duration: HTTP_SECONDS, ...opts } as autocannon.Options);
     const health = await run({ requests: [{ method: "GET", path: "/healthz" }] });
@@ -173,7 +132,7 @@ async function overHttp(): Promise<void> {
       `    assessments / healthz: ${((100 * assessments.requests.average) / health.requests.average).toFixed(1)}% (target >= 10%)`,
     );
   } finally {
-    child.kill("SIGTERM");
+    await server.stop();
   }
 }
 

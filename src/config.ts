@@ -1,5 +1,15 @@
 /**
  * Configuration, read from the environment in this one module and nowhere else.
+ *
+ *   PORT, HOST                 where to listen (default 127.0.0.1:3000)
+ *   THRESHOLD_API_KEY_SHA256   comma-separated SHA-256 hashes (hex) of the API keys; when set, every
+ *                              /v1 route needs "Authorization: Bearer <key>". Only hashes are kept:
+ *                              `npm run api-key` makes a key and its hash.
+ *   RATE_LIMIT_PER_MINUTE      requests per client per minute on /v1 (default 300; 0 turns it off)
+ *   TRUST_PROXY                express "trust proxy" setting, for a service behind a load balancer
+ *                              (e.g. "1" or "loopback"); default off, so X-Forwarded-For is ignored
+ *   LOG_LEVEL                  pino level (default info; "silent" for none)
+ *   RULES_DIR                  the rule sets (default rules/ in the project)
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -8,26 +18,76 @@ import { fileURLToPath } from "node:url";
 export interface Config {
   port: number;
   host: string;
+  /** True when HOST asked for a non-loopback address but no API keys are configured. */
+  hostRestrictedToLoopback: boolean;
   rulesDir: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  apiKeyHashes: string[];
+  rateLimitPerMinute: number;
+  trustProxy: string | number | boolean;
+  logLevel: string;
+  /** Longest a request may take, headers and body included (Node's requestTimeout). */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
-function intFromEnv(name: string, value: string | undefined, fallback: number): number {
+export class ConfigError extends Error {}
+
+function intFromEnv(name: string, value: string | undefined, fallback: number, max = 65535): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new Error(`${name} must be a whole number from 0 to 65535, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new ConfigError(`${name} must be a whole number from 0 to ${max}, not "${value}"`);
   }
   return n;
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith("127.");
+}
+
+function apiKeyHashes(value: string | undefined): string[] {
+  if (!value) return [];
+  const hashes = value
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of hashes) {
+    if (!/^[0-9a-f]{64}$/.test(h)) {
+      throw new ConfigError(
+        "THRESHOLD_API_KEY_SHA256 must hold SHA-256 hashes (64 hex digits), comma-separated; never the keys themselves",
+      );
+    }
+  }
+  return hashes;
+}
+
+function trustProxy(value: string | undefined): string | number | boolean {
+  if (value === undefined || value === "" || value === "false") return false;
+  if (value === "true") return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const keys = apiKeyHashes(env.THRESHOLD_API_KEY_SHA256);
+  const requested = env.HOST || "127.0.0.1";
+  // Without API keys the service must not be reachable from other machines.
+  const restricted = keys.length === 0 && !isLoopback(requested);
   return {
     port: intFromEnv("PORT", env.PORT, 3000),
-    host: env.HOST || "127.0.0.1",
+    host: restricted ? "127.0.0.1" : requested,
+    hostRestrictedToLoopback: restricted,
     rulesDir: env.RULES_DIR ? path.resolve(env.RULES_DIR) : defaultRulesDir(),
     bodyLimit: 100 * 1024,
+    apiKeyHashes: keys,
+    rateLimitPerMinute: intFromEnv("RATE_LIMIT_PER_MINUTE", env.RATE_LIMIT_PER_MINUTE, 300, 10_000_000),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL || "info",
+    requestTimeoutMs: 30_000,
+    headersTimeoutMs: 10_000,
   };
 }
 

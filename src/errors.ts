@@ -18,6 +18,10 @@ export type ProblemType =
   | "method-not-allowed"
   | "not-acceptable"
   | "date-out-of-range"
+  | "unauthorized"
+  | "too-many-requests"
+  | "unavailable"
+  | "timeout"
   | "internal";
 
 const TITLES: Record<ProblemType, string> = {
@@ -29,6 +33,10 @@ const TITLES: Record<ProblemType, string> = {
   "method-not-allowed": "Method not allowed",
   "not-acceptable": "No acceptable representation",
   "date-out-of-range": "A date is outside the working-day calendar",
+  unauthorized: "Authentication is required",
+  "too-many-requests": "Too many requests",
+  unavailable: "The service is shutting down",
+  timeout: "The request took too long",
   internal: "Internal error",
 };
 

@@ -1,43 +1,97 @@
 /**
- * Starts the service: load and check the rules (a broken file stops start-up with the file and
- * field named), then listen. SIGTERM and SIGINT stop accepting connections and let requests in
- * flight finish.
+ * Starts the service: read the configuration, load and check the rules (a broken file stops
+ * start-up with the file and field named), then listen.
+ *
+ * SIGTERM or SIGINT: /readyz turns 503 so a load balancer stops sending work, the server stops
+ * accepting connections, requests in flight finish (their connections close after the response),
+ * and the process exits 0; if that takes longer than 10 s it exits 1.
  */
-import { loadConfig } from "./config.js";
+import type { AddressInfo } from "node:net";
+import { ConfigError, loadConfig } from "./config.js";
 import { RuleFileError } from "./errors.js";
 import { createApp } from "./http/app.js";
+import { createLogger } from "./http/logging.js";
 import { loadService } from "./service.js";
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`threshold: cannot start: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
   let service;
   try {
     service = await loadService(config.rulesDir);
   } catch (e) {
     if (e instanceof RuleFileError) {
+      logger.fatal({ file: e.file, field: e.field }, `cannot start: rule file ${e.message}`);
       console.error(`threshold: cannot start: rule file ${e.message}`);
       process.exit(1);
     }
     throw e;
   }
-  const app = createApp(service, { bodyLimit: config.bodyLimit });
+
+  const lifecycle = { draining: false };
+  const app = createApp(service, {
+    bodyLimit: config.bodyLimit,
+    apiKeyHashes: config.apiKeyHashes,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    trustProxy: config.trustProxy,
+    logger,
+    lifecycle,
+  });
   const server = app.listen(config.port, config.host, () => {
+    const { address, port } = server.address() as AddressInfo;
     const editions = [...service.library.editions.values()]
       .map((e) => `${e.id} ${e.hash.slice(0, 19)}`)
       .join(", ");
+    const access = config.apiKeyHashes.length
+      ? `${config.apiKeyHashes.length} API key(s) configured; /v1 needs a Bearer key`
+      : "no API keys configured: /v1 is open, so the service listens on loopback only";
+    logger.info({ address, port, ruleset: service.library.version }, "listening");
     console.log(
-      `threshold: listening on http://${config.host}:${config.port} (rule set ${service.library.version}: ${editions})`,
+      `threshold: listening on http://${address.includes(":") ? `[${address}]` : address}:${port} (rule set ${service.library.version}: ${editions})`,
+    );
+    console.log(`threshold: ${access}`);
+    if (config.hostRestrictedToLoopback) {
+      console.log(
+        `threshold: HOST asked for ${process.env.HOST}, but without API keys the service binds ${config.host}; set THRESHOLD_API_KEY_SHA256 to listen beyond this machine`,
+      );
+    }
+    console.log(
+      `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per client on /v1` : "off"}`,
     );
   });
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = config.headersTimeoutMs;
+  server.keepAliveTimeout = 5_000;
   server.on("error", (e) => {
     console.error(`threshold: cannot listen on ${config.host}:${config.port}: ${e.message}`);
     process.exit(1);
   });
+
   const stop = (signal: string): void => {
-    console.log(`threshold: ${signal}: finishing requests in flight`);
-    server.close(() => process.exit(0));
+    if (lifecycle.draining) return;
+    lifecycle.draining = true;
+    logger.info({ signal }, "shutting down: finishing requests in flight");
+    console.log(`threshold: ${signal}: no new connections; finishing requests in flight`);
+    server.close(() => {
+      console.log("threshold: stopped");
+      process.exit(0);
+    });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => {
+      console.error("threshold: requests still in flight after the grace period; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -3,6 +3,7 @@
  * explanation. Never one engine run per combination of open answers: the engine's leaf results
  * settle every answered question, and the compiled terms (compile.ts) settle the open ones.
  */
+import { randomUUID } from "node:crypto";
 import { ProblemError } from "../errors.js";
 import type {
   Alternative,
@@ -86,6 +87,8 @@ export interface ActionReport {
 }
 
 export interface Assessment {
+  /** Identifies this piece of advice, so minutes and later records can refer to it. */
+  decisionId: string;
   edition: { id: string; title: string };
   ruleset: { version: string; hash: string };
   outcome: Outcome;
@@ -263,6 +266,7 @@ export async function assess(
   });
 
   return {
+    decisionId: randomUUID(),
     edition: { id: edition.id, title: edition.title },
     ruleset: { version: library.version, hash: edition.hash },
     // What every way of answering the open questions gives at least: the established outcome.

@@ -9,7 +9,10 @@ import { renderMinutes } from "../rendering/minutes.js";
 import { DATE_NAMES, type CitedRule, type Edition } from "../rules/types.js";
 import type { Service } from "../service.js";
 import type { components } from "./openapi.js";
+import type { Logger } from "pino";
+import { requestLog } from "./logging.js";
 import { problemHandler } from "./problem.js";
+import { rateLimiter, requireApiKey, securityHeaders } from "./security.js";
 import { renderICalendar } from "../rendering/icalendar.js";
 import { formatIsoDate } from "../timescales/calendar.js";
 import { buildTimeline } from "../timescales/timeline.js";
@@ -24,6 +27,14 @@ type Schemas = components["schemas"];
 
 export interface AppOptions {
   bodyLimit: number;
+  /** SHA-256 hashes (hex) of the API keys; none means /v1 is open (and the server binds loopback). */
+  apiKeyHashes?: readonly string[];
+  /** Requests per client per minute on /v1; 0 or absent turns rate limiting off. */
+  rateLimitPerMinute?: number;
+  trustProxy?: string | number | boolean;
+  logger?: Logger;
+  /** Set draining when shutting down: /readyz then answers 503 and connections close after each response. */
+  lifecycle?: { draining: boolean };
 }
 
 /** Only JSON bodies are read; anything else is refused before parsing (415). */
@@ -64,6 +75,18 @@ export function createApp(service: Service, options: AppOptions): express.Expres
   app.disable("x-powered-by");
   // Assessments are answers to POSTs, never cached: hashing every body for an ETag is wasted work.
   app.set("etag", false);
+  app.set("trust proxy", options.trustProxy ?? false);
+  const lifecycle = options.lifecycle ?? { draining: false };
+
+  app.use(requestLog(options.logger));
+  app.use(securityHeaders());
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    if (lifecycle.draining) res.setHeader("Connection", "close");
+    next();
+  });
+  if (options.rateLimitPerMinute) app.use("/v1", rateLimiter(options.rateLimitPerMinute));
+  if (options.apiKeyHashes?.length) app.use("/v1", requireApiKey(options.apiKeyHashes));
   app.set("json spaces", 0);
 
   // Edition ids come from the rule folders; the contract lists them (a test checks the two agree).
@@ -101,6 +124,16 @@ export function createApp(service: Service, options: AppOptions): express.Expres
 
   app.get("/healthz", (_req, res) => {
     const body: Schemas["Health"] = { status: "ok", editions: [...editions.keys()] };
+    res.json(body);
+  });
+
+  // Ready: rules loaded (they are before the app exists) and not shutting down.
+  app.get("/readyz", (_req, res) => {
+    if (lifecycle.draining) throw new ProblemError(503, "unavailable", "the service is shutting down");
+    const body: Schemas["Readiness"] = {
+      status: "ready",
+      editions: [...library.editions.values()].map((e) => ({ id: e.id, ruleset: rulesetVersion(e) })),
+    };
     res.json(body);
   });
 
@@ -203,19 +236,27 @@ export function createApp(service: Service, options: AppOptions): express.Expres
   app.post("/v1/timelines.ics", requireJson, parseJsonBody, (req, res) => sendCalendar(res, req.body));
   // A link a calendar or a browser can follow: the same request as query parameters.
   app.get("/v1/timelines.ics", (req, res) => {
-    const body: Record<string, unknown> = { dates: {} };
-    const dates = body.dates as Record<string, unknown>;
+    const body: Record<string, unknown> = {};
+    const dates: Record<string, unknown> = {};
+    const unknown: string[] = [];
     for (const [k, v] of Object.entries(req.query)) {
       if ((DATE_NAMES as readonly string[]).includes(k)) dates[k] = v;
       else if (k === "done") body.done = Array.isArray(v) ? v : String(v).split(",");
-      else body[k] = v;
+      else if (["edition", "asOf", "agreedExtension", "reference"].includes(k)) body[k] = v;
+      else unknown.push(k);
     }
+    if (unknown.length) {
+      throw ProblemError.invalid(
+        unknown.map((k) => ({ pointer: k, detail: `"${k}" is not a parameter of this resource` })),
+      );
+    }
+    body.dates = dates;
     sendCalendar(res, body);
   });
   app.all("/v1/timelines", methodNotAllowed("POST"));
   app.all("/v1/timelines.ics", methodNotAllowed("GET, POST"));
   app.all(
-    ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/openapi.yaml"],
+    ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/readyz", "/openapi.yaml"],
     methodNotAllowed("GET, HEAD"),
   );
 

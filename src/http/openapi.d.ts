@@ -121,6 +121,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness; 200 when the rules are loaded and the service is not shutting down */
+        get: operations["readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -309,6 +326,11 @@ export interface components {
             usedByEdition: boolean;
         };
         Assessment: {
+            /**
+             * Format: uuid
+             * @description Identifies this advice; the minutes carry it, so a record can refer to the advice given.
+             */
+            decisionId: string;
             edition: {
                 id: components["schemas"]["EditionId"];
                 title: string;
@@ -432,6 +454,14 @@ export interface components {
             agreedExtension: components["schemas"]["IsoDate"] | null;
             milestones: components["schemas"]["Milestone"][];
             sources: components["schemas"]["Source"][];
+        };
+        Readiness: {
+            /** @constant */
+            status: "ready";
+            editions: {
+                id: string;
+                ruleset: components["schemas"]["RulesetVersion"];
+            }[];
         };
         Health: {
             /** @constant */
@@ -678,6 +708,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to take requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Shutting down; a load balancer should send requests elsewhere. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -56,7 +56,15 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
     next(err);
     return;
   }
-  const problem = err instanceof ProblemError ? err : (fromBodyParser(err as BodyParserError) ?? null);
+  const problem =
+    err instanceof ProblemError
+      ? err
+      : err instanceof URIError
+        ? // The router could not percent-decode a path segment.
+          new ProblemError(400, "invalid-request", "the path is not validly percent-encoded", [
+            { pointer: "path", detail: "is not validly percent-encoded" },
+          ])
+        : (fromBodyParser(err as BodyParserError) ?? null);
   if (problem) {
     sendProblem(res, problem, req.originalUrl.split("?")[0]);
     return;

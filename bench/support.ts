@@ -1,0 +1,74 @@
+/**
+ * Shared by the benches: the real server in a child process on loopback, and varied answer sets.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { AnswerValue } from "../src/evaluation/assess.js";
+
+export interface RunningServer {
+  url: string;
+  pid: number;
+  /** Resident memory of the server process, in MiB (from /proc). */
+  rssMiB(): number | null;
+  stop(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    rssMiB() {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        return m ? Number(m[1]) / 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.on("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** A small deterministic generator, so every run measures the same answer sets. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export function answerSets(
+  ids: string[],
+  unknownShare: number,
+  seed: number,
+  count: number,
+): Array<Record<string, AnswerValue>> {
+  const r = rng(seed);
+  return Array.from({ length: count }, () => {
+    const a: Record<string, AnswerValue> = {};
+    for (const id of ids) {
+      if (r() < unknownShare) a[id] = "unknown";
+      else if (id === "ageYears") a[id] = Math.floor(r() * 18);
+      else a[id] = r() < 0.25 ? "yes" : "no";
+    }
+    return a;
+  });
+}

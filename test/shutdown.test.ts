@@ -1,0 +1,98 @@
+/**
+ * Graceful shutdown, on the real process: SIGTERM while a request is in flight. The server stops
+ * accepting connections, the request in flight still gets its full answer, and the process exits 0.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+});
+
+function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child = proc;
+  let out = "";
+  proc.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+  proc.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}`)), 20_000);
+    proc.stdout!.on("data", () => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child: proc, port: Number(m[1]), output: () => out });
+      }
+    });
+    proc.on("exit", (code) => reject(new Error(`exited with ${code} before listening:\n${out}`)));
+  });
+}
+
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.on("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on("error", () => resolve(true));
+  });
+}
+
+describe("graceful shutdown", () => {
+  it("on SIGTERM, refuses new connections, finishes the request in flight, and exits 0", async () => {
+    const server = await start();
+    const body = JSON.stringify({ answers: { childDied: "yes", abuseOrNeglect: "yes" } });
+    const half = Math.floor(body.length / 2);
+
+    const answer = new Promise<{ status: number; connection: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: "127.0.0.1",
+            port: server.port,
+            method: "POST",
+            path: "/v1/assessments",
+            headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+            agent: false,
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (c: Buffer) => (text += c.toString()));
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }),
+            );
+          },
+        );
+        req.on("error", reject);
+        req.write(body.slice(0, half));
+        // The request is in flight (half its body sent) when the signal comes.
+        setTimeout(() => {
+          server.child.kill("SIGTERM");
+          setTimeout(async () => {
+            try {
+              expect(await connectionRefused(server.port)).toBe(true);
+              req.end(body.slice(half));
+            } catch (e) {
+              reject(e);
+            }
+          }, 300);
+        }, 200);
+      },
+    );
+
+    const exited = new Promise<number | null>((resolve) => server.child.on("exit", (code) => resolve(code)));
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).outcome).toBe("initiate-scr");
+    expect(res.connection).toBe("close");
+    expect(await exited).toBe(0);
+    expect(server.output()).toContain("SIGTERM: no new connections; finishing requests in flight");
+  });
+});
