@@ -13,7 +13,7 @@
  */
 import autocannon from "autocannon";
 import { defaultRulesDir } from "../src/config.js";
-import { assess, type AnswerValue } from "../src/evaluation/assess.js";
+import { assess } from "../src/evaluation/assess.js";
 import { renderMinutes } from "../src/rendering/minutes.js";
 import { loadService } from "../src/service.js";
 import { oracleOutcome, type Complete, type Raw } from "../test/support/oracle.js";

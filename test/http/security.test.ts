@@ -6,7 +6,7 @@ import { pino } from "pino";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { createApp } from "../../src/http/app.js";
+import { createApp, type AppOptions } from "../../src/http/app.js";
 import { sha256 } from "../../src/http/security.js";
 import { service } from "../support/service.js";
 
@@ -14,7 +14,7 @@ const KEY = "thr_test-key-for-the-suite";
 const OTHER = "thr_another-key";
 const options = { bodyLimit: 100 * 1024 };
 
-async function appWith(extra: Parameters<typeof createApp>[1] extends infer O ? Partial<O> : never) {
+async function appWith(extra: Partial<AppOptions>) {
   return createApp(await service(), { ...options, ...extra });
 }
 
