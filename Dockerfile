@@ -31,6 +31,8 @@ COPY --chown=root:root package.json ./
 COPY --chown=root:root rules ./rules
 COPY --chown=root:root data ./data
 COPY --chown=root:root openapi ./openapi
+COPY --chown=root:root public ./public
+COPY --chown=root:root src/web/views ./src/web/views
 # The files belong to root and are read-only to the service's user.
 USER node
 EXPOSE 3000

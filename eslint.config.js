@@ -1,17 +1,21 @@
 // @ts-check
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "src/http/openapi.d.ts"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "test-results/", "src/http/openapi.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: {
-      globals: { process: "readonly", console: "readonly" },
-    },
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // The questionnaire's script runs in the browser.
+    files: ["public/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -11,6 +11,7 @@ import type { Service } from "../service.js";
 import type { components } from "./openapi.js";
 import type { Logger } from "pino";
 import { requestLog } from "./logging.js";
+import { assetsRouter, createPages } from "../web/pages.js";
 import { problemHandler } from "./problem.js";
 import { rateLimiter, requireApiKey, securityHeaders } from "./security.js";
 import { renderICalendar } from "../rendering/icalendar.js";
@@ -259,6 +260,13 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/readyz", "/openapi.yaml"],
     methodNotAllowed("GET, HEAD"),
   );
+
+  // The questionnaire and result pages, and their assets (issue 4).
+  app.use(assetsRouter());
+  app.use(
+    createPages(service, options.rateLimitPerMinute ? rateLimiter(options.rateLimitPerMinute) : undefined),
+  );
+  app.all("/", methodNotAllowed("GET, HEAD"));
 
   app.use((req, _res, next) => {
     next(
