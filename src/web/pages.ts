@@ -171,6 +171,10 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
           { text: x.rule },
           { text: `${x.citation.section} (${x.citation.document})` },
         ]),
+      givenRows: a.answers.map((g) => ({
+        key: { text: wordings.get(g.id) ?? g.id },
+        value: { text: `${answerWords(g.answer)}${g.usedByEdition ? "" : ` (not used by ${a.edition.title})`}` },
+      })),
       minutes,
       minutesFilename: `scr-minutes-${a.decisionId.slice(0, 8)}.md`,
       cite,

@@ -81,6 +81,7 @@ async function axeViolations(page: Page): Promise<string[]> {
       window as unknown as {
         axe: {
           run: (o: object) => Promise<{
+            passes: unknown[];
             violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }>;
           }>;
         };
