@@ -173,7 +173,9 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
         ]),
       givenRows: a.answers.map((g) => ({
         key: { text: wordings.get(g.id) ?? g.id },
-        value: { text: `${answerWords(g.answer)}${g.usedByEdition ? "" : ` (not used by ${a.edition.title})`}` },
+        value: {
+          text: `${answerWords(g.answer)}${g.usedByEdition ? "" : ` (not used by ${a.edition.title})`}`,
+        },
       })),
       minutes,
       minutesFilename: `scr-minutes-${a.decisionId.slice(0, 8)}.md`,
