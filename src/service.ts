@@ -8,12 +8,14 @@ import path from "node:path";
 import { projectRoot } from "./config.js";
 import { citedSources } from "./evaluation/assess.js";
 import { compileEdition, type CompiledEdition } from "./evaluation/compile.js";
+import { loadQuality, type QualityLibrary } from "./quality/library.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleLibrary } from "./rules/types.js";
 import { WorkingDayCalendar } from "./timescales/calendar.js";
 
 export interface Service {
   library: RuleLibrary;
+  quality: QualityLibrary;
   editions: Map<string, CompiledEdition>;
   calendar: WorkingDayCalendar;
   openapi: string;
@@ -27,6 +29,7 @@ export async function loadService(rulesDir: string): Promise<Service> {
     editions.set(id, await compileEdition(library, edition, sources));
   return {
     library,
+    quality: loadQuality(rulesDir),
     editions,
     calendar: WorkingDayCalendar.load(),
     openapi: readFileSync(path.join(projectRoot(), "openapi", "openapi.yaml"), "utf8"),

@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import { requestLog } from "./logging.js";
 import { assetsRouter, createPages } from "../web/pages.js";
 import { problemHandler } from "./problem.js";
+import { qualityRouter } from "./quality.js";
 import { rateLimiter, requireApiKey, securityHeaders } from "./security.js";
 import { renderICalendar } from "../rendering/icalendar.js";
 import { formatIsoDate } from "../timescales/calendar.js";
@@ -260,6 +261,10 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/readyz", "/openapi.yaml"],
     methodNotAllowed("GET, HEAD"),
   );
+
+  // Quality assurance of a finished review and its action plan (issue 5).
+  app.use(qualityRouter(service.quality, parseJsonBody, requireJson));
+  app.all(["/v1/quality-assurance", "/v1/action-plans/check"], methodNotAllowed("POST"));
 
   // The questionnaire and result pages, and their assets (issue 4).
   app.use(assetsRouter());

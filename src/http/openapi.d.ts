@@ -70,6 +70,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/quality-assurance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a finished review against the quality assurance checklist (000 Appendix I)
+         * @description Items judged by people are answered `achieved`, `not-achieved`, `not-applicable` or `unknown`
+         *     (an omitted item is `unknown`). Three items follow from dates and are computed, never answered:
+         *     `decision-timely` (decision within a month of the referral), `ofsted-notified-timely` (Ofsted
+         *     notified within a month of the incident coming to attention), `completed-within-six-months`
+         *     (completed within six months of the decision, or by the agreed extension date). With
+         *     `Accept: text/markdown`, the report for the board alone.
+         */
+        post: operations["qualityAssurance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/action-plans/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an action plan's rows (000 Appendices F and G)
+         * @description Each row gets its findings, each with a stable code and the column it is about. The checks are
+         *     mechanical (empty columns, timescales that are not dates or have passed, RAG statuses that the
+         *     board's definitions rule out); whether an action is specific, a measure tangible or a timescale
+         *     realistic remains a judgement, listed in `judgements`. Send JSON, or the spreadsheet exported as
+         *     CSV (`Content-Type: text/csv`, header row, `asOf` as a query parameter).
+         */
+        post: operations["checkActionPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rulesets": {
         parameters: {
             query?: never;
@@ -463,6 +512,127 @@ export interface components {
                 ruleset: components["schemas"]["RulesetVersion"];
             }[];
         };
+        /** @enum {string} */
+        ItemStatus: "achieved" | "not-achieved" | "not-applicable" | "unknown";
+        QaDates: {
+            becameAware?: components["schemas"]["IsoDate"];
+            referral?: components["schemas"]["IsoDate"];
+            decision?: components["schemas"]["IsoDate"];
+            ofstedNotified?: components["schemas"]["IsoDate"];
+            completed?: components["schemas"]["IsoDate"];
+            agreedExtension?: components["schemas"]["IsoDate"];
+        };
+        QaRequest: {
+            /** @description Checklist item id to status. Ids outside the checklist, and answers to computed items, are refused. */
+            answers?: {
+                [key: string]: components["schemas"]["ItemStatus"];
+            };
+            dates?: components["schemas"]["QaDates"];
+        };
+        QaItem: {
+            id: string;
+            section: string;
+            /** @description The checklist item's own words. */
+            text: string;
+            status: components["schemas"]["ItemStatus"];
+            /** @enum {string} */
+            source: "answer" | "computed";
+            citation: components["schemas"]["Citation"];
+            computation?: {
+                rule: string;
+                dates: components["schemas"]["QaDates"];
+                deadline: components["schemas"]["IsoDate"] | null;
+                missing: string[];
+                basis: components["schemas"]["Requirement"];
+            };
+        };
+        QaReport: {
+            checklist: {
+                hash: string;
+            };
+            items: components["schemas"]["QaItem"][];
+            sections: {
+                id: string;
+                title: string;
+                total: number;
+                achieved: number;
+                notAchieved: number;
+                notApplicable: number;
+                unknown: number;
+            }[];
+            /** @description Items not achieved, then items not known. */
+            gaps: components["schemas"]["QaItem"][];
+            /** @description The features Ofsted judged (000 §13), with the items that bear on each. */
+            features: {
+                id: string;
+                text: string;
+                items: {
+                    id: string;
+                    status: components["schemas"]["ItemStatus"];
+                }[];
+                gaps: string[];
+            }[];
+            /** @description The Markdown report for the board. */
+            report: string;
+        };
+        /** @description One row of the action plan, with the columns of 000 Appendix F. */
+        PlanRow: {
+            recommendation?: string;
+            action?: string;
+            /** @description The due date: 2025-03-31 or 31/03/2025. */
+            timescale?: string;
+            /** @description Red, Amber or Green. */
+            rag?: string;
+            responsible?: string;
+            monitoring?: string;
+            measure?: string;
+            complete?: boolean;
+        };
+        PlanRequest: {
+            asOf: components["schemas"]["IsoDate"];
+            rows: components["schemas"]["PlanRow"][];
+        };
+        Finding: {
+            /** @enum {string} */
+            code: "missing-recommendation" | "missing-action" | "missing-timescale" | "invalid-timescale" | "missing-rag" | "invalid-rag" | "missing-responsible" | "missing-monitoring" | "missing-measure" | "overdue" | "rag-green-but-overdue" | "rag-amber-but-overdue" | "rag-amber-but-complete";
+            /** @enum {string} */
+            column: "recommendation" | "action" | "timescale" | "rag" | "responsible" | "monitoring" | "measure";
+            message: string;
+            citation: components["schemas"]["Citation"];
+            quote: string;
+        };
+        PlanReport: {
+            asOf: components["schemas"]["IsoDate"];
+            rows: {
+                row: number;
+                recommendation: string;
+                due: components["schemas"]["IsoDate"] | null;
+                overdue: boolean;
+                complete: boolean;
+                rag: ("red" | "amber" | "green") | null;
+                findings: components["schemas"]["Finding"][];
+            }[];
+            summary: {
+                rows: number;
+                withFindings: number;
+                overdue: number;
+            };
+            mechanical: string;
+            /** @description What remains a judgement for the board, quoted. */
+            judgements: {
+                id: string;
+                column: string;
+                text: string;
+                citation: components["schemas"]["Citation"];
+                quote: string;
+            }[];
+            rag: {
+                citation: components["schemas"]["Citation"];
+                red: string;
+                amber: string;
+                green: string;
+            };
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -647,6 +817,63 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    qualityAssurance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QaRequest"];
+            };
+        };
+        responses: {
+            /** @description The checklist, item by item, with a summary per section, the gaps and the features Ofsted judged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QaReport"];
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    checkActionPlan: {
+        parameters: {
+            query?: {
+                /** @description With a CSV body, the date to check against. */
+                asOf?: components["schemas"]["IsoDate"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequest"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The rows in the same order, with their findings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listRulesets: {

@@ -20,7 +20,13 @@ export function pointer(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p) => "/" + String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
 }
 
-export function fieldErrors(error: z.ZodError): FieldError[] {
+const QUESTION_IDS = "a question id of the vocabulary (GET /v1/rulesets/{edition} lists them)";
+
+/**
+ * zod issues as field errors. `answersAre` names what the keys of an `answers` object must be
+ * (question ids for assessments, checklist item ids for quality assurance).
+ */
+export function fieldErrors(error: z.ZodError, answersAre = QUESTION_IDS): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === "unrecognized_keys") {
       const where = issue.path.join(".");
@@ -28,7 +34,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
         pointer: pointer([...issue.path, k]),
         detail:
           where === "answers"
-            ? `"${k}" is not a question id of the vocabulary (GET /v1/rulesets/{edition} lists them)`
+            ? `"${k}" is not ${answersAre}`
             : `"${k}" is not a field of ${where || "the request"}`,
       }));
     }

@@ -14,11 +14,11 @@ export const ELLIPSIS = " … ";
 
 export function normaliseForQuote(text: string): string {
   return text
-    .replace(/<\/?(?:sup|sub|b|i|u|em|strong|span)[^>]*>/gi, " ")
+    .replace(/<\/?[a-z][^>]*>/gi, " ") // HTML tags of the converted tables
     .replace(/\\([\\`*_{}[\]()#+\-.!])/g, "$1") // Markdown escapes
     .replace(/\*\*|__|(?<![A-Za-z0-9])\*|\*(?![A-Za-z0-9])/g, "") // emphasis markers
     .replace(/^\s*(?:[-*+]|#{1,6}|[⑥⦿•●◦])\s+/gm, " ") // bullets and headings at line starts
-    .replace(/[⑥⦿]/g, " ")
+    .replace(/[⑥⦿•]/g, " ")
     .replace(/\s+/g, " ")
     .trim();
 }

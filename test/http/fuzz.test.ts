@@ -170,6 +170,8 @@ const headers = fc.record(
         "application/x-www-form-urlencoded",
         "multipart/form-data; boundary=x",
         "application/json; charset=nonsense",
+        "text/csv",
+        "application/x-www-form-urlencoded; charset=utf-8",
       ),
       fc.stringMatching(/^[a-z]{1,8}\/[a-z+.-]{1,12}$/),
     ),
