@@ -63,6 +63,10 @@ const PATHS = [
   "/v1/rulesets/wt2010",
   "/v1/timelines",
   "/v1/timelines.ics",
+  "/v1/quality-assurance",
+  "/v1/action-plans/check",
+  "/assessment",
+  "/assessment/panel",
 ];
 const QUESTIONS = [
   "childDied",
@@ -169,6 +173,7 @@ const headers = fc.record(
         "text/plain",
         "application/x-www-form-urlencoded",
         "multipart/form-data; boundary=x",
+        "text/csv",
         "application/json; charset=nonsense",
         "text/csv",
         "application/x-www-form-urlencoded; charset=utf-8",
