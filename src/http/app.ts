@@ -12,6 +12,7 @@ import type { components } from "./openapi.js";
 import type { Logger } from "pino";
 import { requestLog } from "./logging.js";
 import { assetsRouter, createPages } from "../web/pages.js";
+import { qualityPages } from "../web/quality-pages.js";
 import { problemHandler } from "./problem.js";
 import { qualityRouter } from "./quality.js";
 import { rateLimiter, requireApiKey, securityHeaders } from "./security.js";
@@ -268,10 +269,11 @@ export function createApp(service: Service, options: AppOptions): express.Expres
 
   // The questionnaire and result pages, and their assets (issue 4).
   app.use(assetsRouter());
-  app.use(
-    createPages(service, options.rateLimitPerMinute ? rateLimiter(options.rateLimitPerMinute) : undefined),
-  );
-  app.all("/", methodNotAllowed("GET, HEAD"));
+  // One limiter for every page form, like /v1's.
+  const pageGuard = options.rateLimitPerMinute ? rateLimiter(options.rateLimitPerMinute) : undefined;
+  app.use(createPages(service, pageGuard));
+  app.use(qualityPages(service, pageGuard));
+  app.all(["/", "/quality-assurance", "/action-plans"], methodNotAllowed("GET, POST"));
 
   app.use((req, _res, next) => {
     next(

@@ -32,10 +32,51 @@ export interface FormState {
   input?: AssessmentRequest;
 }
 
-type FormBody = Record<string, unknown>;
+export type FormBody = Record<string, unknown>;
 
-function text(v: unknown): string {
+export function text(v: unknown): string {
   return typeof v === "string" ? v.trim() : Array.isArray(v) && typeof v[0] === "string" ? v[0].trim() : "";
+}
+
+/**
+ * One GOV.UK date input (<name>-day, -month, -year): the ISO date, nothing when all three are
+ * blank, or an error in the GOV.UK style pushed to `errors`. Raw parts go to `values`.
+ */
+export function readDateParts(
+  body: FormBody,
+  name: string,
+  label: string,
+  values: Record<string, string>,
+  errors: FormError[],
+): string | undefined {
+  const names = ["day", "month", "year"] as const;
+  const parts = names.map((p) => text(body[`${name}-${p}`]));
+  parts.forEach((p, i) => (values[`${name}-${names[i]}`] = p));
+  const [day, month, year] = parts as [string, string, string];
+  if (!day && !month && !year) return undefined;
+  const missing = names.filter((_, i) => !parts[i]);
+  if (missing.length) {
+    errors.push({
+      href: `#${name}-${missing[0]}`,
+      field: name,
+      text: `${label} must include a ${missing.join(" and a ")}`,
+    });
+    return undefined;
+  }
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
+    errors.push({
+      href: `#${name}-day`,
+      field: name,
+      text: `${label} must be a real date, written in numbers`,
+    });
+    return undefined;
+  }
+  const iso = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  if (!parseIsoDate(iso)) {
+    errors.push({ href: `#${name}-day`, field: name, text: `${label} must be a real date` });
+    return undefined;
+  }
+  return iso;
 }
 
 export function readForm(
@@ -67,30 +108,8 @@ export function readForm(
 
   const dates: Record<string, string> = {};
   for (const d of DATE_NAMES) {
-    const parts = ["day", "month", "year"].map((p) => text(body[`${d}-${p}`]));
-    parts.forEach((p, i) => (values[`${d}-${["day", "month", "year"][i]}`] = p));
-    const [day, month, year] = parts as [string, string, string];
-    if (!day && !month && !year) continue;
-    const label = DATE_LABELS[d];
-    const missing = (["day", "month", "year"] as const).filter((_, i) => !parts[i]);
-    if (missing.length) {
-      errors.push({
-        href: `#${d}-${missing[0]}`,
-        field: d,
-        text: `${label} must include a ${missing.join(" and a ")}`,
-      });
-      continue;
-    }
-    if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
-      errors.push({ href: `#${d}-day`, field: d, text: `${label} must be a real date, written in numbers` });
-      continue;
-    }
-    const iso = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
-    if (!parseIsoDate(iso)) {
-      errors.push({ href: `#${d}-day`, field: d, text: `${label} must be a real date` });
-      continue;
-    }
-    dates[d] = iso;
+    const iso = readDateParts(body, d, DATE_LABELS[d], values, errors);
+    if (iso) dates[d] = iso;
   }
   if (errors.length) return { edition, values, errors };
 

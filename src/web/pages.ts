@@ -6,20 +6,14 @@
  */
 import path from "node:path";
 import express, { type RequestHandler, type Response } from "express";
-import nunjucks from "nunjucks";
 import { projectRoot } from "../config.js";
 import { assess, type Assessment } from "../evaluation/assess.js";
 import { buildAssessmentSchema } from "../http/validation.js";
 import { OUTCOME_WORDS, renderMinutes } from "../rendering/minutes.js";
-import {
-  DATE_NAMES,
-  type Citation,
-  type Outcome,
-  type QuestionGroup,
-  type RuleLibrary,
-} from "../rules/types.js";
+import { DATE_NAMES, type Outcome, type QuestionGroup, type RuleLibrary } from "../rules/types.js";
 import type { Service } from "../service.js";
 import { DATE_LABELS, readForm, type FormState } from "./form.js";
+import { citer, createViews } from "./views.js";
 
 const OUTCOME_PHRASE: Record<Outcome, string> = {
   "initiate-scr": "initiate a Serious Case Review",
@@ -60,18 +54,10 @@ const APPLIES_WORDS = {
 
 export function createPages(service: Service, guard?: RequestHandler): express.Router {
   const { library, editions, calendar } = service;
-  const root = projectRoot();
-  const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([
-      path.join(root, "src", "web", "views"),
-      path.join(root, "node_modules", "govuk-frontend", "dist"),
-    ]),
-    { autoescape: true, throwOnUndefined: false },
-  );
+  const env = createViews();
   const schema = buildAssessmentSchema(library);
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
-  const shortTitle = new Map([...library.sources.values()].map((s) => [s.document, s.short]));
-  const cite = (c: Citation) => `${shortTitle.get(c.document) ?? c.document}, ${c.section} (${c.document})`;
+  const cite = citer(library);
   const answerWords = (a: unknown) => (a === "unknown" ? "not known" : String(a));
 
   /** The guidance each question feeds: the quotes of the edition's rules that read it. */
@@ -113,6 +99,7 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
 
     const context: Record<string, unknown> = {
       title: assessment ? "Advice" : "Does this case need a Serious Case Review?",
+      nav: "decide",
       cspNonce: res.locals.cspNonce,
       ruleset: { version: library.version, hash: edition.hash },
       errors: state.errors.map((e) => ({ text: e.text, href: e.href })),

@@ -5,68 +5,16 @@
  * no-JavaScript path, downloads the minutes, checks accessibility with axe-core, and saves a
  * screenshot of each result page in test-results/ for a person to look at.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
-import type { Server } from "node:http";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.js";
-import { service } from "../support/service.js";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { axeViolations, SHOTS, useBrowser } from "../support/browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = "test-results";
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-let server: Server;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  const app = createApp(await service(), { bodyLimit: 100 * 1024 });
-  server = app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
-
-async function newPage(
-  options: Parameters<Browser["newContext"]>[0] = {},
-): Promise<{ context: BrowserContext; page: Page; cspErrors: string[] }> {
-  const context = await browser.newContext({
-    viewport: { width: 1100, height: 900 },
-    acceptDownloads: true,
-    ...options,
-  });
-  const page = await context.newPage();
-  const cspErrors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") cspErrors.push(m.text());
-  });
-  return { context, page, cspErrors };
-}
+const harness = useBrowser();
+const newPage = (options?: Parameters<typeof harness.newPage>[0]) =>
+  harness.newPage(options).then((p) => ({ ...p, cspErrors: p.consoleErrors }));
+let base = "";
+const at = (path: string) => `${(base ||= harness.base())}${path}`;
 
 async function answer(page: Page, answers: Record<string, "yes" | "no" | "unknown">): Promise<void> {
   for (const [id, value] of Object.entries(answers)) {
@@ -74,38 +22,10 @@ async function answer(page: Page, answers: Record<string, "yes" | "no" | "unknow
   }
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (o: object) => Promise<{
-            passes: unknown[];
-            violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe;
-    return axe.run({
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-    });
-  });
-  // axe really ran: it checked the page against many rules.
-  expect(result.passes.length).toBeGreaterThan(10);
-  return result.violations.map(
-    (v) =>
-      `${v.id}: ${v.help} (${v.nodes
-        .map((n) => n.target.join(" "))
-        .slice(0, 3)
-        .join(", ")})`,
-  );
-}
-
 describe("the questionnaire, in Chromium", () => {
   it("a mandatory case: a death with neglect suspected gives 'Initiate a Serious Case Review', determined", async () => {
     const { context, page, cspErrors } = await newPage();
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await expect(page.title()).resolves.toContain("Does this case need a Serious Case Review?");
     await answer(page, { childDied: "yes", abuseOrNeglect: "yes" });
     await page.fill("#referral-day", "31");
@@ -134,7 +54,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("a 'consider' case: a child protection plan, no death or serious harm", async () => {
     const { context, page } = await newPage();
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await answer(page, { childDied: "no", childSeriouslyHarmed: "no", childProtectionPlan: "yes" });
     await page.click("#see-advice");
     await expect(page.locator("#outcome").getAttribute("data-outcome")).resolves.toBe("consider-scr");
@@ -145,7 +65,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("an undetermined case names the decisive questions, and each links back to its question", async () => {
     const { context, page } = await newPage();
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await answer(page, { abuseOrNeglect: "yes", childSeriouslyHarmed: "no", childDied: "unknown" });
     await page.click("#see-advice");
     await expect(page.locator("#outcome").getAttribute("data-determined")).resolves.toBe("false");
@@ -160,7 +80,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("updates the outcome panel as answers change, without leaving the page", async () => {
     const { context, page } = await newPage();
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await answer(page, { childDied: "yes" });
     await page.locator('[data-outcome-live] #outcome[data-determined="false"]').waitFor();
     await answer(page, { abuseOrNeglect: "yes" });
@@ -171,7 +91,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("works without JavaScript: the form post renders the result page", async () => {
     const { context, page } = await newPage({ javaScriptEnabled: false });
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await answer(page, { childDied: "yes", abuseOrNeglect: "yes" });
     await page.click("#see-advice");
     expect(new URL(page.url()).pathname).toBe("/assessment");
@@ -185,7 +105,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("downloads the minutes as Markdown", async () => {
     const { context, page } = await newPage();
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await answer(page, {
       childDied: "no",
       childSeriouslyHarmed: "yes",
@@ -204,7 +124,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("shows the GOV.UK error summary for an impossible date, linked to the field", async () => {
     const { context, page } = await newPage();
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await page.fill("#decision-day", "30");
     await page.fill("#decision-month", "2");
     await page.fill("#decision-year", "2024");
@@ -219,7 +139,7 @@ describe("the questionnaire, in Chromium", () => {
 
   it("offers the 2010 edition's questions when the board follows it", async () => {
     const { context, page } = await newPage({ javaScriptEnabled: false });
-    await page.goto(`${base}/`);
+    await page.goto(at("/"));
     await expect(page.locator('input[name="deprivationOfLibertyOrder"]').count()).resolves.toBe(3);
     await page.check('input[name="edition"][value="wt2010"]');
     await page.click('button[value="change-edition"]');
@@ -233,11 +153,11 @@ describe("the questionnaire, in Chromium", () => {
 
 describe("accessibility (axe-core, WCAG 2.2 AA)", () => {
   const pages: Array<[string, (page: Page) => Promise<void>]> = [
-    ["the questionnaire", async (page) => void (await page.goto(`${base}/`))],
+    ["the questionnaire", async (page) => void (await page.goto(at("/")))],
     [
       "a result page",
       async (page) => {
-        await page.goto(`${base}/`);
+        await page.goto(at("/"));
         await answer(page, { abuseOrNeglect: "yes", childDied: "unknown" });
         await page.click("#see-advice");
       },
@@ -245,7 +165,7 @@ describe("accessibility (axe-core, WCAG 2.2 AA)", () => {
     [
       "a page with errors",
       async (page) => {
-        await page.goto(`${base}/`);
+        await page.goto(at("/"));
         await page.fill("#referral-day", "40");
         await page.click("#see-advice");
       },
