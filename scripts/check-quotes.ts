@@ -10,6 +10,7 @@ import { loadRules } from "../src/rules/load.js";
 import { checkQuotes } from "../src/rules/quotes.js";
 import { allQuotedPassages } from "../src/rules/passages.js";
 import { loadQuality, qualityPassages } from "../src/quality/library.js";
+import { decisionPassages, loadDecisionOptions } from "../src/records/decisions.js";
 
 const folder = process.argv[2];
 if (!folder) {
@@ -21,7 +22,11 @@ for (const name of readdirSync(folder)) {
   if (name.endsWith(".txt")) documents.set(name, readFileSync(path.join(folder, name), "utf8"));
 }
 const library = loadRules(defaultRulesDir());
-const passages = [...allQuotedPassages(library), ...qualityPassages(loadQuality(defaultRulesDir()))];
+const passages = [
+  ...allQuotedPassages(library),
+  ...qualityPassages(loadQuality(defaultRulesDir())),
+  ...decisionPassages(loadDecisionOptions(defaultRulesDir())),
+];
 const problems = checkQuotes(passages, documents);
 for (const p of problems) {
   console.error(`${p.where}: not found in ${p.document}:\n  "${p.missing}"`);

@@ -10,6 +10,9 @@
  *                              (e.g. "1" or "loopback"); default off, so X-Forwarded-For is ignored
  *   LOG_LEVEL                  pino level (default info; "silent" for none)
  *   RULES_DIR                  the rule sets (default rules/ in the project)
+ *   DATABASE_URL               PostgreSQL for decision records, shared by several instances
+ *   THRESHOLD_DATA_DIR         without DATABASE_URL, the folder of the embedded database (PGlite)
+ *                              that keeps decision records (default var/records in the project)
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -30,6 +33,8 @@ export interface Config {
   /** Longest a request may take, headers and body included (Node's requestTimeout). */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  databaseUrl?: string;
+  dataDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     requestTimeoutMs: 30_000,
     headersTimeoutMs: 10_000,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    dataDir: env.THRESHOLD_DATA_DIR
+      ? path.resolve(env.THRESHOLD_DATA_DIR)
+      : path.join(projectRoot(), "var", "records"),
   };
 }
 

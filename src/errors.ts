@@ -18,6 +18,7 @@ export type ProblemType =
   | "method-not-allowed"
   | "not-acceptable"
   | "date-out-of-range"
+  | "conflict"
   | "unauthorized"
   | "too-many-requests"
   | "unavailable"
@@ -33,6 +34,7 @@ const TITLES: Record<ProblemType, string> = {
   "method-not-allowed": "Method not allowed",
   "not-acceptable": "No acceptable representation",
   "date-out-of-range": "A date is outside the working-day calendar",
+  conflict: "Already exists",
   unauthorized: "Authentication is required",
   "too-many-requests": "Too many requests",
   unavailable: "The service is shutting down",

@@ -6,11 +6,14 @@
  * accepting connections, requests in flight finish (their connections close after the response),
  * and the process exits 0; if that takes longer than 10 s it exits 1.
  */
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig } from "./config.js";
 import { RuleFileError } from "./errors.js";
 import { createApp } from "./http/app.js";
 import { createLogger } from "./http/logging.js";
+import { openDb } from "./records/db.js";
+import { RecordStore } from "./records/store.js";
 import { loadService } from "./service.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -39,6 +42,19 @@ async function main(): Promise<void> {
     throw e;
   }
 
+  let db;
+  try {
+    if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+    db = await openDb(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  } catch (e) {
+    const where = config.databaseUrl
+      ? "the PostgreSQL database in DATABASE_URL"
+      : `the embedded database in ${config.dataDir}`;
+    console.error(`threshold: cannot start: cannot open ${where}: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const records = new RecordStore(db);
+
   const lifecycle = { draining: false };
   const app = createApp(service, {
     bodyLimit: config.bodyLimit,
@@ -47,6 +63,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     logger,
     lifecycle,
+    records,
   });
   const server = app.listen(config.port, config.host, () => {
     const { address, port } = server.address() as AddressInfo;
@@ -66,6 +83,9 @@ async function main(): Promise<void> {
         `threshold: HOST asked for ${process.env.HOST}, but without API keys the service binds ${config.host}; set THRESHOLD_API_KEY_SHA256 to listen beyond this machine`,
       );
     }
+    const store =
+      db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database at ${config.dataDir}`;
+    console.log(`threshold: decision records in ${store}`);
     console.log(
       `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per client on /v1` : "off"}`,
     );
@@ -84,8 +104,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down: finishing requests in flight");
     console.log(`threshold: ${signal}: no new connections; finishing requests in flight`);
     server.close(() => {
-      console.log("threshold: stopped");
-      process.exit(0);
+      void db.close().finally(() => {
+        console.log("threshold: stopped");
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -9,6 +9,7 @@ import { projectRoot } from "./config.js";
 import { citedSources } from "./evaluation/assess.js";
 import { compileEdition, type CompiledEdition } from "./evaluation/compile.js";
 import { loadQuality, type QualityLibrary } from "./quality/library.js";
+import { loadDecisionOptions, type DecisionOptions } from "./records/decisions.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleLibrary } from "./rules/types.js";
 import { WorkingDayCalendar } from "./timescales/calendar.js";
@@ -16,6 +17,7 @@ import { WorkingDayCalendar } from "./timescales/calendar.js";
 export interface Service {
   library: RuleLibrary;
   quality: QualityLibrary;
+  decisions: DecisionOptions;
   editions: Map<string, CompiledEdition>;
   calendar: WorkingDayCalendar;
   openapi: string;
@@ -30,6 +32,7 @@ export async function loadService(rulesDir: string): Promise<Service> {
   return {
     library,
     quality: loadQuality(rulesDir),
+    decisions: loadDecisionOptions(rulesDir),
     editions,
     calendar: WorkingDayCalendar.load(),
     openapi: readFileSync(path.join(projectRoot(), "openapi", "openapi.yaml"), "utf8"),

@@ -15,6 +15,8 @@ import { assetsRouter, createPages } from "../web/pages.js";
 import { qualityPages } from "../web/quality-pages.js";
 import { problemHandler } from "./problem.js";
 import { qualityRouter } from "./quality.js";
+import { casesRouter } from "./cases.js";
+import type { RecordStore } from "../records/store.js";
 import { rateLimiter, requireApiKey, securityHeaders } from "./security.js";
 import { renderICalendar } from "../rendering/icalendar.js";
 import { formatIsoDate } from "../timescales/calendar.js";
@@ -36,6 +38,8 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   trustProxy?: string | number | boolean;
   logger?: Logger;
+  /** The decision records; absent, /v1/cases answers 503. */
+  records?: RecordStore;
   /** Set draining when shutting down: /readyz then answers 503 and connections close after each response. */
   lifecycle?: { draining: boolean };
 }
@@ -262,6 +266,9 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/readyz", "/openapi.yaml"],
     methodNotAllowed("GET, HEAD"),
   );
+
+  // Decision records (issue 7).
+  app.use(casesRouter(service, options.records, parseJsonBody, requireJson));
 
   // Quality assurance of a finished review and its action plan (issue 5).
   app.use(qualityRouter(service.quality, parseJsonBody, requireJson));

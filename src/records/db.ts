@@ -1,0 +1,141 @@
+/**
+ * The database behind decision records: PGlite (PostgreSQL compiled to WebAssembly, in a folder
+ * under THRESHOLD_DATA_DIR) by default, so a board needs no server; PostgreSQL when DATABASE_URL is
+ * set, so several instances can share one store. One SQL dialect serves both, so one schema and one
+ * set of versioned migrations (migrations/NNN_name.sql, applied in order at start-up) serve both.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { projectRoot } from "../config.js";
+
+export interface Tx {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Tx {
+  readonly kind: "pglite" | "postgres";
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+class PgliteDb implements Db {
+  readonly kind = "pglite";
+  constructor(private readonly db: PGlite) {}
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query<T>(sql, params)).rows;
+  }
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // PGlite runs one transaction at a time: others wait, so writers are serialised.
+    return this.db.transaction(async (t) =>
+      fn({ query: async <R>(sql: string, params: unknown[] = []) => (await t.query<R>(sql, params)).rows }),
+    );
+  }
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+class PostgresDb implements Db {
+  readonly kind = "postgres";
+  constructor(private readonly pool: pg.Pool) {}
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn({
+        query: async <R>(sql: string, params: unknown[] = []) =>
+          (await client.query(sql, params)).rows as R[],
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  /** Folder for the embedded database; absent means in memory (tests). */
+  dataDir?: string;
+}
+
+export async function openDb(options: DbOptions): Promise<Db> {
+  const db = options.databaseUrl
+    ? new PostgresDb(new pg.Pool({ connectionString: options.databaseUrl, max: 10 }))
+    : new PgliteDb(options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
+  await migrate(db);
+  return db;
+}
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function migrations(dir = path.join(projectRoot(), "migrations")): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_-]+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(path.join(dir, f), "utf8") }));
+}
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction, under an advisory lock so
+ * that instances starting together against one PostgreSQL do not race.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  await db.query(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+  );
+  const applied: string[] = [];
+  for (const m of migrations()) {
+    await db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(727274)");
+      const done = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [m.version]);
+      if (done.length) return;
+      for (const statement of splitSql(m.sql)) await tx.query(statement);
+      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
+      applied.push(m.name);
+    });
+  }
+  return applied;
+}
+
+/** Splits a migration into statements: on semicolons outside $$-quoted bodies and comments. */
+export function splitSql(sql: string): string[] {
+  const withoutComments = sql.replace(/^\s*--.*$/gm, "");
+  const out: string[] = [];
+  let current = "";
+  let inDollar = false;
+  for (let i = 0; i < withoutComments.length; i++) {
+    if (withoutComments.startsWith("$$", i)) {
+      inDollar = !inDollar;
+      current += "$$";
+      i++;
+      continue;
+    }
+    const ch = withoutComments[i]!;
+    if (ch === ";" && !inDollar) {
+      if (current.trim()) out.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

@@ -1,0 +1,125 @@
+/**
+ * Recording a chair's decision: the options (rules/decisions.yaml, quoting the board's form),
+ * whether the decision departs from the advice it was given, and the deadlines that follow from the
+ * date of the decision, computed once and kept with the record.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { RuleFileError } from "../errors.js";
+import { citationSchema } from "../rules/schema.js";
+import type { Citation, Outcome, QuotedPassage, Timescale } from "../rules/types.js";
+import { computeDeadlines } from "../timescales/deadlines.js";
+import { formatIsoDate, type WorkingDayCalendar } from "../timescales/calendar.js";
+
+const fileSchema = z.strictObject({
+  citation: citationSchema,
+  quote: z.string().min(1),
+  options: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z-]*$/),
+        text: z.string().min(1),
+        review: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+});
+export type DecisionOptions = z.infer<typeof fileSchema>;
+
+export function loadDecisionOptions(rulesDir: string): DecisionOptions {
+  const file = "decisions.yaml";
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path.join(rulesDir, file), "utf8"));
+  } catch (e) {
+    throw new RuleFileError(file, "", `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new RuleFileError(file, parsed.error.issues[0]!.path.join("."), parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
+export function decisionPassages(d: DecisionOptions): Array<{ where: string } & QuotedPassage> {
+  return [{ where: "decisions.yaml: quote", citation: d.citation, quote: d.quote }];
+}
+
+export interface AdviceGiven {
+  decisionId: string;
+  outcome: Outcome;
+  determined: boolean;
+  possibleOutcomes: Outcome[];
+}
+
+/**
+ * Whether a decision departs from the advice: true or false when the advice was determined, null
+ * when it was not (the chair decided on open questions). A "consider" outcome leaves the choice to
+ * the board, so no decision departs from it.
+ */
+export function departure(advice: AdviceGiven, review: boolean): { departs: boolean | null; text: string } {
+  if (!advice.determined) {
+    return {
+      departs: null,
+      text: `The advice was not determined (still possible: ${advice.possibleOutcomes.join(", ")}); the decision settles what the answers left open.`,
+    };
+  }
+  if (advice.outcome === "initiate-scr") {
+    return review
+      ? {
+          departs: false,
+          text: "The decision follows the advice: the criteria for a Serious Case Review were met.",
+        }
+      : {
+          departs: true,
+          text: "The decision departs from the advice: the criteria for initiating a Serious Case Review were met, and no review is to be held. The guidance expects the reasons to be recorded with care, as the national panel may scrutinise it.",
+        };
+  }
+  if (advice.outcome === "criteria-not-met") {
+    return review
+      ? {
+          departs: true,
+          text: "The decision departs from the advice: the criteria were not met, and a review is to be held all the same.",
+        }
+      : {
+          departs: false,
+          text: "The decision follows the advice: the criteria for a Serious Case Review were not met.",
+        };
+  }
+  return {
+    departs: false,
+    text: "The advice was to consider a review: the choice was the board's, and either way follows it.",
+  };
+}
+
+export interface KeptDeadline {
+  id: string;
+  text: string;
+  due: string | null;
+  rule: string;
+  citation: Citation;
+  quote: string;
+}
+
+/** The deadlines that follow from the decision date: notifying the decision, and completing a review. */
+export function decisionDeadlines(
+  timescales: readonly Timescale[],
+  decidedOn: Date,
+  review: boolean,
+  calendar: WorkingDayCalendar,
+): KeptDeadline[] {
+  const wanted = timescales.filter(
+    (t) => t.id === "notify-decision" || (review && t.id === "complete-review"),
+  );
+  return computeDeadlines(wanted, { decision: decidedOn }, calendar).map((d) => ({
+    id: d.timescale.id,
+    text: d.timescale.text,
+    due: d.due,
+    rule: d.rule,
+    citation: d.timescale.citation,
+    quote: d.timescale.quote,
+  }));
+}
+
+export { formatIsoDate };
