@@ -119,6 +119,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a case by the board's own reference (never a name) */
+        post: operations["openCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case reference; encode / as %2F. */
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /** Every record of a case, in order */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assess and record the advice for a case
+         * @description Takes the same body as POST /v1/assessments, and records the request and the full answer as given.
+         */
+        post: operations["recordAssessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the chair's decision and reasons on recorded advice */
+        post: operations["recordDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /** The case's whole history as Markdown, advice exactly as given at the time */
+        get: operations["caseMinutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /** Whether the case's hash chain holds */
+        get: operations["verifyCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /** The case's records as JSON Lines, for archiving */
+        get: operations["exportCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rulesets": {
         parameters: {
             query?: never;
@@ -633,6 +768,79 @@ export interface components {
                 green: string;
             };
         };
+        RecordReceipt: {
+            recordId: string;
+            /** Format: date-time */
+            recordedAt: string;
+            hash: string;
+            previousHash: string;
+            seq: number;
+            reference?: components["schemas"]["CaseReference"];
+        };
+        AssessmentReceipt: components["schemas"]["RecordReceipt"] & {
+            assessment: components["schemas"]["Assessment"];
+        };
+        DecisionRequest: {
+            /** @description The recordId of the advice the decision was made on. */
+            assessmentId: string;
+            /** @enum {string} */
+            decision: "serious-case-review" | "multi-agency-review" | "single-agency-review" | "refer-to-other-board" | "no-further-action" | "other";
+            decidedOn: components["schemas"]["IsoDate"];
+            /** @description A role (for example, Independent Chair), never a name. */
+            decidedBy: string;
+            /** @description Free text: do not name people. */
+            reasons: string;
+            /** @description The recordId of the decision this one corrects. */
+            corrects?: string;
+        };
+        DecisionReceipt: components["schemas"]["RecordReceipt"] & {
+            decision: {
+                assessmentId: string;
+                decision: string;
+                decisionText: string;
+                decidedOn: components["schemas"]["IsoDate"];
+                decidedBy: string;
+                reasons: string;
+                corrects?: string;
+                advice: Record<string, never>;
+                /** @description Null when the advice was not determined. */
+                departsFromAdvice: boolean | null;
+                departure: string;
+                deadlines: {
+                    id: string;
+                    text: string;
+                    due: components["schemas"]["IsoDate"] | null;
+                    rule: string;
+                    citation: components["schemas"]["Citation"];
+                    quote: string;
+                }[];
+            };
+        };
+        CaseHistory: {
+            reference: components["schemas"]["CaseReference"];
+            records: {
+                recordId: string;
+                reference: string;
+                seq: number;
+                /** @enum {string} */
+                kind: "case-opened" | "assessment" | "decision";
+                /** Format: date-time */
+                recordedAt: string;
+                hash: string;
+                previousHash: string;
+                content: Record<string, never>;
+            }[];
+        };
+        Verification: {
+            reference: string;
+            valid: boolean;
+            records: number;
+            problems: {
+                seq: number;
+                recordId: string;
+                problem: string;
+            }[];
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -874,6 +1082,191 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    openCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reference: components["schemas"]["CaseReference"];
+                };
+            };
+        };
+        responses: {
+            /** @description The case, opened with its first record. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The reference is already used. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case reference; encode / as %2F. */
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseHistory"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    recordAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, with the assessment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    recordDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, with whether the decision departs from the advice and the deadlines that follow. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    caseMinutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Markdown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    verifyCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    exportCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One record per line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
         };
     };
     listRulesets: {
