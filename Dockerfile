@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # Threshold decision service. Build: docker build -t threshold .
-# Run:   docker run --rm -p 3000:3000 --read-only --tmpfs /tmp threshold
+# Run:   docker run --rm -p 3000:3000 --read-only --tmpfs /tmp -v threshold-data:/data threshold
 
 ARG NODE_VERSION=24
 
@@ -33,6 +33,12 @@ COPY --chown=root:root data ./data
 COPY --chown=root:root openapi ./openapi
 COPY --chown=root:root public ./public
 COPY --chown=root:root src/web/views ./src/web/views
+COPY --chown=root:root migrations ./migrations
+# Decision records: the embedded database lives on a volume the service's user may write; set
+# DATABASE_URL instead to share a PostgreSQL database between instances.
+ENV THRESHOLD_DATA_DIR=/data
+RUN mkdir /data && chown node:node /data
+VOLUME /data
 # The files belong to root and are read-only to the service's user.
 USER node
 EXPOSE 3000

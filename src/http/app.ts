@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import { requestLog } from "./logging.js";
 import { assetsRouter, createPages } from "../web/pages.js";
 import { qualityPages } from "../web/quality-pages.js";
+import { casePages } from "../web/case-pages.js";
 import { problemHandler } from "./problem.js";
 import { qualityRouter } from "./quality.js";
 import { casesRouter } from "./cases.js";
@@ -280,6 +281,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
   const pageGuard = options.rateLimitPerMinute ? rateLimiter(options.rateLimitPerMinute) : undefined;
   app.use(createPages(service, pageGuard));
   app.use(qualityPages(service, pageGuard));
+  app.use(casePages(service, options.records, pageGuard));
   app.all(["/", "/quality-assurance", "/action-plans"], methodNotAllowed("GET, POST"));
 
   app.use((req, _res, next) => {

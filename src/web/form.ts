@@ -5,7 +5,7 @@
  * Problems come back as GOV.UK error messages keyed by the field they belong to.
  */
 import type { AssessmentRequest } from "../http/validation.js";
-import { buildAssessmentSchema, fieldErrors } from "../http/validation.js";
+import { buildAssessmentSchema, CASE_REFERENCE, fieldErrors } from "../http/validation.js";
 import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rules/types.js";
 import { parseIsoDate } from "../timescales/calendar.js";
 
@@ -87,6 +87,16 @@ export function readForm(
   const values: Record<string, string> = {};
   const errors: FormError[] = [];
   const edition = library.editions.has(text(body.edition)) ? text(body.edition) : library.defaultEdition;
+
+  const reference = text(body.reference);
+  values.reference = reference;
+  if (reference && !CASE_REFERENCE.test(reference)) {
+    errors.push({
+      href: "#reference",
+      field: "reference",
+      text: 'Enter the board\'s case reference using letters, digits, "-" and "/" (at most 40), never a name',
+    });
+  }
 
   const answers: Record<string, unknown> = {};
   for (const q of library.questions) {

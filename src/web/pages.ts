@@ -103,6 +103,11 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
       cspNonce: res.locals.cspNonce,
       ruleset: { version: library.version, hash: edition.hash },
       errors: state.errors.map((e) => ({ text: e.text, href: e.href })),
+      reference: state.values.reference ?? "",
+      referenceError: errorFor("reference"),
+      hiddenValues: Object.fromEntries(
+        Object.entries({ ...state.values, edition: state.edition }).filter(([, v]) => v !== ""),
+      ),
       editionItems: [...library.editions.values()].map((e) => ({
         value: e.id,
         text: e.title,

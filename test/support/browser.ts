@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createApp } from "../../src/http/app.js";
+import { openDb, type Db } from "../../src/records/db.js";
+import { RecordStore } from "../../src/records/store.js";
 import { service } from "./service.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -23,8 +25,9 @@ export interface Harness {
   ): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }>;
 }
 
-export function useBrowser(): Harness {
+export function useBrowser(options: { records?: boolean } = {}): Harness {
   let server: Server | undefined;
+  let db: Db | undefined;
   let base = "";
   let browser: Browser | undefined;
 
@@ -35,7 +38,11 @@ export function useBrowser(): Harness {
       );
     }
     mkdirSync(SHOTS, { recursive: true });
-    const app = createApp(await service(), { bodyLimit: 100 * 1024 });
+    db = options.records ? await openDb({}) : undefined;
+    const app = createApp(await service(), {
+      bodyLimit: 100 * 1024,
+      ...(db ? { records: new RecordStore(db) } : {}),
+    });
     server = app.listen(0, "127.0.0.1");
     await new Promise<void>((resolve) => server!.once("listening", () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -55,6 +62,7 @@ export function useBrowser(): Harness {
 
   afterAll(async () => {
     await browser?.close();
+    await db?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
 
