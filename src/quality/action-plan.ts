@@ -7,6 +7,7 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { ProblemError } from "../errors.js";
+import type { components } from "../http/openapi.js";
 import type { Citation } from "../rules/types.js";
 import { formatIsoDate, parseIsoDate } from "../timescales/calendar.js";
 import type { ActionPlanRules, ColumnId } from "./library.js";
@@ -22,20 +23,8 @@ export interface PlanRow {
   complete?: boolean;
 }
 
-export type FindingCode =
-  | "missing-recommendation"
-  | "missing-action"
-  | "missing-timescale"
-  | "invalid-timescale"
-  | "missing-rag"
-  | "invalid-rag"
-  | "missing-responsible"
-  | "missing-monitoring"
-  | "missing-measure"
-  | "overdue"
-  | "rag-green-but-overdue"
-  | "rag-amber-but-overdue"
-  | "rag-amber-but-complete";
+/** The finding codes are the contract's (openapi/openapi.yaml, Finding.code). */
+export type FindingCode = components["schemas"]["Finding"]["code"];
 
 export interface Finding {
   code: FindingCode;

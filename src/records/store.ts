@@ -181,14 +181,7 @@ export class RecordStore {
     const problems: VerifyResult["problems"] = [];
     let previous = GENESIS;
     rows.forEach((r, i) => {
-      const record = {
-        recordId: r.id,
-        reference: r.reference,
-        seq: r.seq,
-        kind: r.kind,
-        recordedAt: iso(r.recorded_at),
-        previousHash: r.previous_hash,
-      };
+      const record = fromRow(r);
       if (r.seq !== i + 1)
         problems.push({
           seq: r.seq,
