@@ -2,10 +2,15 @@
  * Decision records over HTTP, on each database: a chair records the advice and the decision with
  * reasons, restarts the service and still finds them, verifies the chain, and prints the minutes.
  */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path_ from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
+import { defaultRulesDir } from "../../src/config.js";
 import { createApp } from "../../src/http/app.js";
+import { loadService } from "../../src/service.js";
 import type { Db } from "../../src/records/db.js";
 import { RecordStore } from "../../src/records/store.js";
 import { contractErrors } from "../support/contract.js";
@@ -153,6 +158,23 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(res.text).toContain("> A single-agency review of the school's practice is under way.");
     expect(res.text).toContain(`This record corrects record ${decisionId}.`);
     expect(res.text).toContain("The hash chain of all 4 records holds");
+  });
+
+  it("keeps the advice as given after the rules change: a stored record is never re-evaluated", async () => {
+    const before = (await request(app).get(`${path}/minutes`)).text;
+    const rules = mkdtempSync(path_.join(tmpdir(), "threshold-rules-"));
+    cpSync(defaultRulesDir(), rules, { recursive: true });
+    writeFileSync(path_.join(rules, "ruleset.yaml"), "version: 2099.1.0\n");
+    const changed = createApp(await loadService(rules), {
+      bodyLimit: 100 * 1024,
+      records: new RecordStore(db),
+    });
+    expect((await request(changed).get("/v1/rulesets")).body.editions[0].ruleset.version).toBe("2099.1.0");
+    const after = (await request(changed).get(`${path}/minutes`)).text;
+    expect(after).toBe(before);
+    expect(after).toContain("Rule set 2026.11.0");
+    expect(after).not.toContain("2099.1.0");
+    rmSync(rules, { recursive: true, force: true });
   });
 
   it("exports the records as JSON Lines", async () => {
