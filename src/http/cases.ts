@@ -11,6 +11,7 @@ import { departure, decisionDeadlines, type AdviceGiven } from "../records/decis
 import { CaseExistsError, CaseNotFoundError, type RecordStore, type StoredRecord } from "../records/store.js";
 import { renderCaseMinutes } from "../rendering/case-minutes.js";
 import { renderMinutes } from "../rendering/minutes.js";
+import type { RuleLibrary } from "../rules/types.js";
 import type { Service } from "../service.js";
 import { formatIsoDate, parseIsoDate } from "../timescales/calendar.js";
 import { buildAssessmentSchema, CASE_REFERENCE, fieldErrors, parseAssessmentRequest } from "./validation.js";
@@ -44,6 +45,23 @@ function checkReference(reference: string): string {
 const notFound = (reference: string) =>
   new ProblemError(404, "not-found", `there is no case "${reference}"; POST /v1/cases opens one`);
 
+/** Built once per rule library, not per request. */
+const libraryCache = new WeakMap<
+  RuleLibrary,
+  { schema: ReturnType<typeof buildAssessmentSchema>; wordings: Map<string, string> }
+>();
+function perLibrary(library: RuleLibrary) {
+  let entry = libraryCache.get(library);
+  if (!entry) {
+    entry = {
+      schema: buildAssessmentSchema(library),
+      wordings: new Map(library.questions.map((q) => [q.id, q.wording])),
+    };
+    libraryCache.set(library, entry);
+  }
+  return entry;
+}
+
 /** Shared by the API and the pages: record the advice for a case. */
 export async function recordAssessment(
   service: Service,
@@ -52,10 +70,11 @@ export async function recordAssessment(
   body: unknown,
 ) {
   const { library, editions, calendar } = service;
-  const input = parseAssessmentRequest(buildAssessmentSchema(library), body, library.defaultEdition);
+  const { schema, wordings } = perLibrary(library);
+  const input = parseAssessmentRequest(schema, body, library.defaultEdition);
   if (!(await store.exists(reference))) throw notFound(reference);
   const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
-  const minutes = renderMinutes(assessment, new Map(library.questions.map((q) => [q.id, q.wording])));
+  const minutes = renderMinutes(assessment, wordings);
   const dates = Object.fromEntries(
     Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
   );
@@ -97,9 +116,13 @@ export function buildDecisionSchema(options: Service["decisions"]) {
   );
 }
 
+const decisionSchemas = new WeakMap<Service["decisions"], ReturnType<typeof buildDecisionSchema>>();
+
 /** Shared by the API and the pages: record the chair's decision on recorded advice. */
 export async function recordDecision(service: Service, store: RecordStore, reference: string, body: unknown) {
-  const parsed = buildDecisionSchema(service.decisions).safeParse(body);
+  let schema = decisionSchemas.get(service.decisions);
+  if (!schema) decisionSchemas.set(service.decisions, (schema = buildDecisionSchema(service.decisions)));
+  const parsed = schema.safeParse(body);
   if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
   const d = parsed.data;
   if (!(await store.exists(reference))) throw notFound(reference);

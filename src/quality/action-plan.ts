@@ -12,16 +12,8 @@ import type { Citation } from "../rules/types.js";
 import { formatIsoDate, parseIsoDate } from "../timescales/calendar.js";
 import type { ActionPlanRules, ColumnId } from "./library.js";
 
-export interface PlanRow {
-  recommendation?: string;
-  action?: string;
-  timescale?: string;
-  rag?: string;
-  responsible?: string;
-  monitoring?: string;
-  measure?: string;
-  complete?: boolean;
-}
+/** One row of the plan, with the columns of 000 Appendix F, as the contract defines it. */
+export type PlanRow = components["schemas"]["PlanRow"];
 
 /** The finding codes are the contract's (openapi/openapi.yaml, Finding.code). */
 export type FindingCode = components["schemas"]["Finding"]["code"];

@@ -6,7 +6,7 @@
 import express, { type RequestHandler, type Response } from "express";
 import { ProblemError } from "../errors.js";
 import { recordAssessment, recordDecision } from "../http/cases.js";
-import { CASE_REFERENCE } from "../http/validation.js";
+import { buildAssessmentSchema, CASE_REFERENCE } from "../http/validation.js";
 import type { RecordStore, StoredRecord } from "../records/store.js";
 import { renderCaseMinutes } from "../rendering/case-minutes.js";
 import { OUTCOME_WORDS } from "../rendering/minutes.js";
@@ -25,6 +25,7 @@ export function casePages(
   guard?: RequestHandler,
 ): express.Router {
   const env = createViews();
+  const schema = buildAssessmentSchema(service.library);
   const router = express.Router();
   const guarded: RequestHandler[] = guard ? [guard] : [];
   const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
@@ -103,7 +104,7 @@ export function casePages(
 
   // Save the advice from a result page: the case is opened if it is new.
   router.post("/cases/save", ...guarded, form, async (req, res) => {
-    const state = readForm(service.library, (req.body ?? {}) as FormBody);
+    const state = readForm(service.library, (req.body ?? {}) as FormBody, schema);
     const reference = state.values.reference ?? "";
     if (!state.input || !reference)
       throw ProblemError.invalid([

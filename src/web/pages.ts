@@ -8,6 +8,7 @@ import path from "node:path";
 import express, { type RequestHandler, type Response } from "express";
 import { projectRoot } from "../config.js";
 import { assess, type Assessment } from "../evaluation/assess.js";
+import { leafConditions } from "../evaluation/compile.js";
 import { buildAssessmentSchema } from "../http/validation.js";
 import { OUTCOME_WORDS, renderMinutes } from "../rendering/minutes.js";
 import { DATE_NAMES, type Outcome, type QuestionGroup, type RuleLibrary } from "../rules/types.js";
@@ -61,13 +62,22 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
   const answerWords = (a: unknown) => (a === "unknown" ? "not known" : String(a));
 
   /** The guidance each question feeds: the quotes of the edition's rules that read it. */
-  const guidanceFor = (editionId: string, questionId: string) => {
-    const e = library.editions.get(editionId)!;
-    const rules = [...e.criteria, ...e.triggers].filter((r) =>
-      JSON.stringify(r.conditions).includes(`"fact":"${questionId}"`),
-    );
-    return rules.map((r) => ({ title: r.title, quote: r.quote, cite: cite(r.citation) }));
-  };
+  // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
+  // once here rather than on every page.
+  const guidance = new Map<string, Array<{ title: string; quote: string; cite: string }>>();
+  for (const e of library.editions.values()) {
+    for (const r of [...e.criteria, ...e.triggers]) {
+      for (const leaf of leafConditions(r.conditions)) {
+        const key = `${e.id}:${leaf.fact}`;
+        const list = guidance.get(key) ?? [];
+        if (!list.some((g) => g.title === r.title))
+          list.push({ title: r.title, quote: r.quote, cite: cite(r.citation) });
+        guidance.set(key, list);
+      }
+    }
+  }
+  const guidanceFor = (editionId: string, questionId: string) =>
+    guidance.get(`${editionId}:${questionId}`) ?? [];
 
   const page = (res: Response, state: FormState, assessment?: Assessment, status = 200): void => {
     const edition = library.editions.get(state.edition)!;
