@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   /** True when HOST asked for a non-loopback address but no API keys are configured. */
   hostRestrictedToLoopback: boolean;
+  /** The address HOST asked for. */
+  requestedHost: string;
   rulesDir: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFromEnv("PORT", env.PORT, 3000),
     host: restricted ? "127.0.0.1" : requested,
     hostRestrictedToLoopback: restricted,
+    requestedHost: requested,
     rulesDir: env.RULES_DIR ? path.resolve(env.RULES_DIR) : defaultRulesDir(),
     bodyLimit: 100 * 1024,
     apiKeyHashes: keys,

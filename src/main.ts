@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     console.log(`threshold: ${access}`);
     if (config.hostRestrictedToLoopback) {
       console.log(
-        `threshold: HOST asked for ${process.env.HOST}, but without API keys the service binds ${config.host}; set THRESHOLD_API_KEY_SHA256 to listen beyond this machine`,
+        `threshold: HOST asked for ${config.requestedHost}, but without API keys the service binds ${config.host}; set THRESHOLD_API_KEY_SHA256 to listen beyond this machine`,
       );
     }
     const store =
