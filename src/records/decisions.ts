@@ -11,7 +11,7 @@ import { RuleFileError } from "../errors.js";
 import { citationSchema } from "../rules/schema.js";
 import type { Citation, Outcome, QuotedPassage, Timescale } from "../rules/types.js";
 import { computeDeadlines } from "../timescales/deadlines.js";
-import { formatIsoDate, type WorkingDayCalendar } from "../timescales/calendar.js";
+import type { WorkingDayCalendar } from "../timescales/calendar.js";
 
 const fileSchema = z.strictObject({
   citation: citationSchema,
@@ -121,5 +121,3 @@ export function decisionDeadlines(
     quote: d.timescale.quote,
   }));
 }
-
-export { formatIsoDate };

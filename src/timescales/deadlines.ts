@@ -3,13 +3,7 @@
  * One implementation for both the assessment's `actions` and the timeline (POST /v1/timelines).
  */
 import { ProblemError } from "../errors.js";
-import {
-  DATE_NAMES,
-  type Citation,
-  type DateName,
-  type Timescale,
-  type TimescaleNature,
-} from "../rules/types.js";
+import { DATE_NAMES, type DateName, type Timescale, type TimescaleNature } from "../rules/types.js";
 import type { Status } from "../evaluation/three-valued.js";
 import { DateOutOfRangeError, describeOffset, formatIsoDate, type WorkingDayCalendar } from "./calendar.js";
 
@@ -152,5 +146,3 @@ export function computeDeadlines(
     return deadline;
   });
 }
-
-export type { Citation };

@@ -11,7 +11,7 @@ import { assess, type Assessment } from "../evaluation/assess.js";
 import { leafConditions } from "../evaluation/compile.js";
 import { buildAssessmentSchema } from "../http/validation.js";
 import { OUTCOME_WORDS, renderMinutes } from "../rendering/minutes.js";
-import { DATE_NAMES, type Outcome, type QuestionGroup, type RuleLibrary } from "../rules/types.js";
+import { DATE_NAMES, type Outcome, type QuestionGroup } from "../rules/types.js";
 import type { Service } from "../service.js";
 import { DATE_LABELS, readForm, type FormState } from "./form.js";
 import { citer, createViews } from "./views.js";
@@ -258,5 +258,3 @@ export function assetsRouter(): express.Router {
   }
   return router;
 }
-
-export type { RuleLibrary };
