@@ -11,13 +11,15 @@ import { compileEdition, type CompiledEdition } from "./evaluation/compile.js";
 import { loadQuality, type QualityLibrary } from "./quality/library.js";
 import { loadDecisionOptions, type DecisionOptions } from "./records/decisions.js";
 import { loadRules } from "./rules/load.js";
-import type { RuleLibrary } from "./rules/types.js";
+import type { RuleLibrary, Source } from "./rules/types.js";
 import { WorkingDayCalendar } from "./timescales/calendar.js";
 
 export interface Service {
   library: RuleLibrary;
   quality: QualityLibrary;
   decisions: DecisionOptions;
+  /** The documents the rules cite, with their titles. */
+  sources: Source[];
   editions: Map<string, CompiledEdition>;
   calendar: WorkingDayCalendar;
   openapi: string;
@@ -33,6 +35,7 @@ export async function loadService(rulesDir: string): Promise<Service> {
     library,
     quality: loadQuality(rulesDir),
     decisions: loadDecisionOptions(rulesDir),
+    sources,
     editions,
     calendar: WorkingDayCalendar.load(),
     openapi: readFileSync(path.join(projectRoot(), "openapi", "openapi.yaml"), "utf8"),

@@ -4,7 +4,6 @@
  * settle every answered question, and the compiled terms (compile.ts) settle the open ones.
  */
 import { randomUUID } from "node:crypto";
-import { ProblemError } from "../errors.js";
 import type {
   Alternative,
   Answer,
@@ -258,11 +257,8 @@ export async function assess(
   // fuller timeline (POST /v1/timelines), computed by the same function.
   const triggerStatus = new Map(triggers.map((t) => [t.id, t.status]));
   const deadlines = computeDeadlines(compiled.requirementTimescales, input.dates, calendar, {
-    triggerStatus: (id) => {
-      const s = triggerStatus.get(id);
-      if (s === undefined) throw new ProblemError(500, "internal", `timescale names unknown trigger ${id}`);
-      return s;
-    },
+    // The loader refuses a timescale that names a trigger the rules do not have.
+    triggerStatus: (id) => triggerStatus.get(id)!,
   });
 
   return {

@@ -4,7 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from "express";
 import { ProblemError } from "../errors.js";
-import { assess, citedSources } from "../evaluation/assess.js";
+import { assess } from "../evaluation/assess.js";
 import { renderMinutes } from "../rendering/minutes.js";
 import { DATE_NAMES, type CitedRule, type Edition } from "../rules/types.js";
 import type { Service } from "../service.js";
@@ -14,7 +14,7 @@ import { requestLog } from "./logging.js";
 import { assetsRouter, createPages } from "../web/pages.js";
 import { qualityPages } from "../web/quality-pages.js";
 import { casePages } from "../web/case-pages.js";
-import { problemHandler } from "./problem.js";
+import { negotiate, problemHandler } from "./problem.js";
 import { qualityRouter } from "./quality.js";
 import { casesRouter } from "./cases.js";
 import type { RecordStore } from "../records/store.js";
@@ -77,7 +77,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
   const { library, editions, calendar } = service;
   const assessmentSchema = buildAssessmentSchema(library);
   const timelineSchema = buildTimelineSchema(library);
-  const sources = citedSources(library);
+  const { sources } = service;
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
   const app = express();
   app.disable("x-powered-by");
@@ -184,18 +184,10 @@ export function createApp(service: Service, options: AppOptions): express.Expres
   });
 
   app.post("/v1/assessments", requireJson, parseJsonBody, async (req, res) => {
-    const format = req.accepts(["application/json", "text/markdown"]);
-    if (!format) {
-      throw new ProblemError(
-        406,
-        "not-acceptable",
-        "this resource is available as application/json or text/markdown",
-      );
-    }
+    const format = negotiate(req, res, ["application/json", "text/markdown"]);
     const input = parseAssessmentRequest(assessmentSchema, req.body, library.defaultEdition);
     const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
     const minutes = renderMinutes(assessment, wordings);
-    res.vary("Accept");
     if (format === "text/markdown") {
       res.type("text/markdown; charset=utf-8").send(minutes);
       return;
@@ -224,15 +216,7 @@ export function createApp(service: Service, options: AppOptions): express.Expres
       .send(renderICalendar(timeline));
   };
   app.post("/v1/timelines", requireJson, parseJsonBody, (req, res) => {
-    const format = req.accepts(["application/json", "text/calendar"]);
-    if (!format) {
-      throw new ProblemError(
-        406,
-        "not-acceptable",
-        "this resource is available as application/json or text/calendar",
-      );
-    }
-    res.vary("Accept");
+    const format = negotiate(req, res, ["application/json", "text/calendar"]);
     if (format === "text/calendar") {
       sendCalendar(res, req.body);
       return;

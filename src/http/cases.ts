@@ -14,7 +14,13 @@ import { renderMinutes } from "../rendering/minutes.js";
 import type { RuleLibrary } from "../rules/types.js";
 import type { Service } from "../service.js";
 import { formatIsoDate, parseIsoDate } from "../timescales/calendar.js";
-import { buildAssessmentSchema, CASE_REFERENCE, fieldErrors, parseAssessmentRequest } from "./validation.js";
+import {
+  buildAssessmentSchema,
+  CASE_REFERENCE,
+  fieldErrors,
+  isoDate,
+  parseAssessmentRequest,
+} from "./validation.js";
 
 export function recordView(r: StoredRecord) {
   return {
@@ -97,11 +103,7 @@ export function buildDecisionSchema(options: Service["decisions"]) {
     {
       assessmentId: z.string({ error: "must be the recordId of an assessment recorded for this case" }),
       decision: z.enum(ids, { error: `must be one of ${ids.join(", ")}` }),
-      decidedOn: z
-        .string({ error: "must be a date written YYYY-MM-DD" })
-        .refine((s) => parseIsoDate(s) !== null, {
-          error: "must be a real calendar date written YYYY-MM-DD",
-        }),
+      decidedOn: isoDate,
       decidedBy: text(
         80,
         "the role of the person who decided (for example, Independent Chair), never a name",

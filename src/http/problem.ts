@@ -3,8 +3,21 @@
  * the field; anything else is a 500 with no detail beyond a generic sentence (the stack goes to the
  * operator's log, never to the client).
  */
-import type { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler, Request, Response } from "express";
 import { ProblemError } from "../errors.js";
+
+/**
+ * The representation a request accepts among `types` (the first is the default), or a 406
+ * problem naming what is available. Sets Vary: Accept.
+ */
+export function negotiate<T extends string>(req: Request, res: Response, types: [T, ...T[]]): T {
+  const format = req.accepts(types);
+  if (!format) {
+    throw new ProblemError(406, "not-acceptable", `this resource is available as ${types.join(" or ")}`);
+  }
+  res.vary("Accept");
+  return format as T;
+}
 
 export const PROBLEM_BASE = "https://threshold.invalid/problems/";
 

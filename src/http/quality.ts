@@ -11,11 +11,8 @@ import { QA_DATE_NAMES, type QaDateName, type QualityLibrary } from "../quality/
 import { renderQualityReport } from "../rendering/quality-report.js";
 import { parseIsoDate } from "../timescales/calendar.js";
 import type { components } from "./openapi.js";
-import { fieldErrors } from "./validation.js";
-
-const isoDate = z
-  .string({ error: "must be a date written YYYY-MM-DD" })
-  .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" });
+import { negotiate } from "./problem.js";
+import { fieldErrors, isoDate } from "./validation.js";
 
 export function buildQaSchema(q: QualityLibrary) {
   const status = z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]], {
@@ -102,13 +99,7 @@ export function qualityRouter(
   const qaSchema = buildQaSchema(q);
 
   router.post("/v1/quality-assurance", requireJson, parseJson, (req, res) => {
-    const format = req.accepts(["application/json", "text/markdown"]);
-    if (!format)
-      throw new ProblemError(
-        406,
-        "not-acceptable",
-        "this resource is available as application/json or text/markdown",
-      );
+    const format = negotiate(req, res, ["application/json", "text/markdown"]);
     const parsed = qaSchema.safeParse(req.body);
     if (!parsed.success)
       throw ProblemError.invalid(fieldErrors(parsed.error, "a checklist item id (000 Appendix I)"));
@@ -117,7 +108,6 @@ export function qualityRouter(
     for (const [k, v] of Object.entries(parsed.data.dates ?? {}))
       if (typeof v === "string") input.dates[k as QaDateName] = parseIsoDate(v)!;
     const report = runChecklist(q, input);
-    res.vary("Accept");
     if (format === "text/markdown") {
       res.type("text/markdown; charset=utf-8").send(renderQualityReport(report));
       return;

@@ -44,7 +44,8 @@ export function fieldErrors(error: z.ZodError, answersAre = QUESTION_IDS): Field
 
 const YES_NO_UNKNOWN = 'must be "yes", "no" or "unknown"';
 
-const isoDate = z
+/** A date written YYYY-MM-DD that exists (2024-02-30 does not). */
+export const isoDate = z
   .string({ error: "must be a date written YYYY-MM-DD" })
   .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" });
 

@@ -5,11 +5,11 @@
  * at start-up like the decision rules: a broken file stops the service naming the file and field.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
 import { RuleFileError } from "../errors.js";
+import { readYaml } from "../rules/load.js";
 import { citationSchema } from "../rules/schema.js";
 import type { Citation, QuotedPassage } from "../rules/types.js";
 
@@ -84,31 +84,6 @@ export interface QualityLibrary {
   hash: string;
 }
 
-function read<S extends z.ZodType>(
-  root: string,
-  file: string,
-  schema: S,
-): { data: z.output<S>; bytes: Buffer } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path.join(root, file));
-  } catch {
-    throw new RuleFileError(file, "", "cannot be read");
-  }
-  let raw: unknown;
-  try {
-    raw = parse(bytes.toString("utf8"));
-  } catch (e) {
-    throw new RuleFileError(file, "", `is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new RuleFileError(file, issue.path.join("."), issue.message);
-  }
-  return { data: parsed.data, bytes };
-}
-
 export function loadQuality(rulesDir: string): QualityLibrary {
   const hash = createHash("sha256");
   const dir = "quality/checklist";
@@ -117,7 +92,7 @@ export function loadQuality(rulesDir: string): QualityLibrary {
     .sort();
   const sections = files.map((f) => {
     const file = `${dir}/${f}`;
-    const { data, bytes } = read(rulesDir, file, sectionSchema);
+    const { data, bytes } = readYaml(rulesDir, file, sectionSchema);
     if (`${data.section}.yaml` !== f)
       throw new RuleFileError(file, "section", `"${data.section}" must match the file name`);
     hash.update(file).update("\0").update(bytes);
@@ -135,7 +110,7 @@ export function loadQuality(rulesDir: string): QualityLibrary {
       itemById.set(item.id, full);
     }
   }
-  const features = read(rulesDir, "quality/ofsted-features.yaml", featuresSchema);
+  const features = readYaml(rulesDir, "quality/ofsted-features.yaml", featuresSchema);
   features.data.features.forEach((f, i) =>
     f.items.forEach((item, j) => {
       if (!itemById.has(item)) {
@@ -147,7 +122,7 @@ export function loadQuality(rulesDir: string): QualityLibrary {
       }
     }),
   );
-  const actionPlan = read(rulesDir, "quality/action-plan.yaml", actionPlanSchema);
+  const actionPlan = readYaml(rulesDir, "quality/action-plan.yaml", actionPlanSchema);
   hash.update("features").update(features.bytes).update("action-plan").update(actionPlan.bytes);
   return {
     sections,

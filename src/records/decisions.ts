@@ -3,11 +3,8 @@
  * whether the decision departs from the advice it was given, and the deadlines that follow from the
  * date of the decision, computed once and kept with the record.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
-import { RuleFileError } from "../errors.js";
+import { readYaml } from "../rules/load.js";
 import { citationSchema } from "../rules/schema.js";
 import type { Citation, Outcome, QuotedPassage, Timescale } from "../rules/types.js";
 import { computeDeadlines } from "../timescales/deadlines.js";
@@ -29,17 +26,7 @@ const fileSchema = z.strictObject({
 export type DecisionOptions = z.infer<typeof fileSchema>;
 
 export function loadDecisionOptions(rulesDir: string): DecisionOptions {
-  const file = "decisions.yaml";
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path.join(rulesDir, file), "utf8"));
-  } catch (e) {
-    throw new RuleFileError(file, "", `cannot be read: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new RuleFileError(file, parsed.error.issues[0]!.path.join("."), parsed.error.issues[0]!.message);
-  return parsed.data;
+  return readYaml(rulesDir, "decisions.yaml", fileSchema).data;
 }
 
 export function decisionPassages(d: DecisionOptions): Array<{ where: string } & QuotedPassage> {

@@ -18,15 +18,15 @@ export const OUTCOME_WORDS: Record<Outcome, string> = {
 };
 
 /** The same, to stand inside a sentence. */
-const OUTCOME_PHRASE: Record<Outcome, string> = {
+export const OUTCOME_PHRASE: Record<Outcome, string> = {
   "initiate-scr": "initiate a Serious Case Review",
   "consider-scr": "consider a Serious Case Review",
   "criteria-not-met": "the criteria are not met",
 };
 
-const STATUS_WORDS = { met: "Met", "not-met": "Not met", undetermined: "Undetermined" } as const;
+export const STATUS_WORDS = { met: "Met", "not-met": "Not met", undetermined: "Undetermined" } as const;
 
-const APPLIES_WORDS = {
+export const APPLIES_WORDS = {
   required: "Yes",
   "if-review-held": "If a review is held",
   "may-be-required": "May apply",

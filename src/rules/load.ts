@@ -48,7 +48,8 @@ interface LoadedFile<T> {
   bytes: Buffer;
 }
 
-function readYaml<S extends z.ZodType>(root: string, file: string, schema: S): LoadedFile<z.output<S>> {
+/** Reads one YAML file under the rules folder and checks it against its schema, or names the problem. */
+export function readYaml<S extends z.ZodType>(root: string, file: string, schema: S): LoadedFile<z.output<S>> {
   const full = path.join(root, file);
   let bytes: Buffer;
   try {

@@ -10,17 +10,17 @@ import { projectRoot } from "../config.js";
 import { assess, type Assessment } from "../evaluation/assess.js";
 import { leafConditions } from "../evaluation/compile.js";
 import { buildAssessmentSchema } from "../http/validation.js";
-import { OUTCOME_WORDS, renderMinutes } from "../rendering/minutes.js";
-import { DATE_NAMES, type Outcome, type QuestionGroup } from "../rules/types.js";
+import {
+  APPLIES_WORDS,
+  OUTCOME_PHRASE,
+  OUTCOME_WORDS,
+  renderMinutes,
+  STATUS_WORDS,
+} from "../rendering/minutes.js";
+import { DATE_NAMES, type QuestionGroup } from "../rules/types.js";
 import type { Service } from "../service.js";
 import { DATE_LABELS, readForm, type FormState } from "./form.js";
 import { citer, createViews } from "./views.js";
-
-const OUTCOME_PHRASE: Record<Outcome, string> = {
-  "initiate-scr": "initiate a Serious Case Review",
-  "consider-scr": "consider a Serious Case Review",
-  "criteria-not-met": "the criteria are not met",
-};
 
 const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
   {
@@ -40,17 +40,10 @@ const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
   { id: "parallel", title: "Parallel processes" },
 ];
 
-const STATUS_WORDS = { met: "Met", "not-met": "Not met", undetermined: "Undetermined" };
 const STATUS_CLASSES = {
   met: "govuk-tag--green",
   "not-met": "govuk-tag--grey",
   undetermined: "govuk-tag--yellow",
-};
-const APPLIES_WORDS = {
-  required: "Yes",
-  "if-review-held": "If a review is held",
-  "may-be-required": "May apply",
-  "not-required": "No",
 };
 
 export function createPages(service: Service, guard?: RequestHandler): express.Router {

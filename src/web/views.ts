@@ -3,16 +3,18 @@ import nunjucks from "nunjucks";
 import { projectRoot } from "../config.js";
 import type { Citation, RuleLibrary } from "../rules/types.js";
 
-/** The Nunjucks environment: the service's views, then GOV.UK Frontend's components. */
+let views: nunjucks.Environment | undefined;
+
+/** The Nunjucks environment (one, shared by every page): the service's views, then GOV.UK Frontend's. */
 export function createViews(): nunjucks.Environment {
   const root = projectRoot();
-  return new nunjucks.Environment(
+  return (views ??= new nunjucks.Environment(
     new nunjucks.FileSystemLoader([
       path.join(root, "src", "web", "views"),
       path.join(root, "node_modules", "govuk-frontend", "dist"),
     ]),
     { autoescape: true, throwOnUndefined: false },
-  );
+  ));
 }
 
 /** "City & Hackney Notification Process (2015/2017), §4.4 (i) (004_….txt)". */
