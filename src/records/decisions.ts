@@ -60,7 +60,7 @@ export function departure(advice: AdviceGiven, review: boolean): { departs: bool
         }
       : {
           departs: true,
-          text: "The decision departs from the advice: the criteria for initiating a Serious Case Review were met, and no review is to be held. The guidance expects the reasons to be recorded with care, as the national panel may scrutinise it.",
+          text: "The decision departs from the advice: the criteria for initiating a Serious Case Review were met, and no review is to be held. Record the reasons with care: “A decision not to initiate a Serious Case Review may be subject to scrutiny by the national panel” (004_dcf93c0f41036063.txt, §5.4).",
         };
   }
   if (advice.outcome === "criteria-not-met") {
