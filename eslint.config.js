@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "test-results/", "src/http/openapi.d.ts"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "test-results/", "src/contract/openapi.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

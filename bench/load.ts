@@ -12,7 +12,7 @@
  */
 import autocannon from "autocannon";
 import { defaultRulesDir } from "../src/config.js";
-import { loadRules } from "../src/rules/load.js";
+import { loadRules } from "../src/rulesets/load.js";
 import { answerSets, startServer } from "./support.js";
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);

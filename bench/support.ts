@@ -3,7 +3,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { AnswerValue } from "../src/evaluation/assess.js";
+import type { AnswerValue } from "../src/assessments/assess.js";
 
 export interface RunningServer {
   url: string;

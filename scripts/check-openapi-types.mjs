@@ -1,11 +1,11 @@
-// Fails when src/http/openapi.d.ts is not what openapi-typescript generates from
+// Fails when src/contract/openapi.d.ts is not what openapi-typescript generates from
 // openapi/openapi.yaml today: regenerate with `npm run openapi:generate` and commit both.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-const committed = "src/http/openapi.d.ts";
+const committed = "src/contract/openapi.d.ts";
 const dir = mkdtempSync(path.join(tmpdir(), "threshold-openapi-"));
 const fresh = path.join(dir, "openapi.d.ts");
 try {

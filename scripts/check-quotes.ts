@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultRulesDir } from "../src/config.js";
-import { loadRules } from "../src/rules/load.js";
-import { checkQuotes } from "../src/rules/quotes.js";
-import { allQuotedPassages } from "../src/rules/passages.js";
+import { loadRules } from "../src/rulesets/load.js";
+import { checkQuotes } from "../src/rulesets/quotes.js";
+import { allQuotedPassages } from "../src/rulesets/passages.js";
 import { loadQuality, qualityPassages } from "../src/quality/library.js";
-import { decisionPassages, loadDecisionOptions } from "../src/records/decisions.js";
+import { decisionPassages, loadDecisionOptions } from "../src/cases/decisions.js";
 
 const folder = process.argv[2];
 if (!folder) {

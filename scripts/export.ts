@@ -3,9 +3,9 @@
  * same configuration as the service (DATABASE_URL, or THRESHOLD_DATA_DIR for the embedded database).
  */
 import { loadConfig } from "../src/config.js";
-import { recordView } from "../src/http/cases.js";
-import { openDb } from "../src/records/db.js";
-import { RecordStore } from "../src/records/store.js";
+import { recordView } from "../src/cases/http.js";
+import { openDb } from "../src/cases/db.js";
+import { RecordStore } from "../src/cases/store.js";
 
 const config = loadConfig();
 const db = await openDb(

@@ -10,10 +10,10 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig } from "./config.js";
 import { RuleFileError } from "./errors.js";
-import { createApp } from "./http/app.js";
+import { createApp } from "./app.js";
 import { createLogger } from "./http/logging.js";
-import { openDb } from "./records/db.js";
-import { RecordStore } from "./records/store.js";
+import { openDb } from "./cases/db.js";
+import { RecordStore } from "./cases/store.js";
 import { loadService } from "./service.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -6,13 +6,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { projectRoot } from "./config.js";
-import { citedSources } from "./evaluation/assess.js";
-import { compileEdition, type CompiledEdition } from "./evaluation/compile.js";
+import { citedSources } from "./assessments/assess.js";
+import { compileEdition, type CompiledEdition } from "./assessments/compile.js";
 import { loadQuality, type QualityLibrary } from "./quality/library.js";
-import { loadDecisionOptions, type DecisionOptions } from "./records/decisions.js";
-import { loadRules } from "./rules/load.js";
-import type { RuleLibrary, Source } from "./rules/types.js";
-import { WorkingDayCalendar } from "./timescales/calendar.js";
+import { loadDecisionOptions, type DecisionOptions } from "./cases/decisions.js";
+import { loadRules } from "./rulesets/load.js";
+import type { RuleLibrary, Source } from "./rulesets/types.js";
+import { WorkingDayCalendar } from "./timelines/calendar.js";
 
 export interface Service {
   library: RuleLibrary;

@@ -7,9 +7,9 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { ProblemError } from "../errors.js";
-import type { components } from "../http/openapi.js";
-import type { Citation } from "../rules/types.js";
-import { formatIsoDate, parseIsoDate } from "../timescales/calendar.js";
+import type { components } from "../contract/openapi.js";
+import type { Citation } from "../rulesets/types.js";
+import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { ActionPlanRules, ColumnId } from "./library.js";
 
 /** One row of the plan, with the columns of 000 Appendix F, as the contract defines it. */

@@ -4,8 +4,8 @@
  * the dates and the rule used. A computed item with a date missing is unknown, naming the date.
  */
 import { addMonths } from "date-fns";
-import type { Citation } from "../rules/types.js";
-import { formatIsoDate } from "../timescales/calendar.js";
+import type { Citation } from "../rulesets/types.js";
+import { formatIsoDate } from "../timelines/calendar.js";
 import type { ChecklistItem, QaDateName, QualityLibrary } from "./library.js";
 
 export type ItemStatus = "achieved" | "not-achieved" | "not-applicable" | "unknown";

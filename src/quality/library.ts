@@ -9,9 +9,9 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { RuleFileError } from "../errors.js";
-import { readYaml } from "../rules/load.js";
-import { citationSchema } from "../rules/schema.js";
-import type { Citation, QuotedPassage } from "../rules/types.js";
+import { readYaml } from "../rulesets/load.js";
+import { citationSchema } from "../rulesets/schema.js";
+import type { Citation, QuotedPassage } from "../rulesets/types.js";
 
 const text = z.string().trim().min(1, "must not be empty");
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and hyphens");

@@ -4,10 +4,10 @@
  * call carry the same answers; dates use the GOV.UK date-input pattern (<name>-day, -month, -year).
  * Problems come back as GOV.UK error messages keyed by the field they belong to.
  */
-import type { AssessmentRequest } from "../http/validation.js";
-import { buildAssessmentSchema, CASE_REFERENCE, fieldErrors } from "../http/validation.js";
-import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rules/types.js";
-import { parseIsoDate } from "../timescales/calendar.js";
+import type { AssessmentRequest } from "../contract/validation.js";
+import { buildAssessmentSchema, CASE_REFERENCE, fieldErrors } from "../contract/validation.js";
+import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
+import { parseIsoDate } from "../timelines/calendar.js";
 
 export const DATE_LABELS: Record<DateName, string> = {
   becameAware: "Date the local authority became aware of the incident",

@@ -1,7 +1,7 @@
 import path from "node:path";
 import nunjucks from "nunjucks";
 import { projectRoot } from "../config.js";
-import type { Citation, RuleLibrary } from "../rules/types.js";
+import type { Citation, RuleLibrary } from "../rulesets/types.js";
 
 let views: nunjucks.Environment | undefined;
 

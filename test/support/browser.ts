@@ -9,9 +9,9 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { createApp } from "../../src/http/app.js";
-import { openDb, type Db } from "../../src/records/db.js";
-import { RecordStore } from "../../src/records/store.js";
+import { createApp } from "../../src/app.js";
+import { openDb, type Db } from "../../src/cases/db.js";
+import { RecordStore } from "../../src/cases/store.js";
 import { service } from "./service.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { openDb, type Db } from "../../src/records/db.js";
+import { openDb, type Db } from "../../src/cases/db.js";
 
 export interface Backend {
   name: "pglite" | "postgres";

@@ -1,0 +1,247 @@
+/**
+ * The questionnaire and result pages: server-rendered with Nunjucks and GOV.UK Frontend, built on
+ * the same assessment as the API (no second copy of any rule or outcome logic). They work without
+ * JavaScript (a form post renders the result page); with it, the outcome panel refreshes as
+ * answers change. Nothing is stored.
+ */
+import path from "node:path";
+import express, { type RequestHandler, type Response } from "express";
+import { projectRoot } from "../config.js";
+import { assess, type Assessment } from "./assess.js";
+import { leafConditions } from "./compile.js";
+import { buildAssessmentSchema } from "../contract/validation.js";
+import { APPLIES_WORDS, OUTCOME_PHRASE, OUTCOME_WORDS, renderMinutes, STATUS_WORDS } from "./minutes.js";
+import { DATE_NAMES, type QuestionGroup } from "../rulesets/types.js";
+import type { Service } from "../service.js";
+import { DATE_LABELS, readForm, type FormState } from "../web/form.js";
+import { citer, createViews } from "../web/views.js";
+
+const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
+  {
+    id: "incident",
+    title: "The incident",
+    intro: "What is known or suspected about what happened to the child.",
+  },
+  { id: "should-always", title: "Deaths that always call for a review" },
+  {
+    id: "consider",
+    title: "Situations in which to consider a review",
+    intro:
+      "The board should consider a review in these situations when there are concerns about how local professionals and services worked together.",
+  },
+  { id: "useful-lessons", title: "The eleven questions" },
+  { id: "notification", title: "Notification and LeDeR" },
+  { id: "parallel", title: "Parallel processes" },
+];
+
+const STATUS_CLASSES = {
+  met: "govuk-tag--green",
+  "not-met": "govuk-tag--grey",
+  undetermined: "govuk-tag--yellow",
+};
+
+export function createPages(service: Service, guard?: RequestHandler): express.Router {
+  const { library, editions, calendar } = service;
+  const env = createViews();
+  const schema = buildAssessmentSchema(library);
+  const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
+  const cite = citer(library);
+  const answerWords = (a: unknown) => (a === "unknown" ? "not known" : String(a));
+
+  /** The guidance each question feeds: the quotes of the edition's rules that read it. */
+  // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
+  // once here rather than on every page.
+  const guidance = new Map<string, Array<{ title: string; quote: string; cite: string }>>();
+  for (const e of library.editions.values()) {
+    for (const r of [...e.criteria, ...e.triggers]) {
+      for (const leaf of leafConditions(r.conditions)) {
+        const key = `${e.id}:${leaf.fact}`;
+        const list = guidance.get(key) ?? [];
+        if (!list.some((g) => g.title === r.title))
+          list.push({ title: r.title, quote: r.quote, cite: cite(r.citation) });
+        guidance.set(key, list);
+      }
+    }
+  }
+  const guidanceFor = (editionId: string, questionId: string) =>
+    guidance.get(`${editionId}:${questionId}`) ?? [];
+
+  const page = (res: Response, state: FormState, assessment?: Assessment, status = 200): void => {
+    const edition = library.editions.get(state.edition)!;
+    const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
+    const groups = GROUPS.map((g) => {
+      const questions = library.questions
+        .filter((q) => q.group === g.id && edition.questionsUsed.has(q.id))
+        .map((q) => ({
+          ...q,
+          value: state.values[q.id] ?? "",
+          error: errorFor(q.id),
+          guidance: guidanceFor(edition.id, q.id),
+        }));
+      let quote: string | undefined;
+      let groupCite: string | undefined;
+      if (g.id === "useful-lessons") {
+        // The lead-in the eleven questions share, quoted once above them.
+        const first = edition.criteria.find((c) => c.level === "useful-lessons");
+        if (first) {
+          quote = first.quote.split(" … ")[0];
+          groupCite = cite({
+            document: first.citation.document,
+            section: first.citation.section.replace(/, question \d+$/, ""),
+          });
+        }
+      }
+      return { ...g, questions, quote, cite: groupCite };
+    }).filter((g) => g.questions.length > 0);
+
+    const context: Record<string, unknown> = {
+      title: assessment ? "Advice" : "Does this case need a Serious Case Review?",
+      nav: "decide",
+      cspNonce: res.locals.cspNonce,
+      ruleset: { version: library.version, hash: edition.hash },
+      errors: state.errors.map((e) => ({ text: e.text, href: e.href })),
+      reference: state.values.reference ?? "",
+      referenceError: errorFor("reference"),
+      hiddenValues: Object.fromEntries(
+        Object.entries({ ...state.values, edition: state.edition }).filter(([, v]) => v !== ""),
+      ),
+      editionItems: [...library.editions.values()].map((e) => ({
+        value: e.id,
+        text: e.title,
+        hint: { text: e.description },
+        checked: e.id === edition.id,
+      })),
+      groups,
+      dates: DATE_NAMES.map((d) => ({
+        name: d,
+        label: DATE_LABELS[d],
+        day: state.values[`${d}-day`] ?? "",
+        month: state.values[`${d}-month`] ?? "",
+        year: state.values[`${d}-year`] ?? "",
+        error: errorFor(d),
+      })),
+    };
+    if (assessment) Object.assign(context, resultContext(assessment));
+    res.status(status).type("html").send(env.render("questionnaire.njk", context));
+  };
+
+  const resultContext = (a: Assessment) => {
+    const minutes = renderMinutes(a, wordings);
+    return {
+      assessment: {
+        ...a,
+        decisiveQuestions: a.decisiveQuestions.map((d) => ({
+          ...d,
+          ifAnswered: d.ifAnswered.map((e) => ({
+            ...e,
+            words: e.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join(" or "),
+          })),
+        })),
+      },
+      outcomeWords: OUTCOME_WORDS,
+      establishedWords:
+        a.outcome === "criteria-not-met"
+          ? "no criterion is met on the answers given so far"
+          : `${OUTCOME_PHRASE[a.outcome]} (a stronger outcome remains possible)`,
+      possibleWords: a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join("; "),
+      statusWords: STATUS_WORDS,
+      statusClasses: STATUS_CLASSES,
+      criteriaGroups: (["met", "undetermined", "not-met"] as const).map((s) => ({
+        title: `Criteria ${STATUS_WORDS[s].toLowerCase()}`,
+        items: a.criteria.filter((c) => c.status === s),
+      })),
+      triggersNotMet: a.triggers.filter((t) => t.status === "not-met").map((t) => t.title),
+      deadlineRows: a.actions
+        .filter((x) => x.applies !== "not-required")
+        .map((x) => [
+          { text: x.text },
+          { text: APPLIES_WORDS[x.applies] },
+          { text: x.due ?? `needs ${DATE_LABELS[x.from].toLowerCase()}` },
+          { text: x.rule },
+          { text: `${x.citation.section} (${x.citation.document})` },
+        ]),
+      givenRows: a.answers.map((g) => ({
+        key: { text: wordings.get(g.id) ?? g.id },
+        value: {
+          text: `${answerWords(g.answer)}${g.usedByEdition ? "" : ` (not used by ${a.edition.title})`}`,
+        },
+      })),
+      minutes,
+      minutesFilename: `scr-minutes-${a.decisionId.slice(0, 8)}.md`,
+      cite,
+      answerWords,
+    };
+  };
+
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
+  const guarded: RequestHandler[] = guard ? [guard] : [];
+
+  router.get("/", (req, res) => {
+    const edition =
+      typeof req.query.edition === "string" && library.editions.has(req.query.edition)
+        ? req.query.edition
+        : library.defaultEdition;
+    page(res, { edition, values: {}, errors: [] });
+  });
+
+  router.post("/assessment", ...guarded, form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const state = readForm(library, body, schema);
+    if (body.action === "change-edition") {
+      page(res, { ...state, errors: [] });
+      return;
+    }
+    if (!state.input) {
+      page(res, state, undefined, 400);
+      return;
+    }
+    const assessment = await assess(library, editions.get(state.input.edition)!, calendar, state.input);
+    page(res, state, assessment);
+  });
+
+  // The live panel: the same assessment, rendered as the outcome box alone.
+  router.post("/assessment/panel", ...guarded, form, async (req, res) => {
+    const state = readForm(library, (req.body ?? {}) as Record<string, unknown>, schema);
+    if (!state.input) {
+      res
+        .status(200)
+        .type("html")
+        .send(
+          env.renderString(
+            '<div class="app-outcome" id="outcome"><h2 class="govuk-heading-m">Advice so far</h2><p class="govuk-body">{{ text }}</p></div>',
+            { text: state.errors[0]?.text ?? "" },
+          ),
+        );
+      return;
+    }
+    const assessment = await assess(library, editions.get(state.input.edition)!, calendar, state.input);
+    res.type("html").send(env.render("_outcome.njk", { ...resultContext(assessment), compact: true }));
+  });
+
+  return router;
+}
+
+export function assetsRouter(): express.Router {
+  const root = projectRoot();
+  const router = express.Router();
+  const files: Record<string, string> = {
+    "/assets/threshold.css": path.join(root, "public", "threshold.css"),
+    "/assets/questionnaire.js": path.join(root, "public", "questionnaire.js"),
+    "/assets/govuk/govuk-frontend.min.js": path.join(
+      root,
+      "node_modules",
+      "govuk-frontend",
+      "dist",
+      "govuk",
+      "govuk-frontend.min.js",
+    ),
+  };
+  for (const [route, file] of Object.entries(files)) {
+    router.get(route, (_req, res) => {
+      res.setHeader("Cache-Control", "public, max-age=3600");
+      res.sendFile(file);
+    });
+  }
+  return router;
+}

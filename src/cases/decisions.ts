@@ -1,0 +1,110 @@
+/**
+ * Recording a chair's decision: the options (rules/decisions.yaml, quoting the board's form),
+ * whether the decision departs from the advice it was given, and the deadlines that follow from the
+ * date of the decision, computed once and kept with the record.
+ */
+import { z } from "zod";
+import { readYaml } from "../rulesets/load.js";
+import { citationSchema } from "../rulesets/schema.js";
+import type { Citation, Outcome, QuotedPassage, Timescale } from "../rulesets/types.js";
+import { computeDeadlines } from "../timelines/deadlines.js";
+import type { WorkingDayCalendar } from "../timelines/calendar.js";
+
+const fileSchema = z.strictObject({
+  citation: citationSchema,
+  quote: z.string().min(1),
+  options: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z-]*$/),
+        text: z.string().min(1),
+        review: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+});
+export type DecisionOptions = z.infer<typeof fileSchema>;
+
+export function loadDecisionOptions(rulesDir: string): DecisionOptions {
+  return readYaml(rulesDir, "decisions.yaml", fileSchema).data;
+}
+
+export function decisionPassages(d: DecisionOptions): Array<{ where: string } & QuotedPassage> {
+  return [{ where: "decisions.yaml: quote", citation: d.citation, quote: d.quote }];
+}
+
+export interface AdviceGiven {
+  decisionId: string;
+  outcome: Outcome;
+  determined: boolean;
+  possibleOutcomes: Outcome[];
+}
+
+/**
+ * Whether a decision departs from the advice: true or false when the advice was determined, null
+ * when it was not (the chair decided on open questions). A "consider" outcome leaves the choice to
+ * the board, so no decision departs from it.
+ */
+export function departure(advice: AdviceGiven, review: boolean): { departs: boolean | null; text: string } {
+  if (!advice.determined) {
+    return {
+      departs: null,
+      text: `The advice was not determined (still possible: ${advice.possibleOutcomes.join(", ")}); the decision settles what the answers left open.`,
+    };
+  }
+  if (advice.outcome === "initiate-scr") {
+    return review
+      ? {
+          departs: false,
+          text: "The decision follows the advice: the criteria for a Serious Case Review were met.",
+        }
+      : {
+          departs: true,
+          text: "The decision departs from the advice: the criteria for initiating a Serious Case Review were met, and no review is to be held. Record the reasons with care: “A decision not to initiate a Serious Case Review may be subject to scrutiny by the national panel” (004_dcf93c0f41036063.txt, §5.4).",
+        };
+  }
+  if (advice.outcome === "criteria-not-met") {
+    return review
+      ? {
+          departs: true,
+          text: "The decision departs from the advice: the criteria were not met, and a review is to be held all the same.",
+        }
+      : {
+          departs: false,
+          text: "The decision follows the advice: the criteria for a Serious Case Review were not met.",
+        };
+  }
+  return {
+    departs: false,
+    text: "The advice was to consider a review: the choice was the board's, and either way follows it.",
+  };
+}
+
+export interface KeptDeadline {
+  id: string;
+  text: string;
+  due: string | null;
+  rule: string;
+  citation: Citation;
+  quote: string;
+}
+
+/** The deadlines that follow from the decision date: notifying the decision, and completing a review. */
+export function decisionDeadlines(
+  timescales: readonly Timescale[],
+  decidedOn: Date,
+  review: boolean,
+  calendar: WorkingDayCalendar,
+): KeptDeadline[] {
+  const wanted = timescales.filter(
+    (t) => t.id === "notify-decision" || (review && t.id === "complete-review"),
+  );
+  return computeDeadlines(wanted, { decision: decidedOn }, calendar).map((d) => ({
+    id: d.timescale.id,
+    text: d.timescale.text,
+    due: d.due,
+    rule: d.rule,
+    citation: d.timescale.citation,
+    quote: d.timescale.quote,
+  }));
+}

@@ -1,0 +1,195 @@
+/**
+ * Decision records over HTTP, on each database: a chair records the advice and the decision with
+ * reasons, restarts the service and still finds them, verifies the chain, and prints the minutes.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path_ from "node:path";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Express } from "express";
+import { defaultRulesDir } from "../config.js";
+import { createApp } from "../app.js";
+import { loadService } from "../service.js";
+import type { Db } from "./db.js";
+import { RecordStore } from "./store.js";
+import { contractErrors } from "../../test/support/contract.js";
+import { BACKENDS } from "../../test/support/databases.js";
+import { service } from "../../test/support/service.js";
+
+describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
+  let db: Db;
+  let reopen: () => Promise<Db>;
+  let cleanup: () => Promise<void>;
+  let app: Express;
+  const REF = "CHSCB/2024-017";
+  const path = `/v1/cases/${encodeURIComponent(REF)}`;
+
+  const start = async () => {
+    app = createApp(await service(), { bodyLimit: 100 * 1024, records: new RecordStore(db) });
+  };
+  beforeAll(async () => {
+    ({ db, reopen, cleanup } = await backend.open());
+    await start();
+  }, 60_000);
+  afterAll(async () => {
+    await db.close();
+    await cleanup();
+  });
+
+  const ok = (schema: string, body: unknown) => expect(contractErrors(schema, body)).toEqual([]);
+
+  it("opens a case by its reference, and refuses the same reference twice (409)", async () => {
+    const res = await request(app).post("/v1/cases").send({ reference: REF });
+    expect(res.status).toBe(201);
+    ok("RecordReceipt", res.body);
+    expect(res.headers.location).toBe(path);
+    const again = await request(app).post("/v1/cases").send({ reference: REF });
+    expect(again.status).toBe(409);
+    ok("Problem", again.body);
+  });
+
+  it.each([
+    ["a name", "Baby P"],
+    ["too long", "X".repeat(41)],
+    ["a path trick", "../etc"],
+  ])("refuses a reference that is %s", async (_what, reference) => {
+    const res = await request(app).post("/v1/cases").send({ reference });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].pointer).toBe("/reference");
+  });
+
+  let adviceId = "";
+  it("records the advice with the full answer as given, chained to the case", async () => {
+    const res = await request(app)
+      .post(`${path}/assessments`)
+      .send({ answers: { childDied: "yes", abuseOrNeglect: "yes" }, dates: { referral: "2024-03-01" } });
+    expect(res.status).toBe(201);
+    ok("AssessmentReceipt", res.body);
+    expect(res.body.assessment.outcome).toBe("initiate-scr");
+    expect(res.body.previousHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    adviceId = res.body.recordId;
+  });
+
+  let decisionId = "";
+  it("records a decision that departs from the advice, with the deadlines that follow from its date", async () => {
+    const res = await request(app).post(`${path}/decisions`).send({
+      assessmentId: adviceId,
+      decision: "no-further-action",
+      decidedOn: "2024-03-26",
+      decidedBy: "Independent Chair",
+      reasons: "A single-agency review of the school's practice is under way.",
+    });
+    expect(res.status).toBe(201);
+    ok("DecisionReceipt", res.body);
+    expect(res.body.decision.departsFromAdvice).toBe(true);
+    expect(res.body.decision.deadlines).toEqual([
+      expect.objectContaining({ id: "notify-decision", due: "2024-04-04" }),
+    ]);
+    decisionId = res.body.recordId;
+  });
+
+  it("records a correction as a new record pointing at the one it corrects, with a review's deadlines", async () => {
+    const res = await request(app).post(`${path}/decisions`).send({
+      assessmentId: adviceId,
+      decision: "serious-case-review",
+      decidedOn: "2024-03-28",
+      decidedBy: "Independent Chair",
+      reasons: "On the national panel's advice, a review will be held.",
+      corrects: decisionId,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.decision).toMatchObject({ corrects: decisionId, departsFromAdvice: false });
+    expect(res.body.decision.deadlines.map((d: { id: string; due: string }) => [d.id, d.due])).toEqual([
+      ["notify-decision", "2024-04-08"],
+      ["complete-review", "2024-09-28"],
+    ]);
+  });
+
+  it.each([
+    ["an unknown decision", { decision: "ignore-it" }, "/decision"],
+    ["no reasons", { reasons: "   " }, "/reasons"],
+    ["an impossible date", { decidedOn: "2024-02-30" }, "/decidedOn"],
+    ["advice from nowhere", { assessmentId: "00000000-0000-0000-0000-000000000000" }, "/assessmentId"],
+  ])("400 naming the field for %s", async (_what, change, pointer) => {
+    const body = {
+      assessmentId: adviceId,
+      decision: "no-further-action",
+      decidedOn: "2024-03-26",
+      decidedBy: "Independent Chair",
+      reasons: "x",
+      ...change,
+    };
+    const res = await request(app).post(`${path}/decisions`).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+  });
+
+  it("has no route to change or delete a record", async () => {
+    for (const method of ["put", "patch", "delete"] as const) {
+      const res = await request(app)[method](path).send({});
+      expect([404, 405]).toContain(res.status);
+    }
+  });
+
+  it("still has every record after a restart, in order, and the chain holds", async () => {
+    await db.close();
+    db = await reopen();
+    await start();
+    const res = await request(app).get(path);
+    expect(res.status).toBe(200);
+    ok("CaseHistory", res.body);
+    expect(res.body.records.map((r: { kind: string }) => r.kind)).toEqual([
+      "case-opened",
+      "assessment",
+      "decision",
+      "decision",
+    ]);
+    const verify = await request(app).get(`${path}/verify`);
+    expect(verify.body).toEqual({ reference: REF, valid: true, records: 4, problems: [] });
+  });
+
+  it("prints the whole history as minutes, exactly as advised at the time", async () => {
+    const res = await request(app).get(`${path}/minutes`);
+    expect(res.headers["content-type"]).toMatch(/^text\/markdown/);
+    expect(res.text).toContain(`# Case ${REF}: advice and decisions`);
+    expect(res.text).toContain("### Serious Case Review decision: advice for the minutes");
+    expect(res.text).toContain("**Decision: No further action.** Decided on 2024-03-26 by Independent Chair");
+    expect(res.text).toContain("> A single-agency review of the school's practice is under way.");
+    expect(res.text).toContain(`This record corrects record ${decisionId}.`);
+    expect(res.text).toContain("The hash chain of all 4 records holds");
+  });
+
+  it("keeps the advice as given after the rules change: a stored record is never re-evaluated", async () => {
+    const before = (await request(app).get(`${path}/minutes`)).text;
+    const rules = mkdtempSync(path_.join(tmpdir(), "threshold-rules-"));
+    cpSync(defaultRulesDir(), rules, { recursive: true });
+    writeFileSync(path_.join(rules, "ruleset.yaml"), "version: 2099.1.0\n");
+    const changed = createApp(await loadService(rules), {
+      bodyLimit: 100 * 1024,
+      records: new RecordStore(db),
+    });
+    expect((await request(changed).get("/v1/rulesets")).body.editions[0].ruleset.version).toBe("2099.1.0");
+    const after = (await request(changed).get(`${path}/minutes`)).text;
+    expect(after).toBe(before);
+    expect(after).toContain("Rule set 2026.11.0");
+    expect(after).not.toContain("2099.1.0");
+    rmSync(rules, { recursive: true, force: true });
+  });
+
+  it("exports the records as JSON Lines", async () => {
+    const res = await request(app).get(`${path}/export`);
+    expect(res.headers["content-type"]).toMatch(/^application\/x-ndjson/);
+    const lines = res.text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l: { seq: number }) => l.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("answers 404 for a case that does not exist", async () => {
+    const res = await request(app).get(`/v1/cases/${encodeURIComponent("NOPE/1")}`);
+    expect(res.status).toBe(404);
+    ok("Problem", res.body);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The case pages: save the advice to a case from the result page, see a case's history and
+ * minutes, and record the chair's decision with the GOV.UK patterns. The same functions record as
+ * the API does (recordAssessment, recordDecision), so the two cannot differ.
+ */
+import express, { type RequestHandler, type Response } from "express";
+import { ProblemError } from "../errors.js";
+import { recordAssessment, recordDecision } from "./http.js";
+import { buildAssessmentSchema, CASE_REFERENCE } from "../contract/validation.js";
+import type { RecordStore, StoredRecord } from "./store.js";
+import { renderCaseMinutes } from "./minutes.js";
+import { OUTCOME_WORDS } from "../assessments/minutes.js";
+import type { Outcome } from "../rulesets/types.js";
+import type { Service } from "../service.js";
+import { readDateParts, readForm, text, type FormBody, type FormError } from "../web/form.js";
+import { formatIsoDate } from "../timelines/calendar.js";
+import { createViews } from "../web/views.js";
+
+const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
+const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
+
+export function casePages(
+  service: Service,
+  store: RecordStore | undefined,
+  guard?: RequestHandler,
+): express.Router {
+  const env = createViews();
+  const schema = buildAssessmentSchema(service.library);
+  const router = express.Router();
+  const guarded: RequestHandler[] = guard ? [guard] : [];
+  const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
+  const need = (): RecordStore => {
+    if (!store)
+      throw new ProblemError(503, "unavailable", "decision records are not configured on this instance");
+    return store;
+  };
+
+  const describe = (r: StoredRecord): string => {
+    if (r.kind === "case-opened") return "Case opened";
+    if (r.kind === "assessment") {
+      const a = r.content.assessment as { outcome: Outcome; determined: boolean; edition: { title: string } };
+      return `Advice (${a.edition.title}): ${OUTCOME_WORDS[a.outcome]}${a.determined ? "" : " so far; not yet determined"}`;
+    }
+    const d = r.content as {
+      decisionText: string;
+      decidedOn: string;
+      decidedBy: string;
+      departsFromAdvice: boolean | null;
+      corrects?: string;
+    };
+    const departs = d.departsFromAdvice === true ? "; departs from the advice" : "";
+    return `Decision: ${d.decisionText}, ${d.decidedOn}, by ${d.decidedBy}${departs}${d.corrects ? " (a correction)" : ""}`;
+  };
+
+  const page = async (
+    res: Response,
+    reference: string,
+    values: Record<string, string> = {},
+    errors: FormError[] = [],
+    status = 200,
+  ) => {
+    const records = await need().records(reference);
+    if (!records) throw new ProblemError(404, "not-found", `there is no case "${reference}"`);
+    const verification = (await need().verify(reference))!;
+    const advice = [...records].reverse().find((r) => r.kind === "assessment");
+    const adviceOutcome = advice
+      ? (advice.content.assessment as { outcome: Outcome; determined: boolean })
+      : undefined;
+    res
+      .status(status)
+      .type("html")
+      .send(
+        env.render("case.njk", {
+          cspNonce: res.locals.cspNonce,
+          ruleset: {
+            version: service.library.version,
+            hash: service.library.editions.get(service.library.defaultEdition)!.hash,
+          },
+          title: `Case ${reference}`,
+          reference,
+          verification,
+          historyRows: records.map((r) => ({
+            key: { text: `${r.seq}. ${when(r.recordedAt)}` },
+            value: { text: describe(r) },
+          })),
+          latestAdvice: advice && {
+            id: advice.recordId,
+            when: when(advice.recordedAt),
+            words: `${OUTCOME_WORDS[adviceOutcome!.outcome]}${adviceOutcome!.determined ? "" : " so far (not yet determined)"}`,
+          },
+          decisionItems: service.decisions.options.map((o) => ({
+            value: o.id,
+            text: o.text,
+            checked: values.decision === o.id,
+          })),
+          values,
+          errors: errors.map((e) => ({ text: e.text, href: e.href })),
+          fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
+          minutes: renderCaseMinutes(reference, records, verification),
+          filename: `case-${reference.replace(/\//g, "-")}-minutes.md`,
+        }),
+      );
+  };
+
+  // Save the advice from a result page: the case is opened if it is new.
+  router.post("/cases/save", ...guarded, form, async (req, res) => {
+    const state = readForm(service.library, (req.body ?? {}) as FormBody, schema);
+    const reference = state.values.reference ?? "";
+    if (!state.input || !reference)
+      throw ProblemError.invalid([
+        { pointer: "reference", detail: "a valid case reference and answers are needed to save the advice" },
+      ]);
+    if (!(await need().exists(reference)))
+      await need()
+        .createCase(reference)
+        .catch(() => undefined);
+    const dates = Object.fromEntries(
+      Object.entries(state.input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
+    );
+    await recordAssessment(service, need(), reference, {
+      edition: state.input.edition,
+      answers: state.input.answers,
+      dates,
+    });
+    res.redirect(303, caseUrl(reference));
+  });
+
+  router.get("/cases/:reference", async (req, res) => {
+    const reference = String(req.params.reference);
+    if (!CASE_REFERENCE.test(reference)) throw new ProblemError(404, "not-found", "there is no such case");
+    await page(res, reference);
+  });
+
+  router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    if (!CASE_REFERENCE.test(reference)) throw new ProblemError(404, "not-found", "there is no such case");
+    const body = (req.body ?? {}) as FormBody;
+    const values: Record<string, string> = {
+      decision: text(body.decision),
+      decidedBy: text(body.decidedBy),
+      reasons: text(body.reasons),
+    };
+    const errors: FormError[] = [];
+    const decidedOn = readDateParts(body, "decidedOn", "Date of the decision", values, errors);
+    if (!decidedOn && !errors.some((e) => e.field === "decidedOn"))
+      errors.push({ href: "#decidedOn-day", field: "decidedOn", text: "Enter the date of the decision" });
+    if (!values.decision)
+      errors.push({ href: "#decision", field: "decision", text: "Select what the chair decided" });
+    if (!values.decidedBy)
+      errors.push({
+        href: "#decidedBy",
+        field: "decidedBy",
+        text: "Enter the role of the person who decided",
+      });
+    if (!values.reasons)
+      errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
+    if (errors.length) return page(res, reference, values, errors, 400);
+    try {
+      await recordDecision(service, need(), reference, {
+        assessmentId: text(body.assessmentId),
+        decision: values.decision,
+        decidedOn,
+        decidedBy: values.decidedBy,
+        reasons: values.reasons,
+      });
+    } catch (e) {
+      if (!(e instanceof ProblemError) || e.status !== 400) throw e;
+      const mapped = e.errors.map((f) => {
+        const field = f.pointer.replace(/^\//, "");
+        return {
+          href: `#${field === "decidedOn" ? "decidedOn-day" : field}`,
+          field,
+          text: `${field}: ${f.detail}`,
+        };
+      });
+      return page(res, reference, values, mapped, 400);
+    }
+    res.redirect(303, caseUrl(reference));
+  });
+
+  return router;
+}

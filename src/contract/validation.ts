@@ -1,0 +1,195 @@
+/**
+ * Run-time validation of requests with zod, built from the rule library so that the question ids
+ * and editions it accepts are exactly those loaded. The OpenAPI document states the same contract;
+ * test/contract.test.ts checks that the two agree on valid and invalid bodies.
+ */
+import { z } from "zod";
+import { ProblemError, type FieldError } from "../errors.js";
+import type { AnswerValue } from "../assessments/assess.js";
+import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
+import { parseIsoDate } from "../timelines/calendar.js";
+
+export interface AssessmentRequest {
+  edition: string;
+  answers: Record<string, AnswerValue>;
+  dates: Partial<Record<DateName, Date>>;
+}
+
+/** RFC 6901 JSON Pointer for a zod issue path. */
+export function pointer(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p) => "/" + String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}
+
+const QUESTION_IDS = "a question id of the vocabulary (GET /v1/rulesets/{edition} lists them)";
+
+/**
+ * zod issues as field errors. `answersAre` names what the keys of an `answers` object must be
+ * (question ids for assessments, checklist item ids for quality assurance).
+ */
+export function fieldErrors(error: z.ZodError, answersAre = QUESTION_IDS): FieldError[] {
+  return error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === "unrecognized_keys") {
+      const where = issue.path.join(".");
+      return issue.keys.map((k) => ({
+        pointer: pointer([...issue.path, k]),
+        detail:
+          where === "answers"
+            ? `"${k}" is not ${answersAre}`
+            : `"${k}" is not a field of ${where || "the request"}`,
+      }));
+    }
+    return [{ pointer: pointer(issue.path), detail: issue.message }];
+  });
+}
+
+const YES_NO_UNKNOWN = 'must be "yes", "no" or "unknown"';
+
+/** A date written YYYY-MM-DD that exists (2024-02-30 does not). */
+export const isoDate = z
+  .string({ error: "must be a date written YYYY-MM-DD" })
+  .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" });
+
+/** The dates a board has; a later stage may not come before an earlier one. */
+const datesSchema = z
+  .strictObject(
+    Object.fromEntries(DATE_NAMES.map((d) => [d, isoDate.optional()])) as Record<
+      DateName,
+      z.ZodOptional<typeof isoDate>
+    >,
+    { error: "must be an object of dates (becameAware, referral, decision, publication)" },
+  )
+  .superRefine((d, ctx) => {
+    const order: Array<[DateName, DateName]> = [
+      ["referral", "decision"],
+      ["decision", "publication"],
+    ];
+    for (const [before, after] of order) {
+      const a = d[before];
+      const b = d[after];
+      if (a && b && b < a) {
+        ctx.addIssue({ code: "custom", path: [after], message: `must not be before ${before} (${a})` });
+      }
+    }
+  });
+
+function editionSchema(library: RuleLibrary) {
+  const editions = [...library.editions.keys()] as [string, ...string[]];
+  return z.enum(editions, { error: `must be one of ${editions.join(", ")}` });
+}
+
+function toDates(
+  d: Partial<Record<DateName, string | undefined>> | undefined,
+): Partial<Record<DateName, Date>> {
+  const dates: Partial<Record<DateName, Date>> = {};
+  for (const [k, v] of Object.entries(d ?? {}))
+    if (typeof v === "string") dates[k as DateName] = parseIsoDate(v)!;
+  return dates;
+}
+
+export function buildAssessmentSchema(library: RuleLibrary) {
+  const yesNo = z.enum(["yes", "no", "unknown"], { error: YES_NO_UNKNOWN });
+  const ageMessage = `must be the child's age in whole years, from 0 to ${MAX_CHILD_AGE}, or "unknown"`;
+  const age = z.union(
+    [
+      z.int({ error: ageMessage }).min(0, { error: ageMessage }).max(MAX_CHILD_AGE, { error: ageMessage }),
+      z.literal("unknown"),
+    ],
+    { error: ageMessage },
+  );
+  const answerShape = Object.fromEntries(
+    library.questions.map((q) => [q.id, (q.kind === "age" ? age : yesNo).optional()]),
+  );
+  return z.strictObject(
+    {
+      edition: editionSchema(library).optional(),
+      answers: z.strictObject(answerShape, { error: "must be an object mapping question ids to answers" }),
+      dates: datesSchema.optional(),
+    },
+    { error: "the request body must be a JSON object with an answers object" },
+  );
+}
+
+/** A board's own case reference: never a name. Letters, digits, "-" and "/", at most 40. */
+export const CASE_REFERENCE = /^[A-Za-z0-9/-]{1,40}$/;
+
+export function buildTimelineSchema(library: RuleLibrary) {
+  const milestoneIds = new Set([...library.editions.values()].flatMap((e) => e.timescales.map((t) => t.id)));
+  return z
+    .strictObject(
+      {
+        edition: editionSchema(library).optional(),
+        dates: datesSchema,
+        asOf: isoDate.optional(),
+        agreedExtension: isoDate.optional(),
+        done: z
+          .array(
+            z
+              .string()
+              .refine((id) => milestoneIds.has(id), { error: "is not a milestone id of the timeline" }),
+            { error: "must be a list of milestone ids" },
+          )
+          .max(200)
+          .optional(),
+        reference: z
+          .string()
+          .regex(CASE_REFERENCE, {
+            error:
+              'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)',
+          })
+          .optional(),
+      },
+      { error: "the request body must be a JSON object with a dates object" },
+    )
+    .superRefine((t, ctx) => {
+      if (t.agreedExtension && t.dates.decision && t.agreedExtension < t.dates.decision) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agreedExtension"],
+          message: `must not be before the decision (${t.dates.decision})`,
+        });
+      }
+    });
+}
+
+export interface TimelineRequest {
+  edition: string;
+  dates: Partial<Record<DateName, Date>>;
+  asOf?: Date;
+  agreedExtension?: Date;
+  done: Set<string>;
+  reference?: string;
+}
+
+export function parseTimelineRequest(
+  schema: ReturnType<typeof buildTimelineSchema>,
+  body: unknown,
+  defaultEdition: string,
+): TimelineRequest {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
+  const { edition, dates, asOf, agreedExtension, done, reference } = parsed.data;
+  return {
+    edition: edition ?? defaultEdition,
+    dates: toDates(dates),
+    ...(asOf ? { asOf: parseIsoDate(asOf)! } : {}),
+    ...(agreedExtension ? { agreedExtension: parseIsoDate(agreedExtension)! } : {}),
+    done: new Set(done ?? []),
+    ...(reference ? { reference } : {}),
+  };
+}
+
+export type AssessmentSchema = ReturnType<typeof buildAssessmentSchema>;
+
+export function parseAssessmentRequest(
+  schema: AssessmentSchema,
+  body: unknown,
+  defaultEdition: string,
+): AssessmentRequest {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
+  const answers: Record<string, AnswerValue> = {};
+  for (const [id, v] of Object.entries(parsed.data.answers)) {
+    if (v !== undefined) answers[id] = v as AnswerValue;
+  }
+  return { edition: parsed.data.edition ?? defaultEdition, answers, dates: toDates(parsed.data.dates) };
+}

@@ -1,0 +1,150 @@
+/**
+ * Access, rate limits, headers and logs, as a board's network would meet them.
+ */
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config.js";
+import { createApp, type AppOptions } from "../app.js";
+import { sha256 } from "./security.js";
+import { service } from "../../test/support/service.js";
+
+const KEY = "thr_test-key-for-the-suite";
+const OTHER = "thr_another-key";
+const options = { bodyLimit: 100 * 1024 };
+
+async function appWith(extra: Partial<AppOptions>) {
+  return createApp(await service(), { ...options, ...extra });
+}
+
+describe("API keys", () => {
+  const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
+
+  it("when keys are configured, /v1 without a key answers 401 problem+json with a Bearer challenge", async () => {
+    const app = await appWith({ apiKeyHashes: hashes });
+    const res = await request(app).post("/v1/assessments").send({ answers: {} });
+    expect(res.status).toBe(401);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="threshold"');
+    expect(res.body.errors[0].pointer).toBe("Authorization");
+  });
+
+  it("refuses a wrong key and accepts each configured one", async () => {
+    const app = await appWith({ apiKeyHashes: hashes });
+    const wrong = await request(app).get("/v1/rulesets").set("Authorization", "Bearer thr_wrong");
+    expect(wrong.status).toBe(401);
+    for (const key of [KEY, OTHER]) {
+      const ok = await request(app).get("/v1/rulesets").set("Authorization", `Bearer ${key}`);
+      expect(ok.status).toBe(200);
+    }
+  });
+
+  it("keeps health, readiness and the contract open for load balancers", async () => {
+    const app = await appWith({ apiKeyHashes: hashes });
+    for (const path of ["/healthz", "/readyz", "/openapi.yaml"])
+      expect((await request(app).get(path)).status).toBe(200);
+  });
+
+  it("stores only hashes: configuring a key itself is refused at start-up", () => {
+    expect(() => loadConfig({ THRESHOLD_API_KEY_SHA256: KEY })).toThrow(/SHA-256 hashes/);
+    expect(loadConfig({ THRESHOLD_API_KEY_SHA256: hashes.join(",") }).apiKeyHashes).toEqual(hashes);
+  });
+
+  it("without keys, binds loopback only, whatever HOST asks", () => {
+    const open = loadConfig({ HOST: "0.0.0.0" });
+    expect(open.host).toBe("127.0.0.1");
+    expect(open.hostRestrictedToLoopback).toBe(true);
+    const keyed = loadConfig({ HOST: "0.0.0.0", THRESHOLD_API_KEY_SHA256: hashes[0] });
+    expect(keyed.host).toBe("0.0.0.0");
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 problem+json past the limit, with RateLimit headers before and after", async () => {
+    const app = await appWith({ rateLimitPerMinute: 3 });
+    for (let i = 0; i < 3; i++) {
+      const ok = await request(app).get("/v1/rulesets");
+      expect(ok.status).toBe(200);
+      expect(ok.headers["ratelimit-policy"]).toMatch(/q=3/);
+      expect(ok.headers.ratelimit).toMatch(/r=\d+/);
+    }
+    const limited = await request(app).get("/v1/rulesets");
+    expect(limited.status).toBe(429);
+    expect(limited.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(limited.headers["retry-after"]).toBeDefined();
+    expect(limited.body.status).toBe(429);
+    // Health checks are not counted against clients.
+    expect((await request(app).get("/healthz")).status).toBe(200);
+  });
+
+  it("counts each API key separately", async () => {
+    const app = await appWith({
+      rateLimitPerMinute: 1,
+      apiKeyHashes: [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")],
+    });
+    expect((await request(app).get("/v1/rulesets").set("Authorization", `Bearer ${KEY}`)).status).toBe(200);
+    expect((await request(app).get("/v1/rulesets").set("Authorization", `Bearer ${KEY}`)).status).toBe(429);
+    expect((await request(app).get("/v1/rulesets").set("Authorization", `Bearer ${OTHER}`)).status).toBe(200);
+  });
+});
+
+describe("headers", () => {
+  it("sends security headers and a strict Content-Security-Policy", async () => {
+    const res = await request(await appWith({})).get("/healthz");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(res.headers["content-security-policy"]).toContain("script-src 'self'");
+    expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.headers["x-powered-by"]).toBeUndefined();
+  });
+
+  it("gives every response a request id, keeping a well-formed one the caller sent", async () => {
+    const app = await appWith({});
+    expect(
+      (await request(app).get("/healthz").set("X-Request-Id", "board-42.a")).headers["x-request-id"],
+    ).toBe("board-42.a");
+    expect(
+      (await request(app).get("/healthz").set("X-Request-Id", "<script>")).headers["x-request-id"],
+    ).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("/readyz answers 503 while the service is shutting down", async () => {
+    const lifecycle = { draining: false };
+    const app = await appWith({ lifecycle });
+    expect((await request(app).get("/readyz")).status).toBe(200);
+    lifecycle.draining = true;
+    const res = await request(app).get("/readyz");
+    expect(res.status).toBe(503);
+    expect(res.headers.connection).toBe("close");
+  });
+});
+
+describe("logs", () => {
+  it("log each request's id, method, route, status and duration, and never the body or the answers", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const app = await appWith({ logger: pino({ level: "info" }, sink) });
+    const res = await request(app)
+      .post("/v1/assessments?case=CHSCB-1")
+      .set("X-Request-Id", "req-1")
+      .send({
+        answers: { childDied: "yes", abuseOrNeglect: "yes", ageYears: 7 },
+        dates: { referral: "2024-05-17" },
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.decisionId).toMatch(/^[0-9a-f-]{36}$/);
+    const entry = JSON.parse(lines.find((l) => l.includes("req-1"))!);
+    expect(entry).toMatchObject({ reqId: "req-1", method: "POST", route: "/v1/assessments", status: 200 });
+    expect(typeof entry.durationMs).toBe("number");
+    const all = lines.join("\n");
+    for (const secret of ["childDied", "abuseOrNeglect", "2024-05-17", "CHSCB-1", "answers"])
+      expect(all).not.toContain(secret);
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * The quality-assurance and action-plan pages, beside the questionnaire: the same design system,
+ * the same rules and checks as POST /v1/quality-assurance and POST /v1/action-plans/check.
+ */
+import express, { type RequestHandler, type Response } from "express";
+import multer from "multer";
+import { buildQaSchema } from "./http.js";
+import { fieldErrors } from "../contract/validation.js";
+import { checkPlan, readCsvPlan } from "./action-plan.js";
+import { runChecklist, type ItemStatus, type QaInput, type QaReport } from "./checklist.js";
+import { QA_DATE_NAMES, type QaDateName } from "./library.js";
+import { renderQualityReport } from "./report.js";
+import { ProblemError } from "../errors.js";
+import type { Service } from "../service.js";
+import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
+import { readDateParts, text, type FormBody, type FormError } from "../web/form.js";
+import { citer, createViews } from "../web/views.js";
+
+const QA_DATE_LABELS: Record<QaDateName, string> = {
+  becameAware: "Date the incident came to attention",
+  referral: "Date of the referral",
+  decision: "Date of the decision to hold the review",
+  ofstedNotified: "Date Ofsted was notified of the decision",
+  completed: "Date the review was completed",
+  agreedExtension: "Extension date agreed with government (if any)",
+};
+const STATUS_WORDS: Record<ItemStatus, string> = {
+  achieved: "Achieved",
+  "not-achieved": "Not achieved",
+  "not-applicable": "Not applicable",
+  unknown: "Not known",
+};
+const STATUS_CLASSES: Record<ItemStatus, string> = {
+  achieved: "govuk-tag--green",
+  "not-achieved": "govuk-tag--red",
+  "not-applicable": "govuk-tag--grey",
+  unknown: "govuk-tag--yellow",
+};
+
+export function qualityPages(service: Service, guard?: RequestHandler): express.Router {
+  const { quality, library } = service;
+  const env = createViews();
+  const cite = citer(library);
+  const qaSchema = buildQaSchema(quality);
+  const router = express.Router();
+  const guarded: RequestHandler[] = guard ? [guard] : [];
+  const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
+  const common = (res: Response) => ({
+    cspNonce: res.locals.cspNonce,
+    ruleset: { version: library.version, hash: quality.hash },
+  });
+
+  const qaPage = (
+    res: Response,
+    values: Record<string, string>,
+    errors: FormError[],
+    report?: QaReport,
+    status = 200,
+  ) => {
+    const context: Record<string, unknown> = {
+      ...common(res),
+      nav: "quality",
+      title: report ? "Quality assurance: result" : "Quality assurance of a finished review",
+      errors: errors.map((e) => ({ text: e.text, href: e.href })),
+      dates: QA_DATE_NAMES.map((d) => ({
+        name: d,
+        label: QA_DATE_LABELS[d],
+        day: values[`${d}-day`] ?? "",
+        month: values[`${d}-month`] ?? "",
+        year: values[`${d}-year`] ?? "",
+        error: errors.find((e) => e.field === d)?.text,
+      })),
+      sections: quality.sections.map((s) => ({
+        title: s.title,
+        items: s.items.map((i) => ({ ...i, value: values[i.id] ?? "" })),
+      })),
+    };
+    if (report) {
+      Object.assign(context, {
+        report,
+        statusWords: STATUS_WORDS,
+        statusClasses: STATUS_CLASSES,
+        cite,
+        sectionTitles: Object.fromEntries(quality.sections.map((s) => [s.section, s.title])),
+        summaryRows: report.sections.map((s) => [
+          { text: s.title },
+          { text: String(s.achieved), format: "numeric" },
+          { text: String(s.notAchieved), format: "numeric" },
+          { text: String(s.notApplicable), format: "numeric" },
+          { text: String(s.unknown), format: "numeric" },
+        ]),
+        computedItems: report.items
+          .filter((i) => i.computation)
+          .map((i) => ({
+            ...i,
+            computation: {
+              ...i.computation!,
+              missingWords: i
+                .computation!.missing.map((d) => QA_DATE_LABELS[d as QaDateName].toLowerCase())
+                .join(" and "),
+            },
+          })),
+        markdown: renderQualityReport(report),
+      });
+    }
+    res.status(status).type("html").send(env.render("quality.njk", context));
+  };
+
+  router.get("/quality-assurance", (_req, res) => qaPage(res, {}, []));
+  router.post("/quality-assurance", ...guarded, form, (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    const values: Record<string, string> = {};
+    const errors: FormError[] = [];
+    const dates: Record<string, string> = {};
+    for (const d of QA_DATE_NAMES) {
+      const iso = readDateParts(body, d, QA_DATE_LABELS[d], values, errors);
+      if (iso) dates[d] = iso;
+    }
+    const answers: Record<string, string> = {};
+    for (const item of quality.items) {
+      if (item.computed) continue;
+      const v = text(body[item.id]);
+      values[item.id] = v;
+      if (v) answers[item.id] = v;
+    }
+    if (errors.length === 0) {
+      const parsed = qaSchema.safeParse({ answers, dates });
+      if (!parsed.success) {
+        for (const e of fieldErrors(parsed.error, "a checklist item")) {
+          const [, where, field] = e.pointer.split("/");
+          const label = where === "dates" ? (QA_DATE_LABELS[field as QaDateName] ?? field) : field;
+          errors.push({
+            href: where === "dates" ? `#${field}-day` : `#${field}`,
+            field: field ?? "",
+            text: `${label} ${e.detail}`,
+          });
+        }
+      }
+    }
+    if (errors.length) {
+      qaPage(res, values, errors, undefined, 400);
+      return;
+    }
+    const input: QaInput = { answers: answers as Record<string, ItemStatus>, dates: {} };
+    for (const [k, v] of Object.entries(dates)) input.dates[k as QaDateName] = parseIsoDate(v)!;
+    qaPage(res, values, [], runChecklist(quality, input));
+  });
+
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 100 * 1024, files: 1, fields: 10 },
+  });
+  const planPage = (
+    res: Response,
+    asOf: Record<string, string>,
+    errors: FormError[],
+    plan?: ReturnType<typeof planResult>,
+    status = 200,
+  ) => {
+    res
+      .status(status)
+      .type("html")
+      .send(
+        env.render("action-plan.njk", {
+          ...common(res),
+          nav: "plan",
+          title: plan ? "Action plan: findings" : "Check an action plan",
+          errors: errors.map((e) => ({ text: e.text, href: e.href })),
+          fileError: errors.find((e) => e.field === "plan")?.text,
+          asOfError: errors.find((e) => e.field === "asOf")?.text,
+          asOf: {
+            day: asOf["asOf-day"] ?? "",
+            month: asOf["asOf-month"] ?? "",
+            year: asOf["asOf-year"] ?? "",
+          },
+          plan,
+          cite,
+          planRows: plan?.rows.map((r) => [
+            { text: String(r.row) },
+            { text: r.recommendation || "(none)" },
+            { text: r.due ?? "—" },
+            {
+              html: r.findings.length
+                ? `<ul class="govuk-list govuk-list--bullet">${r.findings.map((f) => `<li data-code="${f.code}">${env.getFilter("escape")(f.message)}</li>`).join("")}</ul>`
+                : "None",
+            },
+          ]),
+        }),
+      );
+  };
+  const planResult = (rows: ReturnType<typeof readCsvPlan>, asOf: Date) => {
+    const checked = checkPlan(quality.actionPlan, rows, asOf);
+    return {
+      asOf: formatIsoDate(asOf),
+      rows: checked,
+      summary: {
+        rows: checked.length,
+        withFindings: checked.filter((r) => r.findings.length).length,
+        overdue: checked.filter((r) => r.overdue).length,
+      },
+      judgements: quality.actionPlan.judgements,
+    };
+  };
+
+  router.get("/action-plans", (_req, res) => planPage(res, {}, []));
+  router.post("/action-plans", ...guarded, (req, res, next) => {
+    upload.single("plan")(req, res, (err: unknown) => {
+      const body = (req.body ?? {}) as FormBody;
+      const values: Record<string, string> = {};
+      const errors: FormError[] = [];
+      if (err) {
+        errors.push({
+          href: "#plan",
+          field: "plan",
+          text:
+            err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
+              ? "The file must be at most 100 kB"
+              : "The file could not be read",
+        });
+      }
+      const asOfIso = readDateParts(body, "asOf", "The date to check the plan as of", values, errors);
+      if (!asOfIso && !errors.some((e) => e.field === "asOf")) {
+        errors.push({ href: "#asOf-day", field: "asOf", text: "Enter the date to check the plan as of" });
+      }
+      const file = req.file;
+      if (!err && !file)
+        errors.push({ href: "#plan", field: "plan", text: "Select the action plan as a CSV file" });
+      let rows: ReturnType<typeof readCsvPlan> = [];
+      if (file && errors.length === 0) {
+        try {
+          rows = readCsvPlan(file.buffer.toString("utf8"));
+        } catch (e) {
+          if (!(e instanceof ProblemError)) return next(e);
+          errors.push({
+            href: "#plan",
+            field: "plan",
+            text: `The file ${e.errors[0]?.pointer ? `(${e.errors[0].pointer}) ` : ""}${e.errors[0]?.detail ?? e.message}`,
+          });
+        }
+      }
+      if (errors.length) return planPage(res, values, errors, undefined, 400);
+      planPage(res, values, [], planResult(rows, parseIsoDate(asOfIso!)!));
+    });
+  });
+  return router;
+}

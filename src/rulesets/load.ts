@@ -1,0 +1,278 @@
+/**
+ * Loads rules/ into a RuleLibrary: every file parsed, checked against its schema, and
+ * cross-checked (every fact is a question of the vocabulary, every value fits its question,
+ * every trigger a timescale names exists). The first problem throws a RuleFileError naming the
+ * file and the field.
+ *
+ * Layout (see rules/README.md):
+ *   ruleset.yaml, sources.yaml, questions.yaml, alternatives.yaml, record-keeping.yaml
+ *   editions/<edition>/edition.yaml and editions/<edition>/criteria/<rule>.yaml
+ *   triggers/<rule>.yaml        shared by every edition
+ *   timescales/<id>.yaml        shared, or <id>.<edition>.yaml with `edition:` for one edition
+ * Files ending .cases.yaml are test cases, not rules: the loader skips them.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { RuleFileError } from "../errors.js";
+import {
+  alternativesFileSchema,
+  criterionFileSchema,
+  editionFileSchema,
+  questionsFileSchema,
+  recordKeepingFileSchema,
+  rulesetFileSchema,
+  sourcesFileSchema,
+  timescaleFileSchema,
+  triggerFileSchema,
+} from "./schema.js";
+import {
+  ANSWERS,
+  MAX_CHILD_AGE,
+  type CitedRule,
+  type Condition,
+  type DocumentId,
+  type Edition,
+  type LeafCondition,
+  type Question,
+  type RuleLibrary,
+  type Source,
+  type Timescale,
+} from "./types.js";
+
+interface LoadedFile<T> {
+  file: string;
+  data: T;
+  bytes: Buffer;
+}
+
+/** Reads one YAML file under the rules folder and checks it against its schema, or names the problem. */
+export function readYaml<S extends z.ZodType>(
+  root: string,
+  file: string,
+  schema: S,
+): LoadedFile<z.output<S>> {
+  const full = path.join(root, file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(full);
+  } catch {
+    throw new RuleFileError(file, "", "cannot be read");
+  }
+  const doc = parseDocument(bytes.toString("utf8"), { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const where = e.linePos ? `line ${e.linePos[0].line}` : "";
+    throw new RuleFileError(file, where, `is not valid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const parsed = schema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RuleFileError(file, issue.path.join("."), issue.message);
+  }
+  return { file, data: parsed.data, bytes };
+}
+
+function listYaml(root: string, dir: string): string[] {
+  const full = path.join(root, dir);
+  let names: string[];
+  try {
+    names = readdirSync(full);
+  } catch {
+    throw new RuleFileError(dir, "", "folder is missing");
+  }
+  return names
+    .filter((n) => n.endsWith(".yaml") && !n.endsWith(".cases.yaml"))
+    .filter((n) => statSync(path.join(full, n)).isFile())
+    .sort()
+    .map((n) => path.posix.join(dir, n));
+}
+
+function* leaves(c: Condition, at: string): Generator<[LeafCondition, string]> {
+  if ("all" in c) for (const [i, s] of c.all.entries()) yield* leaves(s, `${at}.all.${i}`);
+  else if ("any" in c) for (const [i, s] of c.any.entries()) yield* leaves(s, `${at}.any.${i}`);
+  else if ("not" in c) yield* leaves(c.not, `${at}.not`);
+  else yield [c, at];
+}
+
+/** A leaf's value must be one its question can take, so a typo ("Yes") cannot silently never match. */
+function checkLeaf(file: string, leaf: LeafCondition, at: string, questions: Map<string, Question>): void {
+  const q = questions.get(leaf.fact);
+  if (!q)
+    throw new RuleFileError(file, `${at}.fact`, `"${leaf.fact}" is not a question of rules/questions.yaml`);
+  const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
+  const ordered = ["lessThan", "lessThanInclusive", "greaterThan", "greaterThanInclusive"].includes(
+    leaf.operator,
+  );
+  const list = leaf.operator === "in" || leaf.operator === "notIn";
+  if (list !== Array.isArray(leaf.value)) {
+    throw new RuleFileError(
+      file,
+      `${at}.value`,
+      `operator "${leaf.operator}" ${list ? "takes a list" : "takes one value"}`,
+    );
+  }
+  for (const v of values) {
+    const fits =
+      q.kind === "age"
+        ? typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_CHILD_AGE + 1
+        : !ordered && typeof v === "string" && (ANSWERS as readonly string[]).includes(v);
+    if (!fits) {
+      const expected =
+        q.kind === "age"
+          ? `a whole number of years from 0 to ${MAX_CHILD_AGE + 1}`
+          : `"yes", "no" or "unknown" (with equal, notEqual, in or notIn)`;
+      throw new RuleFileError(
+        file,
+        `${at}.value`,
+        `${JSON.stringify(v)} does not fit question ${q.id}: expected ${expected}`,
+      );
+    }
+  }
+}
+
+function checkRule(rule: CitedRule, questions: Map<string, Question>): void {
+  const facts = new Set<string>();
+  for (const [leaf, at] of leaves(rule.conditions, "conditions")) {
+    checkLeaf(rule.file, leaf, at, questions);
+    facts.add(leaf.fact);
+  }
+  for (const [i, r] of rule.readsUnknownAsAnswer.entries()) {
+    if (!facts.has(r.question)) {
+      throw new RuleFileError(
+        rule.file,
+        `readsUnknownAsAnswer.${i}.question`,
+        `"${r.question}" is not read by this rule's conditions`,
+      );
+    }
+  }
+}
+
+function expectIdMatchesFile(file: string, id: string): void {
+  const base = path.posix.basename(file, ".yaml");
+  if (base !== id && !base.startsWith(`${id}.`)) {
+    throw new RuleFileError(file, "id", `"${id}" must match the file name`);
+  }
+}
+
+export function loadRules(root: string): RuleLibrary {
+  const ruleset = readYaml(root, "ruleset.yaml", rulesetFileSchema);
+  const sourcesFile = readYaml(root, "sources.yaml", sourcesFileSchema);
+  const questionsFile = readYaml(root, "questions.yaml", questionsFileSchema);
+  const alternativesFile = readYaml(root, "alternatives.yaml", alternativesFileSchema);
+  const recordKeepingFile = readYaml(root, "record-keeping.yaml", recordKeepingFileSchema);
+  const shared: LoadedFile<unknown>[] = [
+    ruleset,
+    sourcesFile,
+    questionsFile,
+    alternativesFile,
+    recordKeepingFile,
+  ];
+
+  const sources = new Map<DocumentId, Source>(sourcesFile.data.map((s) => [s.document, s]));
+  const questions: Question[] = questionsFile.data;
+  const questionById = new Map<string, Question>();
+  for (const [i, q] of questions.entries()) {
+    if (questionById.has(q.id))
+      throw new RuleFileError(questionsFile.file, `${i}.id`, `"${q.id}" appears twice`);
+    questionById.set(q.id, q);
+  }
+
+  const triggerFiles = listYaml(root, "triggers").map((f) => readYaml(root, f, triggerFileSchema));
+  const triggers: CitedRule[] = triggerFiles.map(({ file, data }) => {
+    expectIdMatchesFile(file, data.id);
+    const rule: CitedRule = { kind: "trigger", file, ...data };
+    checkRule(rule, questionById);
+    return rule;
+  });
+  const triggerIds = new Set(triggers.map((t) => t.id));
+
+  const timescaleFiles = listYaml(root, "timescales").map((f) => readYaml(root, f, timescaleFileSchema));
+  const timescales: Timescale[] = timescaleFiles.map(({ file, data }) => {
+    expectIdMatchesFile(file, data.id);
+    const { appliesWhen } = data;
+    if (typeof appliesWhen === "object" && !triggerIds.has(appliesWhen.trigger)) {
+      throw new RuleFileError(
+        file,
+        "appliesWhen.trigger",
+        `"${appliesWhen.trigger}" is not a trigger in rules/triggers`,
+      );
+    }
+    return { file, ...data };
+  });
+
+  const editions = new Map<string, Edition>();
+  const editionDirs = readdirSync(path.join(root, "editions")).sort();
+  for (const dir of editionDirs) {
+    const info = readYaml(root, `editions/${dir}/edition.yaml`, editionFileSchema);
+    if (info.data.id !== dir) throw new RuleFileError(info.file, "id", `must be "${dir}", the folder's name`);
+    const criteriaFiles = listYaml(root, `editions/${dir}/criteria`).map((f) =>
+      readYaml(root, f, criterionFileSchema),
+    );
+    if (criteriaFiles.length === 0)
+      throw new RuleFileError(`editions/${dir}/criteria`, "", "holds no criteria");
+    const criteria = criteriaFiles.map(({ file, data }) => {
+      expectIdMatchesFile(file, data.id);
+      const rule: CitedRule = { kind: "criterion", file, ...data };
+      checkRule(rule, questionById);
+      return rule;
+    });
+    const ids = new Set<string>();
+    for (const r of [...criteria, ...triggers]) {
+      if (ids.has(r.id))
+        throw new RuleFileError(r.file, "id", `"${r.id}" is used by another rule of edition ${dir}`);
+      ids.add(r.id);
+    }
+    // An edition's own timescale file replaces the shared one of the same id.
+    const own = timescales.filter((t) => t.edition === dir);
+    const editionTimescales = [
+      ...timescales.filter((t) => t.edition === undefined && !own.some((o) => o.id === t.id)),
+      ...own,
+    ].sort((a, b) => a.file.localeCompare(b.file));
+    const questionsUsed = new Set<string>();
+    for (const r of [...criteria, ...triggers])
+      for (const [leaf] of leaves(r.conditions, "")) questionsUsed.add(leaf.fact);
+
+    const hashed = [
+      ...shared,
+      info,
+      ...criteriaFiles,
+      ...triggerFiles,
+      ...timescaleFiles.filter((t) => editionTimescales.some((e) => e.file === t.file)),
+    ].sort((a, b) => a.file.localeCompare(b.file));
+    const hash = createHash("sha256");
+    for (const f of hashed) hash.update(f.file).update("\0").update(f.bytes).update("\0");
+
+    editions.set(dir, {
+      ...info.data,
+      criteria,
+      triggers,
+      timescales: editionTimescales,
+      questionsUsed,
+      hash: `sha256:${hash.digest("hex")}`,
+    });
+  }
+  for (const t of timescales) {
+    if (t.edition !== undefined && !editions.has(t.edition)) {
+      throw new RuleFileError(t.file, "edition", `"${t.edition}" is not an edition in rules/editions`);
+    }
+  }
+  const defaults = [...editions.values()].filter((e) => e.default);
+  if (defaults.length !== 1)
+    throw new RuleFileError("editions", "default", "exactly one edition must be the default");
+
+  return {
+    version: ruleset.data.version,
+    sources,
+    questions,
+    questionById,
+    alternatives: alternativesFile.data,
+    recordKeeping: recordKeepingFile.data,
+    editions,
+    defaultEdition: defaults[0]!.id,
+  };
+}
+
+export { leaves as conditionLeaves };

@@ -1,0 +1,76 @@
+/**
+ * The OpenAPI document is the source of truth; zod validates at run time. These tests check that
+ * the two agree: on the vocabulary, and on which request bodies are valid (fast-check generates
+ * valid and invalid bodies alike, and both validators must give the same verdict).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildAssessmentSchema } from "../src/contract/validation.js";
+import { contractErrors, openapiDocument } from "./support/contract.js";
+import { service } from "./support/service.js";
+
+interface Schemas {
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; enum?: string[] }> };
+}
+
+describe("the OpenAPI document and the rules agree", () => {
+  it("lists exactly the vocabulary's question ids as answer properties", async () => {
+    const s = await service();
+    const doc = openapiDocument() as unknown as Schemas;
+    expect(Object.keys(doc.components.schemas.Answers!.properties!).sort()).toEqual(
+      s.library.questions.map((q) => q.id).sort(),
+    );
+  });
+
+  it("lists exactly the loaded editions", async () => {
+    const s = await service();
+    const doc = openapiDocument() as unknown as Schemas;
+    expect([...doc.components.schemas.EditionId!.enum!].sort()).toEqual(
+      [...s.library.editions.keys()].sort(),
+    );
+  });
+});
+
+describe("zod and the OpenAPI document give the same verdict on request bodies", () => {
+  it("agrees on generated bodies, valid and invalid", async () => {
+    const s = await service();
+    const schema = buildAssessmentSchema(s.library);
+    const ids = s.library.questions.map((q) => q.id);
+    const value = fc.oneof(
+      fc.constantFrom("yes", "no", "unknown", "Yes", "", "maybe"),
+      fc.integer({ min: -3, max: 20 }),
+      fc.double({ min: 0, max: 20, noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const key = fc.oneof(fc.constantFrom(...ids), fc.constantFrom("childDead", "name", "dateOfBirth"));
+    const date = fc.oneof(
+      fc
+        .date({ min: new Date("2010-01-01"), max: new Date("2028-12-01"), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10)),
+      fc.constantFrom("2024-1-01", "01/02/2024", ""),
+      fc.integer(),
+    );
+    const body = fc.oneof(
+      fc.record(
+        {
+          edition: fc.constantFrom("wt2015", "wt2010", "wt2099", 5),
+          answers: fc.oneof(fc.dictionary(key, value, { maxKeys: 6 }), fc.constant([]), fc.constant("yes")),
+          dates: fc.oneof(fc.record({ referral: date }, { requiredKeys: [] }), fc.record({ sent: date })),
+          extra: fc.constant(1),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.constant([]),
+      fc.constant(null),
+    );
+    fc.assert(
+      fc.property(body, (b) => {
+        const byZod = schema.safeParse(b).success;
+        const byDocument = contractErrors("AssessmentRequest", b).length === 0;
+        expect(byZod, JSON.stringify(b)).toBe(byDocument);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
