@@ -15,7 +15,7 @@ import autocannon from "autocannon";
 import { defaultRulesDir } from "../src/config.js";
 import { assess } from "../src/assessments/assess.js";
 import { renderMinutes } from "../src/assessments/minutes.js";
-import { loadService } from "../src/service.js";
+import { loadCore as loadService } from "../src/core.js";
 import { oracleOutcome, type Complete, type Raw } from "../test/support/oracle.js";
 import { answerSets, startServer } from "./support.js";
 

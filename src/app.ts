@@ -1,90 +1,48 @@
 /**
- * The HTTP layer: thin. Routes parse and validate, call the evaluation, and shape the answer to the
- * OpenAPI document (openapi/openapi.yaml, whose generated types type every response here).
+ * Wiring, and nothing else: the service seam over the loaded rules and the records, with the JSON
+ * API and the pages on top of it, side by side. Each adapter maps errors in its own one place;
+ * a path neither answers is a problem+json 404 under /v1 and for clients that want JSON, and a
+ * "page not found" page for people.
  */
-import express, { type NextFunction, type Request, type Response } from "express";
-import { ProblemError } from "./errors.js";
-import { assess } from "./assessments/assess.js";
-import { renderMinutes } from "./assessments/minutes.js";
-import { DATE_NAMES, type CitedRule, type Edition } from "./rulesets/types.js";
-import type { Service } from "./service.js";
-import type { components } from "./contract/openapi.js";
+import express from "express";
 import type { Logger } from "pino";
-import { requestLog } from "./http/logging.js";
-import { assetsRouter, createPages } from "./assessments/web.js";
-import { qualityPages } from "./quality/web.js";
-import { casePages } from "./cases/web.js";
-import { negotiate, problemHandler } from "./http/problem.js";
-import { qualityRouter } from "./quality/http.js";
-import { casesRouter } from "./cases/http.js";
 import type { RecordStore } from "./cases/store.js";
-import { rateLimiter, requireApiKey, securityHeaders } from "./http/security.js";
-import { renderICalendar } from "./timelines/icalendar.js";
-import { formatIsoDate } from "./timelines/calendar.js";
-import { buildTimeline } from "./timelines/timeline.js";
-import {
-  buildAssessmentSchema,
-  buildTimelineSchema,
-  parseAssessmentRequest,
-  parseTimelineRequest,
-} from "./contract/validation.js";
-
-type Schemas = components["schemas"];
+import { BODY_LIMIT_BYTES } from "./config.js";
+import type { Core } from "./core.js";
+import { NotFound } from "./errors.js";
+import { apiRouter } from "./http/api.js";
+import { problemHandler } from "./http/problem.js";
+import { requestLog } from "./middleware/logging.js";
+import { securityHeaders } from "./middleware/security-headers.js";
+import { createService } from "./service.js";
+import { pageNotFound, pagesRouter } from "./web/pages.js";
 
 export interface AppOptions {
-  bodyLimit: number;
+  bodyLimit?: number;
   /** SHA-256 hashes (hex) of the API keys; none means /v1 is open (and the server binds loopback). */
   apiKeyHashes?: readonly string[];
-  /** Requests per client per minute on /v1; 0 or absent turns rate limiting off. */
+  /** Requests per client per minute on /v1 and on page forms; 0 or absent turns rate limiting off. */
   rateLimitPerMinute?: number;
   trustProxy?: string | number | boolean;
   logger?: Logger;
-  /** The decision records; absent, /v1/cases answers 503. */
+  /** The decision records; absent, case operations answer 503. */
   records?: RecordStore;
   /** Set draining when shutting down: /readyz then answers 503 and connections close after each response. */
   lifecycle?: { draining: boolean };
 }
 
-/** Only JSON bodies are read; anything else is refused before parsing (415). */
-function requireJson(req: Request, _res: Response, next: NextFunction): void {
-  const hasBody =
-    req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-  if (!hasBody) {
-    next(ProblemError.invalid([{ pointer: "", detail: "a JSON body is required" }]));
-    return;
-  }
-  if (!req.is(["application/json", "application/*+json"])) {
-    next(
-      new ProblemError(
-        415,
-        "unsupported-media-type",
-        `the request body must be application/json, not ${req.headers["content-type"] ?? "untyped"}`,
-      ),
-    );
-    return;
-  }
-  next();
-}
+/** Paths that belong to the API whatever the client accepts. */
+const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
 
-function methodNotAllowed(allowed: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    res.setHeader("Allow", allowed);
-    next(new ProblemError(405, "method-not-allowed", `${req.method} is not allowed here; use ${allowed}`));
-  };
-}
-
-export function createApp(service: Service, options: AppOptions): express.Express {
-  const { library, editions, calendar } = service;
-  const assessmentSchema = buildAssessmentSchema(library);
-  const timelineSchema = buildTimelineSchema(library);
-  const { sources } = service;
-  const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
+export function createApp(core: Core, options: AppOptions = {}): express.Express {
+  const service = createService(core, options.records ? { records: options.records } : {});
+  const lifecycle = options.lifecycle ?? { draining: false };
   const app = express();
   app.disable("x-powered-by");
-  // Assessments are answers to POSTs, never cached: hashing every body for an ETag is wasted work.
+  // Answers to POSTs are never cached: hashing every body for an ETag is wasted work.
   app.set("etag", false);
   app.set("trust proxy", options.trustProxy ?? false);
-  const lifecycle = options.lifecycle ?? { draining: false };
+  app.set("json spaces", 0);
 
   app.use(requestLog(options.logger));
   app.use(securityHeaders());
@@ -93,185 +51,29 @@ export function createApp(service: Service, options: AppOptions): express.Expres
     if (lifecycle.draining) res.setHeader("Connection", "close");
     next();
   });
-  if (options.rateLimitPerMinute) app.use("/v1", rateLimiter(options.rateLimitPerMinute));
-  if (options.apiKeyHashes?.length) app.use("/v1", requireApiKey(options.apiKeyHashes));
-  app.set("json spaces", 0);
 
-  // Edition ids come from the rule folders; the contract lists them (a test checks the two agree).
-  const editionRef = (e: { id: string; title: string }) => ({
-    id: e.id as Schemas["EditionId"],
-    title: e.title,
-  });
-  const rulesetVersion = (e: Edition): Schemas["RulesetVersion"] => ({
-    version: library.version,
-    hash: e.hash,
-  });
-  const editionSummary = (e: Edition): Schemas["EditionSummary"] => ({
-    id: e.id as Schemas["EditionId"],
-    title: e.title,
-    description: e.description,
-    default: e.default,
-    source: e.source,
-    ruleset: rulesetVersion(e),
-    links: { self: `/v1/rulesets/${e.id}` },
-  });
-  const ruleSummary = (r: CitedRule): Schemas["RuleSummary"] => ({
-    id: r.id,
-    title: r.title,
-    ...(r.level ? { level: r.level } : {}),
-    summary: r.summary,
-    citation: r.citation,
-    quote: r.quote,
-  });
-
-  const parseJsonBody = express.json({
-    limit: options.bodyLimit,
-    strict: true,
-    type: ["application/json", "application/*+json"],
-  });
-
-  app.get("/healthz", (_req, res) => {
-    const body: Schemas["Health"] = { status: "ok", editions: [...editions.keys()] };
-    res.json(body);
-  });
-
-  // Ready: rules loaded (they are before the app exists) and not shutting down.
-  app.get("/readyz", (_req, res) => {
-    if (lifecycle.draining) throw new ProblemError(503, "unavailable", "the service is shutting down");
-    const body: Schemas["Readiness"] = {
-      status: "ready",
-      editions: [...library.editions.values()].map((e) => ({ id: e.id, ruleset: rulesetVersion(e) })),
-    };
-    res.json(body);
-  });
-
-  app.get("/openapi.yaml", (_req, res) => {
-    res.type("application/yaml").send(service.openapi);
-  });
-
-  app.get("/v1/rulesets", (_req, res) => {
-    const all = [...library.editions.values()].sort((a, b) => Number(b.default) - Number(a.default));
-    const body: Schemas["RulesetList"] = { editions: all.map(editionSummary), sources: sources };
-    res.json(body);
-  });
-
-  app.get("/v1/rulesets/:edition", (req, res) => {
-    const e = library.editions.get(req.params.edition);
-    if (!e) {
-      throw new ProblemError(
-        404,
-        "not-found",
-        `there is no edition "${req.params.edition}"; GET /v1/rulesets lists them`,
-        [{ pointer: "edition", detail: `must be one of ${[...library.editions.keys()].join(", ")}` }],
-      );
-    }
-    const body: Schemas["Ruleset"] = {
-      ...editionSummary(e),
-      questions: library.questions.map((q) => ({
-        id: q.id,
-        group: q.group,
-        kind: q.kind,
-        wording: q.wording,
-        help: q.help,
-        source: q.source,
-        usedByEdition: e.questionsUsed.has(q.id),
-      })),
-      criteria: e.criteria.map(ruleSummary),
-      triggers: e.triggers.map(ruleSummary),
-      sources,
-    };
-    res.json(body);
-  });
-
-  app.post("/v1/assessments", requireJson, parseJsonBody, async (req, res) => {
-    const format = negotiate(req, res, ["application/json", "text/markdown"]);
-    const input = parseAssessmentRequest(assessmentSchema, req.body, library.defaultEdition);
-    const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
-    const minutes = renderMinutes(assessment, wordings);
-    if (format === "text/markdown") {
-      res.type("text/markdown; charset=utf-8").send(minutes);
-      return;
-    }
-    const body: Schemas["Assessment"] = {
-      ...assessment,
-      edition: editionRef(assessment.edition),
-      minutes,
-    };
-    res.json(body);
-  });
-  app.all("/v1/assessments", methodNotAllowed("POST"));
-
-  const timelineFrom = (body: unknown) => {
-    const input = parseTimelineRequest(timelineSchema, body, library.defaultEdition);
-    return buildTimeline(library, editions.get(input.edition)!, calendar, input, formatIsoDate);
-  };
-  const sendCalendar = (res: Response, body: unknown): void => {
-    const timeline = timelineFrom(body);
-    const name = timeline.reference
-      ? `scr-timeline-${timeline.reference.replace(/\//g, "-")}`
-      : "scr-timeline";
-    res
-      .type("text/calendar; charset=utf-8")
-      .setHeader("Content-Disposition", `attachment; filename="${name}.ics"`)
-      .send(renderICalendar(timeline));
-  };
-  app.post("/v1/timelines", requireJson, parseJsonBody, (req, res) => {
-    const format = negotiate(req, res, ["application/json", "text/calendar"]);
-    if (format === "text/calendar") {
-      sendCalendar(res, req.body);
-      return;
-    }
-    const timeline = timelineFrom(req.body);
-    const body: Schemas["Timeline"] = { ...timeline, edition: editionRef(timeline.edition) };
-    res.json(body);
-  });
-  app.post("/v1/timelines.ics", requireJson, parseJsonBody, (req, res) => sendCalendar(res, req.body));
-  // A link a calendar or a browser can follow: the same request as query parameters.
-  app.get("/v1/timelines.ics", (req, res) => {
-    const body: Record<string, unknown> = {};
-    const dates: Record<string, unknown> = {};
-    const unknown: string[] = [];
-    for (const [k, v] of Object.entries(req.query)) {
-      if ((DATE_NAMES as readonly string[]).includes(k)) dates[k] = v;
-      else if (k === "done") body.done = Array.isArray(v) ? v : String(v).split(",");
-      else if (["edition", "asOf", "agreedExtension", "reference"].includes(k)) body[k] = v;
-      else unknown.push(k);
-    }
-    if (unknown.length) {
-      throw ProblemError.invalid(
-        unknown.map((k) => ({ pointer: k, detail: `"${k}" is not a parameter of this resource` })),
-      );
-    }
-    body.dates = dates;
-    sendCalendar(res, body);
-  });
-  app.all("/v1/timelines", methodNotAllowed("POST"));
-  app.all("/v1/timelines.ics", methodNotAllowed("GET, POST"));
-  app.all(
-    ["/v1/rulesets", "/v1/rulesets/:edition", "/healthz", "/readyz", "/openapi.yaml"],
-    methodNotAllowed("GET, HEAD"),
+  app.use(
+    apiRouter(service, {
+      bodyLimit: options.bodyLimit ?? BODY_LIMIT_BYTES,
+      ...(options.apiKeyHashes ? { apiKeyHashes: options.apiKeyHashes } : {}),
+      ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      lifecycle,
+    }),
+  );
+  app.use(
+    pagesRouter(
+      service,
+      options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {},
+    ),
   );
 
-  // Decision records (issue 7).
-  app.use(casesRouter(service, options.records, parseJsonBody, requireJson));
-
-  // Quality assurance of a finished review and its action plan (issue 5).
-  app.use(qualityRouter(service.quality, parseJsonBody, requireJson));
-  app.all(["/v1/quality-assurance", "/v1/action-plans/check"], methodNotAllowed("POST"));
-
-  // The questionnaire and result pages, and their assets (issue 4).
-  app.use(assetsRouter());
-  // One limiter for every page form, like /v1's.
-  const pageGuard = options.rateLimitPerMinute ? rateLimiter(options.rateLimitPerMinute) : undefined;
-  app.use(createPages(service, pageGuard));
-  app.use(qualityPages(service, pageGuard));
-  app.use(casePages(service, options.records, pageGuard));
-  app.all(["/", "/quality-assurance", "/action-plans"], methodNotAllowed("GET, POST"));
-
-  app.use((req, _res, next) => {
-    next(
-      new ProblemError(404, "not-found", `there is nothing at ${req.path}; see /openapi.yaml for the routes`),
-    );
+  const notFoundPage = pageNotFound(service);
+  app.use((req, res, next) => {
+    if (API_PATH.test(req.path) || req.accepts(["html", "json"]) === "json") {
+      next(new NotFound(`there is nothing at ${req.path}; see /openapi.yaml for the routes`));
+      return;
+    }
+    notFoundPage(req, res, next);
   });
   app.use(problemHandler);
   return app;

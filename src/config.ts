@@ -41,6 +41,13 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/**
+ * The largest request body or uploaded file the service reads: JSON, forms and CSV alike. A full
+ * assessment request is under 3 kB and a 500-row action plan well under this.
+ */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+export const BODY_LIMIT_WORDS = "100 kB";
+
 function intFromEnv(name: string, value: string | undefined, fallback: number, max = 65535): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
@@ -89,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostRestrictedToLoopback: restricted,
     requestedHost: requested,
     rulesDir: env.RULES_DIR ? path.resolve(env.RULES_DIR) : defaultRulesDir(),
-    bodyLimit: 100 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     apiKeyHashes: keys,
     rateLimitPerMinute: intFromEnv("RATE_LIMIT_PER_MINUTE", env.RATE_LIMIT_PER_MINUTE, 300, 10_000_000),
     trustProxy: trustProxy(env.TRUST_PROXY),

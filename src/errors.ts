@@ -1,7 +1,8 @@
 /**
- * The one error type the service raises for anything a client or an operator can act on.
- * The HTTP layer turns it into RFC 9457 problem+json in one place (src/http/problem.ts);
- * start-up turns it into one clear line naming the file and field (src/main.ts).
+ * The domain's errors: the few things an operation can refuse, whoever asked and however. The
+ * service (src/service.ts) and the features below it throw only these; each adapter maps them once:
+ * the JSON API to RFC 9457 problem+json (src/http/problem.ts), the pages to GOV.UK error summaries
+ * and error pages (src/web/errors.ts). Start-up has its own: a rule file that cannot be loaded.
  */
 export interface FieldError {
   /** JSON Pointer (RFC 6901) to the offending member of the request body, or a parameter name. */
@@ -9,58 +10,50 @@ export interface FieldError {
   detail: string;
 }
 
-export type ProblemType =
-  | "invalid-request"
-  | "malformed-json"
-  | "unsupported-media-type"
-  | "payload-too-large"
-  | "not-found"
-  | "method-not-allowed"
-  | "not-acceptable"
-  | "date-out-of-range"
-  | "conflict"
-  | "unauthorized"
-  | "too-many-requests"
-  | "unavailable"
-  | "timeout"
-  | "internal";
-
-const TITLES: Record<ProblemType, string> = {
-  "invalid-request": "The request is not valid",
-  "malformed-json": "The request body is not valid JSON",
-  "unsupported-media-type": "The request body must be JSON",
-  "payload-too-large": "The request body is too large",
-  "not-found": "Not found",
-  "method-not-allowed": "Method not allowed",
-  "not-acceptable": "No acceptable representation",
-  "date-out-of-range": "A date is outside the working-day calendar",
-  conflict: "Already exists",
-  unauthorized: "Authentication is required",
-  "too-many-requests": "Too many requests",
-  unavailable: "The service is shutting down",
-  timeout: "The request took too long",
-  internal: "Internal error",
-};
-
-export class ProblemError extends Error {
-  readonly type: ProblemType;
-  readonly status: number;
-  readonly title: string;
-  readonly errors: FieldError[];
-
-  constructor(status: number, type: ProblemType, detail: string, errors: FieldError[] = []) {
+export abstract class DomainError extends Error {
+  abstract readonly kind: "invalid" | "not-found" | "conflict" | "forbidden" | "unavailable";
+  constructor(
+    detail: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(detail);
-    this.name = "ProblemError";
-    this.status = status;
-    this.type = type;
-    this.title = TITLES[type];
-    this.errors = errors;
+    this.name = new.target.name;
   }
+}
 
-  static invalid(errors: FieldError[]): ProblemError {
-    const detail = errors.map((e) => `${e.pointer || "(body)"}: ${e.detail}`).join("; ");
-    return new ProblemError(400, "invalid-request", detail, errors);
+/**
+ * The input is not acceptable; `errors` names each field. `code` says why when a client can act
+ * on the difference: a date outside the working-day calendar is a valid date the service cannot
+ * count from, not a malformed one.
+ */
+export class InvalidInput extends DomainError {
+  readonly kind = "invalid";
+  constructor(
+    errors: FieldError[],
+    readonly code: "invalid-request" | "date-out-of-range" = "invalid-request",
+    detail = errors.map((e) => `${e.pointer || "(body)"}: ${e.detail}`).join("; "),
+  ) {
+    super(detail, errors);
   }
+}
+
+export class NotFound extends DomainError {
+  readonly kind = "not-found";
+}
+
+/** The thing to create exists already (a case reference is used once). */
+export class Conflict extends DomainError {
+  readonly kind = "conflict";
+}
+
+/** The actor may not do this. */
+export class Forbidden extends DomainError {
+  readonly kind = "forbidden";
+}
+
+/** A part the operation needs is not there (records not configured, shutting down). */
+export class Unavailable extends DomainError {
+  readonly kind = "unavailable";
 }
 
 /** A rule file that cannot be loaded: start-up stops with the file and the field named. */

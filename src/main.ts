@@ -11,10 +11,10 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig } from "./config.js";
 import { RuleFileError } from "./errors.js";
 import { createApp } from "./app.js";
-import { createLogger } from "./http/logging.js";
+import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
 import { RecordStore } from "./cases/store.js";
-import { loadService } from "./service.js";
+import { loadCore } from "./core.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let service;
   try {
-    service = await loadService(config.rulesDir);
+    service = await loadCore(config.rulesDir);
   } catch (e) {
     if (e instanceof RuleFileError) {
       logger.fatal({ file: e.file, field: e.field }, `cannot start: rule file ${e.message}`);

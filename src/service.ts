@@ -1,43 +1,116 @@
 /**
- * Everything the service needs, loaded and checked once at start-up: the rule library, an engine
- * per edition, the working-day calendar and the OpenAPI document. A broken rule file stops here
- * with a RuleFileError naming the file and field.
+ * The service seam: every operation the adapters offer, by name, taking plain input and the actor
+ * asking, returning domain results or throwing a domain error (src/errors.ts). The JSON API
+ * (src/http, each feature's http.ts) and the pages (src/web, each feature's web.ts) sit on top of
+ * it and never call the features below it, nor each other.
+ *
+ * Who may do what is decided here, in `authorize`, once for both adapters.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { projectRoot } from "./config.js";
-import { citedSources } from "./assessments/assess.js";
-import { compileEdition, type CompiledEdition } from "./assessments/compile.js";
-import { loadQuality, type QualityLibrary } from "./quality/library.js";
-import { loadDecisionOptions, type DecisionOptions } from "./cases/decisions.js";
-import { loadRules } from "./rulesets/load.js";
-import type { RuleLibrary, Source } from "./rulesets/types.js";
-import { WorkingDayCalendar } from "./timelines/calendar.js";
+import type { Core } from "./core.js";
+import { Forbidden } from "./errors.js";
+import { assessmentOperations, type Advice } from "./assessments/service.js";
+import { caseOperations } from "./cases/service.js";
+import type { RecordStore } from "./cases/store.js";
+import { qualityOperations } from "./quality/service.js";
+import { rulesetOperations } from "./rulesets/service.js";
+import { timelineOperations } from "./timelines/service.js";
 
-export interface Service {
-  library: RuleLibrary;
-  quality: QualityLibrary;
-  decisions: DecisionOptions;
-  /** The documents the rules cite, with their titles. */
-  sources: Source[];
-  editions: Map<string, CompiledEdition>;
-  calendar: WorkingDayCalendar;
-  openapi: string;
+/**
+ * Who is asking. Until people sign in, an adapter knows only how a request arrived: an API
+ * client presenting a configured key (named by the first characters of its hash, never the key),
+ * or anyone who can reach the service (loopback only while no key is configured).
+ */
+export type Actor = { kind: "anyone" } | { kind: "api-client"; keyHashPrefix: string };
+
+export const ANYONE: Actor = { kind: "anyone" };
+
+/** What an operation does with a case's records, which is what permissions turn on. */
+type Access = "advise" | "read-case" | "write-case";
+
+const ACCESS = {
+  assess: "advise",
+  timeline: "advise",
+  checkQuality: "advise",
+  checkActionPlan: "advise",
+  readRules: "advise",
+  openCase: "write-case",
+  recordAdvice: "write-case",
+  recordDecision: "write-case",
+  readCase: "read-case",
+} as const satisfies Record<string, Access>;
+
+export type Operation = keyof typeof ACCESS;
+
+/**
+ * The one place that decides whether an actor may perform an operation. Every actor the adapters
+ * can produce today may: the API adapter admits only configured keys once any exist, and without
+ * keys the service listens on loopback alone. An actor of a kind this function does not know is
+ * refused, so a new kind of actor (a signed-in person) cannot slip through unchecked.
+ */
+export function authorize(actor: Actor, operation: Operation): void {
+  if (actor.kind === "anyone" || actor.kind === "api-client") return;
+  throw new Forbidden(`${(actor as { kind: string }).kind} may not ${operation} (${ACCESS[operation]})`);
 }
 
-export async function loadService(rulesDir: string): Promise<Service> {
-  const library = loadRules(rulesDir);
-  const sources = citedSources(library);
-  const editions = new Map<string, CompiledEdition>();
-  for (const [id, edition] of library.editions)
-    editions.set(id, await compileEdition(library, edition, sources));
+export interface ServiceOptions {
+  /** The decision records; absent, the case operations answer Unavailable. */
+  records?: RecordStore;
+}
+
+export function createService(core: Core, options: ServiceOptions = {}) {
+  const assessments = assessmentOperations(core);
+  const timelines = timelineOperations(core);
+  const cases = caseOperations(core, options.records, assessments.advise, assessments.parse);
+  const quality = qualityOperations(core);
+  const rules = rulesetOperations(core);
+
+  /** An operation that first asks `authorize`. */
+  const op =
+    <A extends unknown[], R>(operation: Operation, f: (...args: A) => R) =>
+    (actor: Actor, ...args: A): R => {
+      authorize(actor, operation);
+      return f(...args);
+    };
+
   return {
-    library,
-    quality: loadQuality(rulesDir),
-    decisions: loadDecisionOptions(rulesDir),
-    sources,
-    editions,
-    calendar: WorkingDayCalendar.load(),
-    openapi: readFileSync(path.join(projectRoot(), "openapi", "openapi.yaml"), "utf8"),
+    /** The loaded rules, for adapters that render questions, wordings and citations. */
+    library: core.library,
+    qualityLibrary: core.quality,
+    decisionOptions: core.decisions.options,
+    openapi: core.openapi,
+    /** Whether decision records are kept on this instance. */
+    keepsRecords: options.records !== undefined,
+
+    rulesets: op("readRules", rules.rulesets),
+    ruleset: op("readRules", rules.ruleset),
+    rulesetVersions: op("readRules", rules.versions),
+
+    /** Advice for a set of answers, with its minutes. */
+    assess: op("assess", async (body: unknown): Promise<Advice> =>
+      assessments.advise(assessments.parse(body)),
+    ),
+    /** The same advice without minutes, for applications that do not file them. */
+    assessLean: op("assess", async (body: unknown) => assessments.adviseLean(assessments.parse(body))),
+    /** Checks an assessment request without assessing it (a form's answers before saving). */
+    checkAssessmentRequest: op("assess", assessments.parse),
+
+    timeline: op("timeline", timelines.timeline),
+    timelineCalendar: op("timeline", timelines.timelineCalendar),
+
+    checkQuality: op("checkQuality", quality.checkQuality),
+    checkActionPlan: op("checkActionPlan", quality.checkActionPlan),
+    checkActionPlanCsv: op("checkActionPlan", quality.checkActionPlanCsv),
+
+    openCase: op("openCase", cases.openCase),
+    recordAdvice: op("recordAdvice", cases.recordAdvice),
+    saveAdvice: op("recordAdvice", cases.saveAdvice),
+    recordDecision: op("recordDecision", cases.recordDecision),
+    caseFile: op("readCase", cases.caseFile),
+    caseRecords: op("readCase", cases.caseRecords),
+    caseMinutes: op("readCase", cases.caseMinutes),
+    verifyCase: op("readCase", cases.verifyCase),
   };
 }
+
+export type Service = ReturnType<typeof createService>;
+export type { Advice };

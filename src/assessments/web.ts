@@ -2,19 +2,17 @@
  * The questionnaire and result pages: server-rendered with Nunjucks and GOV.UK Frontend, built on
  * the same assessment as the API (no second copy of any rule or outcome logic). They work without
  * JavaScript (a form post renders the result page); with it, the outcome panel refreshes as
- * answers change. Nothing is stored.
+ * answers change. Nothing is stored here: saving advice to a case is the case pages' work.
  */
-import path from "node:path";
-import express, { type RequestHandler, type Response } from "express";
-import { projectRoot } from "../config.js";
-import { assess, type Assessment } from "./assess.js";
-import { leafConditions } from "./compile.js";
-import { buildAssessmentSchema } from "../contract/validation.js";
-import { APPLIES_WORDS, OUTCOME_PHRASE, OUTCOME_WORDS, renderMinutes, STATUS_WORDS } from "./minutes.js";
+import express, { type Response } from "express";
+import { InvalidInput } from "../errors.js";
 import { DATE_NAMES, type QuestionGroup } from "../rulesets/types.js";
-import type { Service } from "../service.js";
-import { DATE_LABELS, readForm, type FormState } from "../web/form.js";
+import { ANYONE, type Advice, type Service } from "../service.js";
+import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
+import { leafConditions } from "./compile.js";
+import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
+import { APPLIES_WORDS, OUTCOME_PHRASE, OUTCOME_WORDS, STATUS_WORDS } from "./minutes.js";
 
 const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
   {
@@ -40,15 +38,13 @@ const STATUS_CLASSES = {
   undetermined: "govuk-tag--yellow",
 };
 
-export function createPages(service: Service, guard?: RequestHandler): express.Router {
-  const { library, editions, calendar } = service;
+export function assessmentPages(service: Service, { form, guarded }: PageForms): express.Router {
+  const { library } = service;
   const env = createViews();
-  const schema = buildAssessmentSchema(library);
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
   const cite = citer(library);
   const answerWords = (a: unknown) => (a === "unknown" ? "not known" : String(a));
 
-  /** The guidance each question feeds: the quotes of the edition's rules that read it. */
   // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
   // once here rather than on every page.
   const guidance = new Map<string, Array<{ title: string; quote: string; cite: string }>>();
@@ -66,7 +62,7 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
   const guidanceFor = (editionId: string, questionId: string) =>
     guidance.get(`${editionId}:${questionId}`) ?? [];
 
-  const page = (res: Response, state: FormState, assessment?: Assessment, status = 200): void => {
+  const page = (res: Response, state: FormState, advice?: Advice, status = 200): void => {
     const edition = library.editions.get(state.edition)!;
     const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
     const groups = GROUPS.map((g) => {
@@ -95,7 +91,7 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
     }).filter((g) => g.questions.length > 0);
 
     const context: Record<string, unknown> = {
-      title: assessment ? "Advice" : "Does this case need a Serious Case Review?",
+      title: advice ? "Advice" : "Does this case need a Serious Case Review?",
       nav: "decide",
       cspNonce: res.locals.cspNonce,
       ruleset: { version: library.version, hash: edition.hash },
@@ -121,12 +117,11 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
         error: errorFor(d),
       })),
     };
-    if (assessment) Object.assign(context, resultContext(assessment));
+    if (advice) Object.assign(context, resultContext(advice));
     res.status(status).type("html").send(env.render("questionnaire.njk", context));
   };
 
-  const resultContext = (a: Assessment) => {
-    const minutes = renderMinutes(a, wordings);
+  const resultContext = ({ assessment: a, minutes }: Advice) => {
     return {
       assessment: {
         ...a,
@@ -173,9 +168,18 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
     };
   };
 
+  /** The advice for a form's answers, or the form again with the service's objections. */
+  const adviseOn = async (state: FormState): Promise<{ advice?: Advice; state: FormState }> => {
+    if (!state.body) return { state };
+    try {
+      return { advice: await service.assess(ANYONE, state.body), state };
+    } catch (e) {
+      if (!(e instanceof InvalidInput)) throw e;
+      return { state: { ...state, errors: questionnaireErrors(e) } };
+    }
+  };
+
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
-  const guarded: RequestHandler[] = guard ? [guard] : [];
 
   router.get("/", (req, res) => {
     const edition =
@@ -187,23 +191,23 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
 
   router.post("/assessment", ...guarded, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const state = readForm(library, body, schema);
+    const read = readForm(library, body);
     if (body.action === "change-edition") {
-      page(res, { ...state, errors: [] });
+      page(res, { ...read, errors: [] });
       return;
     }
-    if (!state.input) {
+    const { advice, state } = await adviseOn(read);
+    if (!advice) {
       page(res, state, undefined, 400);
       return;
     }
-    const assessment = await assess(library, editions.get(state.input.edition)!, calendar, state.input);
-    page(res, state, assessment);
+    page(res, state, advice);
   });
 
   // The live panel: the same assessment, rendered as the outcome box alone.
   router.post("/assessment/panel", ...guarded, form, async (req, res) => {
-    const state = readForm(library, (req.body ?? {}) as Record<string, unknown>, schema);
-    if (!state.input) {
+    const { advice, state } = await adviseOn(readForm(library, (req.body ?? {}) as Record<string, unknown>));
+    if (!advice) {
       res
         .status(200)
         .type("html")
@@ -215,33 +219,8 @@ export function createPages(service: Service, guard?: RequestHandler): express.R
         );
       return;
     }
-    const assessment = await assess(library, editions.get(state.input.edition)!, calendar, state.input);
-    res.type("html").send(env.render("_outcome.njk", { ...resultContext(assessment), compact: true }));
+    res.type("html").send(env.render("_outcome.njk", { ...resultContext(advice), compact: true }));
   });
 
-  return router;
-}
-
-export function assetsRouter(): express.Router {
-  const root = projectRoot();
-  const router = express.Router();
-  const files: Record<string, string> = {
-    "/assets/threshold.css": path.join(root, "public", "threshold.css"),
-    "/assets/questionnaire.js": path.join(root, "public", "questionnaire.js"),
-    "/assets/govuk/govuk-frontend.min.js": path.join(
-      root,
-      "node_modules",
-      "govuk-frontend",
-      "dist",
-      "govuk",
-      "govuk-frontend.min.js",
-    ),
-  };
-  for (const [route, file] of Object.entries(files)) {
-    router.get(route, (_req, res) => {
-      res.setHeader("Cache-Control", "public, max-age=3600");
-      res.sendFile(file);
-    });
-  }
   return router;
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { defaultRulesDir } from "../config.js";
 import { createApp } from "../app.js";
-import { loadService } from "../service.js";
+import { loadCore as loadService } from "../core.js";
 import type { Db } from "./db.js";
 import { RecordStore } from "./store.js";
 import { contractErrors } from "../../test/support/contract.js";

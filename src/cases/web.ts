@@ -3,36 +3,33 @@
  * minutes, and record the chair's decision with the GOV.UK patterns. The same functions record as
  * the API does (recordAssessment, recordDecision), so the two cannot differ.
  */
-import express, { type RequestHandler, type Response } from "express";
-import { ProblemError } from "../errors.js";
-import { recordAssessment, recordDecision } from "./http.js";
-import { buildAssessmentSchema, CASE_REFERENCE } from "../contract/validation.js";
-import type { RecordStore, StoredRecord } from "./store.js";
-import { renderCaseMinutes } from "./minutes.js";
+import express, { type Response } from "express";
+import { InvalidInput, NotFound } from "../errors.js";
 import { OUTCOME_WORDS } from "../assessments/minutes.js";
+import { readForm } from "../assessments/form.js";
 import type { Outcome } from "../rulesets/types.js";
-import type { Service } from "../service.js";
-import { readDateParts, readForm, text, type FormBody, type FormError } from "../web/form.js";
-import { formatIsoDate } from "../timelines/calendar.js";
+import { ANYONE, type Service } from "../service.js";
+import { formErrors, type FormError } from "../web/errors.js";
+import { readDateParts, text, type FormBody } from "../web/form.js";
+import type { PageForms } from "../web/pages.js";
 import { createViews } from "../web/views.js";
+import { renderCaseMinutes } from "./minutes.js";
+import type { StoredRecord } from "./store.js";
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
 
-export function casePages(
-  service: Service,
-  store: RecordStore | undefined,
-  guard?: RequestHandler,
-): express.Router {
+export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
   const env = createViews();
-  const schema = buildAssessmentSchema(service.library);
   const router = express.Router();
-  const guarded: RequestHandler[] = guard ? [guard] : [];
-  const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
-  const need = (): RecordStore => {
-    if (!store)
-      throw new ProblemError(503, "unavailable", "decision records are not configured on this instance");
-    return store;
+  /** A case that does not exist, or a reference that cannot be one, is a page not found. */
+  const caseFile = async (reference: string) => {
+    try {
+      return await service.caseFile(ANYONE, reference);
+    } catch (e) {
+      if (e instanceof InvalidInput) throw new NotFound("there is no such case");
+      throw e;
+    }
   };
 
   const describe = (r: StoredRecord): string => {
@@ -59,9 +56,7 @@ export function casePages(
     errors: FormError[] = [],
     status = 200,
   ) => {
-    const records = await need().records(reference);
-    if (!records) throw new ProblemError(404, "not-found", `there is no case "${reference}"`);
-    const verification = (await need().verify(reference))!;
+    const { records, verification } = await caseFile(reference);
     const advice = [...records].reverse().find((r) => r.kind === "assessment");
     const adviceOutcome = advice
       ? (advice.content.assessment as { outcome: Outcome; determined: boolean })
@@ -88,7 +83,7 @@ export function casePages(
             when: when(advice.recordedAt),
             words: `${OUTCOME_WORDS[adviceOutcome!.outcome]}${adviceOutcome!.determined ? "" : " so far (not yet determined)"}`,
           },
-          decisionItems: service.decisions.options.map((o) => ({
+          decisionItems: service.decisionOptions.map((o) => ({
             value: o.id,
             text: o.text,
             checked: values.decision === o.id,
@@ -104,36 +99,23 @@ export function casePages(
 
   // Save the advice from a result page: the case is opened if it is new.
   router.post("/cases/save", ...guarded, form, async (req, res) => {
-    const state = readForm(service.library, (req.body ?? {}) as FormBody, schema);
+    const state = readForm(service.library, (req.body ?? {}) as FormBody);
     const reference = state.values.reference ?? "";
-    if (!state.input || !reference)
-      throw ProblemError.invalid([
+    if (!state.body || !reference)
+      throw new InvalidInput([
         { pointer: "reference", detail: "a valid case reference and answers are needed to save the advice" },
       ]);
-    if (!(await need().exists(reference)))
-      await need()
-        .createCase(reference)
-        .catch(() => undefined);
-    const dates = Object.fromEntries(
-      Object.entries(state.input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
-    );
-    await recordAssessment(service, need(), reference, {
-      edition: state.input.edition,
-      answers: state.input.answers,
-      dates,
-    });
+    await service.saveAdvice(ANYONE, reference, state.body);
     res.redirect(303, caseUrl(reference));
   });
 
   router.get("/cases/:reference", async (req, res) => {
-    const reference = String(req.params.reference);
-    if (!CASE_REFERENCE.test(reference)) throw new ProblemError(404, "not-found", "there is no such case");
-    await page(res, reference);
+    await page(res, String(req.params.reference));
   });
 
   router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
     const reference = String(req.params.reference);
-    if (!CASE_REFERENCE.test(reference)) throw new ProblemError(404, "not-found", "there is no such case");
+    await caseFile(reference);
     const body = (req.body ?? {}) as FormBody;
     const values: Record<string, string> = {
       decision: text(body.decision),
@@ -156,7 +138,7 @@ export function casePages(
       errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
     if (errors.length) return page(res, reference, values, errors, 400);
     try {
-      await recordDecision(service, need(), reference, {
+      await service.recordDecision(ANYONE, reference, {
         assessmentId: text(body.assessmentId),
         decision: values.decision,
         decidedOn,
@@ -164,14 +146,10 @@ export function casePages(
         reasons: values.reasons,
       });
     } catch (e) {
-      if (!(e instanceof ProblemError) || e.status !== 400) throw e;
-      const mapped = e.errors.map((f) => {
-        const field = f.pointer.replace(/^\//, "");
-        return {
-          href: `#${field === "decidedOn" ? "decidedOn-day" : field}`,
-          field,
-          text: `${field}: ${f.detail}`,
-        };
+      if (!(e instanceof InvalidInput)) throw e;
+      const mapped = formErrors(e, (pointer) => {
+        const field = pointer.replace(/^\//, "");
+        return { field, href: `#${field === "decidedOn" ? "decidedOn-day" : field}`, label: `${field}:` };
       });
       return page(res, reference, values, mapped, 400);
     }

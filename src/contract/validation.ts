@@ -4,7 +4,7 @@
  * test/contract.test.ts checks that the two agree on valid and invalid bodies.
  */
 import { z } from "zod";
-import { ProblemError, type FieldError } from "../errors.js";
+import { InvalidInput, type FieldError } from "../errors.js";
 import type { AnswerValue } from "../assessments/assess.js";
 import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
 import { parseIsoDate } from "../timelines/calendar.js";
@@ -166,7 +166,7 @@ export function parseTimelineRequest(
   defaultEdition: string,
 ): TimelineRequest {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
+  if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
   const { edition, dates, asOf, agreedExtension, done, reference } = parsed.data;
   return {
     edition: edition ?? defaultEdition,
@@ -186,7 +186,7 @@ export function parseAssessmentRequest(
   defaultEdition: string,
 ): AssessmentRequest {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw ProblemError.invalid(fieldErrors(parsed.error));
+  if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
   const answers: Record<string, AnswerValue> = {};
   for (const [id, v] of Object.entries(parsed.data.answers)) {
     if (v !== undefined) answers[id] = v as AnswerValue;

@@ -6,7 +6,7 @@
  * judgement: the answer lists those questions, quoted, for the board, and never scores them.
  */
 import { parse as parseCsv } from "csv-parse/sync";
-import { ProblemError } from "../errors.js";
+import { InvalidInput } from "../errors.js";
 import type { components } from "../contract/openapi.js";
 import type { Citation } from "../rulesets/types.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
@@ -193,10 +193,10 @@ export function readCsvPlan(text: string): PlanRow[] {
       trim: true,
     }) as string[][];
   } catch (e) {
-    throw ProblemError.invalid([{ pointer: "", detail: `is not readable CSV: ${(e as Error).message}` }]);
+    throw new InvalidInput([{ pointer: "", detail: `is not readable CSV: ${(e as Error).message}` }]);
   }
   if (records.length === 0)
-    throw ProblemError.invalid([
+    throw new InvalidInput([
       { pointer: "", detail: "is empty: expected a header row and one row per action" },
     ]);
   const [header, ...body] = records;
@@ -204,7 +204,7 @@ export function readCsvPlan(text: string): PlanRow[] {
     const key = h.toLowerCase().replace(/\s+/g, " ").trim();
     const found = HEADERS.find(([re]) => re.test(key));
     if (!found) {
-      throw ProblemError.invalid([
+      throw new InvalidInput([
         {
           pointer: `header "${h}"`,
           detail:
@@ -214,7 +214,7 @@ export function readCsvPlan(text: string): PlanRow[] {
     }
     return found[1];
   });
-  if (body.length > 500) throw ProblemError.invalid([{ pointer: "", detail: "has more than 500 rows" }]);
+  if (body.length > 500) throw new InvalidInput([{ pointer: "", detail: "has more than 500 rows" }]);
   return body.map((cells) => {
     const row: PlanRow = {};
     map.forEach((key, i) => {

@@ -2,19 +2,18 @@
  * The quality-assurance and action-plan pages, beside the questionnaire: the same design system,
  * the same rules and checks as POST /v1/quality-assurance and POST /v1/action-plans/check.
  */
-import express, { type RequestHandler, type Response } from "express";
+import express, { type Response } from "express";
 import multer from "multer";
-import { buildQaSchema } from "./http.js";
-import { fieldErrors } from "../contract/validation.js";
-import { checkPlan, readCsvPlan } from "./action-plan.js";
-import { runChecklist, type ItemStatus, type QaInput, type QaReport } from "./checklist.js";
-import { QA_DATE_NAMES, type QaDateName } from "./library.js";
-import { renderQualityReport } from "./report.js";
-import { ProblemError } from "../errors.js";
-import type { Service } from "../service.js";
-import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
-import { readDateParts, text, type FormBody, type FormError } from "../web/form.js";
+import { BODY_LIMIT_BYTES, BODY_LIMIT_WORDS } from "../config.js";
+import { InvalidInput } from "../errors.js";
+import { ANYONE, type Service } from "../service.js";
+import { formErrors, type FormError } from "../web/errors.js";
+import { readDateParts, text, type FormBody } from "../web/form.js";
+import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
+import type { ItemStatus, QaReport } from "./checklist.js";
+import { QA_DATE_NAMES, type QaDateName } from "./library.js";
+import type { PlanResult } from "./service.js";
 
 const QA_DATE_LABELS: Record<QaDateName, string> = {
   becameAware: "Date the incident came to attention",
@@ -37,14 +36,11 @@ const STATUS_CLASSES: Record<ItemStatus, string> = {
   unknown: "govuk-tag--yellow",
 };
 
-export function qualityPages(service: Service, guard?: RequestHandler): express.Router {
-  const { quality, library } = service;
+export function qualityPages(service: Service, { form, guarded }: PageForms): express.Router {
+  const { qualityLibrary: quality, library } = service;
   const env = createViews();
   const cite = citer(library);
-  const qaSchema = buildQaSchema(quality);
   const router = express.Router();
-  const guarded: RequestHandler[] = guard ? [guard] : [];
-  const form = express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 });
   const common = (res: Response) => ({
     cspNonce: res.locals.cspNonce,
     ruleset: { version: library.version, hash: quality.hash },
@@ -54,9 +50,10 @@ export function qualityPages(service: Service, guard?: RequestHandler): express.
     res: Response,
     values: Record<string, string>,
     errors: FormError[],
-    report?: QaReport,
+    checked?: { result: QaReport; report: string },
     status = 200,
   ) => {
+    const report = checked?.result;
     const context: Record<string, unknown> = {
       ...common(res),
       nav: "quality",
@@ -100,7 +97,7 @@ export function qualityPages(service: Service, guard?: RequestHandler): express.
                 .join(" and "),
             },
           })),
-        markdown: renderQualityReport(report),
+        markdown: checked!.report,
       });
     }
     res.status(status).type("html").send(env.render("quality.njk", context));
@@ -123,38 +120,34 @@ export function qualityPages(service: Service, guard?: RequestHandler): express.
       values[item.id] = v;
       if (v) answers[item.id] = v;
     }
-    if (errors.length === 0) {
-      const parsed = qaSchema.safeParse({ answers, dates });
-      if (!parsed.success) {
-        for (const e of fieldErrors(parsed.error, "a checklist item")) {
-          const [, where, field] = e.pointer.split("/");
-          const label = where === "dates" ? (QA_DATE_LABELS[field as QaDateName] ?? field) : field;
-          errors.push({
-            href: where === "dates" ? `#${field}-day` : `#${field}`,
-            field: field ?? "",
-            text: `${label} ${e.detail}`,
-          });
-        }
-      }
-    }
     if (errors.length) {
       qaPage(res, values, errors, undefined, 400);
       return;
     }
-    const input: QaInput = { answers: answers as Record<string, ItemStatus>, dates: {} };
-    for (const [k, v] of Object.entries(dates)) input.dates[k as QaDateName] = parseIsoDate(v)!;
-    qaPage(res, values, [], runChecklist(quality, input));
+    try {
+      qaPage(res, values, [], service.checkQuality(ANYONE, { answers, dates }));
+    } catch (e) {
+      if (!(e instanceof InvalidInput)) throw e;
+      const mapped = formErrors(e, (pointer) => {
+        const [, where, field] = pointer.split("/");
+        if (!field) return null;
+        return where === "dates"
+          ? { field, href: `#${field}-day`, label: QA_DATE_LABELS[field as QaDateName] ?? field }
+          : { field, href: `#${field}`, label: field };
+      });
+      qaPage(res, values, mapped, undefined, 400);
+    }
   });
 
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: 100 * 1024, files: 1, fields: 10 },
+    limits: { fileSize: BODY_LIMIT_BYTES, files: 1, fields: 10 },
   });
   const planPage = (
     res: Response,
     asOf: Record<string, string>,
     errors: FormError[],
-    plan?: ReturnType<typeof planResult>,
+    plan?: PlanResult,
     status = 200,
   ) => {
     res
@@ -188,20 +181,6 @@ export function qualityPages(service: Service, guard?: RequestHandler): express.
         }),
       );
   };
-  const planResult = (rows: ReturnType<typeof readCsvPlan>, asOf: Date) => {
-    const checked = checkPlan(quality.actionPlan, rows, asOf);
-    return {
-      asOf: formatIsoDate(asOf),
-      rows: checked,
-      summary: {
-        rows: checked.length,
-        withFindings: checked.filter((r) => r.findings.length).length,
-        overdue: checked.filter((r) => r.overdue).length,
-      },
-      judgements: quality.actionPlan.judgements,
-    };
-  };
-
   router.get("/action-plans", (_req, res) => planPage(res, {}, []));
   router.post("/action-plans", ...guarded, (req, res, next) => {
     upload.single("plan")(req, res, (err: unknown) => {
@@ -214,7 +193,7 @@ export function qualityPages(service: Service, guard?: RequestHandler): express.
           field: "plan",
           text:
             err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
-              ? "The file must be at most 100 kB"
+              ? `The file must be at most ${BODY_LIMIT_WORDS}`
               : "The file could not be read",
         });
       }
@@ -225,21 +204,19 @@ export function qualityPages(service: Service, guard?: RequestHandler): express.
       const file = req.file;
       if (!err && !file)
         errors.push({ href: "#plan", field: "plan", text: "Select the action plan as a CSV file" });
-      let rows: ReturnType<typeof readCsvPlan> = [];
-      if (file && errors.length === 0) {
-        try {
-          rows = readCsvPlan(file.buffer.toString("utf8"));
-        } catch (e) {
-          if (!(e instanceof ProblemError)) return next(e);
-          errors.push({
-            href: "#plan",
-            field: "plan",
-            text: `The file ${e.errors[0]?.pointer ? `(${e.errors[0].pointer}) ` : ""}${e.errors[0]?.detail ?? e.message}`,
-          });
-        }
-      }
       if (errors.length) return planPage(res, values, errors, undefined, 400);
-      planPage(res, values, [], planResult(rows, parseIsoDate(asOfIso!)!));
+      try {
+        planPage(res, values, [], service.checkActionPlanCsv(ANYONE, file!.buffer.toString("utf8"), asOfIso));
+      } catch (e) {
+        if (!(e instanceof InvalidInput)) return next(e);
+        const [first] = e.errors;
+        errors.push({
+          href: "#plan",
+          field: "plan",
+          text: `The file ${first?.pointer ? `(${first.pointer}) ` : ""}${first?.detail ?? e.message}`,
+        });
+        planPage(res, values, errors, undefined, 400);
+      }
     });
   });
   return router;

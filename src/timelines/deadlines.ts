@@ -2,7 +2,7 @@
  * The deadlines that follow from the dates a board has: one per timescale file of the edition.
  * One implementation for both the assessment's `actions` and the timeline (POST /v1/timelines).
  */
-import { ProblemError } from "../errors.js";
+import { InvalidInput } from "../errors.js";
 import { DATE_NAMES, type DateName, type Timescale, type TimescaleNature } from "../rulesets/types.js";
 import type { Status } from "../assessments/three-valued.js";
 import { DateOutOfRangeError, describeOffset, formatIsoDate, type WorkingDayCalendar } from "./calendar.js";
@@ -68,11 +68,8 @@ export interface DeadlineOptions {
   done?: ReadonlySet<string>;
 }
 
-function outOfRange(field: string, what: string, e: DateOutOfRangeError): ProblemError {
-  const detail = `${what}: ${e.message}`;
-  return new ProblemError(400, "date-out-of-range", `/${field}: ${detail}`, [
-    { pointer: `/${field}`, detail },
-  ]);
+function outOfRange(field: string, what: string, e: DateOutOfRangeError): InvalidInput {
+  return new InvalidInput([{ pointer: `/${field}`, detail: `${what}: ${e.message}` }], "date-out-of-range");
 }
 
 export function computeDeadlines(

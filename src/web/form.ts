@@ -1,36 +1,11 @@
 /**
- * The questionnaire's form, read into the same input the API takes. Form fields are named by
- * question id with the API's values (childDied = yes / no / unknown), so a form post and an API
- * call carry the same answers; dates use the GOV.UK date-input pattern (<name>-day, -month, -year).
- * Problems come back as GOV.UK error messages keyed by the field they belong to.
+ * Reading form posts: one text value per field, and the GOV.UK date-input pattern (<name>-day,
+ * -month, -year) read into an ISO date or a GOV.UK error message keyed by the field.
  */
-import type { AssessmentRequest } from "../contract/validation.js";
-import { buildAssessmentSchema, CASE_REFERENCE, fieldErrors } from "../contract/validation.js";
-import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
 import { parseIsoDate } from "../timelines/calendar.js";
+import type { FormError } from "./errors.js";
 
-export const DATE_LABELS: Record<DateName, string> = {
-  becameAware: "Date the local authority became aware of the incident",
-  referral: "Date of the referral to the sub-group",
-  decision: "Date of the chair's decision",
-  publication: "Date of publication",
-};
-
-export interface FormError {
-  /** The id of the element the error summary links to. */
-  href: string;
-  field: string;
-  text: string;
-}
-
-export interface FormState {
-  edition: string;
-  /** Raw values, to show the form again as it was filled in. */
-  values: Record<string, string>;
-  errors: FormError[];
-  /** The API input, when there are no errors. */
-  input?: AssessmentRequest;
-}
+export type { FormError };
 
 export type FormBody = Record<string, unknown>;
 
@@ -77,68 +52,4 @@ export function readDateParts(
     return undefined;
   }
   return iso;
-}
-
-export function readForm(
-  library: RuleLibrary,
-  body: FormBody,
-  schema = buildAssessmentSchema(library),
-): FormState {
-  const values: Record<string, string> = {};
-  const errors: FormError[] = [];
-  const edition = library.editions.has(text(body.edition)) ? text(body.edition) : library.defaultEdition;
-
-  const reference = text(body.reference);
-  values.reference = reference;
-  if (reference && !CASE_REFERENCE.test(reference)) {
-    errors.push({
-      href: "#reference",
-      field: "reference",
-      text: 'Enter the board\'s case reference using letters, digits, "-" and "/" (at most 40), never a name',
-    });
-  }
-
-  const answers: Record<string, unknown> = {};
-  for (const q of library.questions) {
-    const v = text(body[q.id]);
-    values[q.id] = v;
-    if (v === "") continue;
-    if (q.kind === "age") {
-      if (/^\d{1,2}$/.test(v) && Number(v) <= MAX_CHILD_AGE) answers[q.id] = Number(v);
-      else
-        errors.push({
-          href: `#${q.id}`,
-          field: q.id,
-          text: `Enter the child's age as a whole number from 0 to ${MAX_CHILD_AGE}, or leave it blank if it is not known`,
-        });
-    } else {
-      answers[q.id] = v;
-    }
-  }
-
-  const dates: Record<string, string> = {};
-  for (const d of DATE_NAMES) {
-    const iso = readDateParts(body, d, DATE_LABELS[d], values, errors);
-    if (iso) dates[d] = iso;
-  }
-  if (errors.length) return { edition, values, errors };
-
-  // The same validation as the API, so the page cannot accept what the API would refuse.
-  const parsed = schema.safeParse({ edition, answers, dates });
-  if (!parsed.success) {
-    for (const e of fieldErrors(parsed.error)) {
-      const [, where, field] = e.pointer.split("/");
-      const id = field ?? where ?? "";
-      const href = where === "dates" ? `#${id}-day` : `#${id}`;
-      const label = where === "dates" ? (DATE_LABELS[id as DateName] ?? id) : id;
-      errors.push({ href, field: id, text: `${label} ${e.detail}` });
-    }
-    return { edition, values, errors };
-  }
-  const input: AssessmentRequest = { edition, answers: {}, dates: {} };
-  for (const [k, v] of Object.entries(parsed.data.answers))
-    if (v !== undefined) input.answers[k] = v as never;
-  for (const [k, v] of Object.entries(parsed.data.dates ?? {}))
-    if (typeof v === "string") input.dates[k as DateName] = parseIsoDate(v)!;
-  return { edition, values, errors: [], input };
 }

@@ -1,10 +1,10 @@
 import { defaultRulesDir } from "../../src/config.js";
-import { loadService, type Service } from "../../src/service.js";
+import { loadCore, type Core } from "../../src/core.js";
 
-let cached: Promise<Service> | undefined;
+let cached: Promise<Core> | undefined;
 
-/** The real service (rules from rules/, the real engine and calendar), loaded once per test file. */
-export function service(): Promise<Service> {
-  cached ??= loadService(defaultRulesDir());
+/** The real rules, engine and calendar (what the service is built on), loaded once per test file. */
+export function service(): Promise<Core> {
+  cached ??= loadCore(defaultRulesDir());
   return cached;
 }

@@ -1,0 +1,252 @@
+/**
+ * A case's records: opening a case, recording the advice given for it and the chair's decision on
+ * that advice, and reading them back (history, minutes, verification of the hash chain, export).
+ * Append-only: nothing here changes or deletes a record; a correction is a new record.
+ */
+import { z } from "zod";
+import type { Core } from "../core.js";
+import { CASE_REFERENCE, fieldErrors, isoDate } from "../contract/validation.js";
+import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
+import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
+import type { Advice } from "../assessments/service.js";
+import type { AssessmentRequest } from "../contract/validation.js";
+import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
+import { renderCaseMinutes } from "./minutes.js";
+import {
+  CaseExistsError,
+  CaseNotFoundError,
+  type RecordStore,
+  type StoredRecord,
+  type VerifyResult,
+} from "./store.js";
+
+const REFERENCE_RULE =
+  'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)';
+
+/** A record as the API and the export show it. */
+export function recordView(r: StoredRecord) {
+  return {
+    recordId: r.recordId,
+    reference: r.reference,
+    seq: r.seq,
+    kind: r.kind,
+    recordedAt: r.recordedAt,
+    hash: r.hash,
+    previousHash: r.previousHash,
+    content: r.content,
+  };
+}
+
+export function buildDecisionSchema(options: Core["decisions"]) {
+  const ids = options.options.map((o) => o.id) as [string, ...string[]];
+  const text = (max: number, what: string) =>
+    z
+      .string({ error: `must be ${what}` })
+      .trim()
+      .min(1, { error: `must not be empty` })
+      .max(max, { error: `must be at most ${max} characters` });
+  return z.strictObject(
+    {
+      assessmentId: z.string({ error: "must be the recordId of an assessment recorded for this case" }),
+      decision: z.enum(ids, { error: `must be one of ${ids.join(", ")}` }),
+      decidedOn: isoDate,
+      decidedBy: text(
+        80,
+        "the role of the person who decided (for example, Independent Chair), never a name",
+      ),
+      reasons: text(10_000, "the reasons for the decision"),
+      corrects: z.string().optional(),
+    },
+    {
+      error:
+        "the request body must be a JSON object with assessmentId, decision, decidedOn, decidedBy and reasons",
+    },
+  );
+}
+
+export interface CaseFile {
+  reference: string;
+  records: StoredRecord[];
+  verification: VerifyResult;
+}
+
+export function caseOperations(
+  core: Core,
+  store: RecordStore | undefined,
+  advise: (input: AssessmentRequest) => Promise<Advice>,
+  parseAssessment: (body: unknown) => AssessmentRequest,
+) {
+  const decisionSchema = buildDecisionSchema(core.decisions);
+  const openStore = (): RecordStore => {
+    if (!store) throw new Unavailable("decision records are not configured on this instance");
+    return store;
+  };
+  const notFound = (reference: string) =>
+    new NotFound(`there is no case "${reference}"; POST /v1/cases opens one`, [
+      { pointer: "reference", detail: "is not a case of this board" },
+    ]);
+
+  /** A reference as the board writes it; `pointer` names where it came from (body or path). */
+  const checkReference = (reference: unknown, pointer: string): string => {
+    if (typeof reference !== "string" || !CASE_REFERENCE.test(reference))
+      throw new InvalidInput([{ pointer, detail: REFERENCE_RULE }]);
+    return reference;
+  };
+
+  const openCase = async (body: unknown): Promise<StoredRecord> => {
+    const parsed = z
+      .strictObject(
+        { reference: z.string({ error: "must be the board's case reference" }) },
+        { error: "the request body must be a JSON object with a reference" },
+      )
+      .safeParse(body);
+    if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
+    const reference = checkReference(parsed.data.reference, "/reference");
+    try {
+      return await openStore().createCase(reference);
+    } catch (e) {
+      if (e instanceof CaseExistsError)
+        throw new Conflict(`the case reference "${reference}" is already used`, [
+          { pointer: "/reference", detail: "is already used" },
+        ]);
+      throw e;
+    }
+  };
+
+  const recordAdvice = async (referenceIn: string, body: unknown) => {
+    const reference = checkReference(referenceIn, "reference");
+    const input = parseAssessment(body);
+    if (!(await openStore().exists(reference))) throw notFound(reference);
+    const { assessment, minutes } = await advise(input);
+    const dates = Object.fromEntries(
+      Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
+    );
+    const given = { ...assessment, minutes };
+    try {
+      const record = await openStore().append(reference, "assessment", {
+        request: { edition: input.edition, answers: input.answers, dates },
+        assessment: given,
+      });
+      return { record, assessment: given };
+    } catch (e) {
+      if (e instanceof CaseNotFoundError) throw notFound(reference);
+      throw e;
+    }
+  };
+
+  /**
+   * Saves advice to a case, opening the case first when it is new (the result page's "save to
+   * case"). A case opened by someone else in between is no error: the advice joins it.
+   */
+  const saveAdvice = async (referenceIn: string, body: unknown) => {
+    const reference = checkReference(referenceIn, "reference");
+    parseAssessment(body);
+    if (!(await openStore().exists(reference))) {
+      try {
+        await openStore().createCase(reference);
+      } catch (e) {
+        if (!(e instanceof CaseExistsError)) throw e;
+      }
+    }
+    return recordAdvice(reference, body);
+  };
+
+  const recordDecision = async (referenceIn: string, body: unknown): Promise<StoredRecord> => {
+    const reference = checkReference(referenceIn, "reference");
+    const parsed = decisionSchema.safeParse(body);
+    if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
+    const d = parsed.data;
+    const records = openStore();
+    if (!(await records.exists(reference))) throw notFound(reference);
+    const advice = await records.record(reference, d.assessmentId);
+    if (!advice || advice.kind !== "assessment")
+      throw new InvalidInput([
+        { pointer: "/assessmentId", detail: "is not an assessment recorded for this case" },
+      ]);
+    if (d.corrects !== undefined) {
+      const corrected = await records.record(reference, d.corrects);
+      if (!corrected || corrected.kind !== "decision")
+        throw new InvalidInput([
+          { pointer: "/corrects", detail: "is not a decision recorded for this case" },
+        ]);
+    }
+    const given = (advice.content.assessment ?? {}) as AdviceGiven & {
+      edition: { id: string };
+      ruleset: { version: string; hash: string };
+    };
+    const option = core.decisions.options.find((o) => o.id === d.decision)!;
+    const { library } = core;
+    const edition = library.editions.get(given.edition.id) ?? library.editions.get(library.defaultEdition)!;
+    const { departs, text } = departure(given, option.review);
+    try {
+      return await records.append(reference, "decision", {
+        assessmentId: d.assessmentId,
+        decision: d.decision,
+        decisionText: option.text,
+        decidedOn: d.decidedOn,
+        decidedBy: d.decidedBy,
+        reasons: d.reasons,
+        ...(d.corrects ? { corrects: d.corrects } : {}),
+        advice: {
+          decisionId: given.decisionId,
+          edition: given.edition,
+          ruleset: given.ruleset,
+          outcome: given.outcome,
+          determined: given.determined,
+          possibleOutcomes: given.possibleOutcomes,
+        },
+        departsFromAdvice: departs,
+        departure: text,
+        deadlines: decisionDeadlines(
+          edition.timescales,
+          parseIsoDate(d.decidedOn)!,
+          option.review,
+          core.calendar,
+        ),
+      });
+    } catch (e) {
+      if (e instanceof CaseNotFoundError) throw notFound(reference);
+      throw e;
+    }
+  };
+
+  /** A case's records and the check of their chain. */
+  const caseFile = async (referenceIn: string): Promise<CaseFile> => {
+    const reference = checkReference(referenceIn, "reference");
+    const records = await openStore().records(reference);
+    if (!records) throw notFound(reference);
+    const verification = (await openStore().verify(reference))!;
+    return { reference, records, verification };
+  };
+
+  const verifyCase = async (referenceIn: string): Promise<VerifyResult> => {
+    const reference = checkReference(referenceIn, "reference");
+    const result = await openStore().verify(reference);
+    if (!result) throw notFound(reference);
+    return result;
+  };
+
+  const caseRecords = async (referenceIn: string): Promise<StoredRecord[]> => {
+    const reference = checkReference(referenceIn, "reference");
+    const records = await openStore().records(reference);
+    if (!records) throw notFound(reference);
+    return records;
+  };
+
+  const caseMinutes = async (reference: string): Promise<string> => {
+    const file = await caseFile(reference);
+    return renderCaseMinutes(file.reference, file.records, file.verification);
+  };
+
+  return {
+    openCase,
+    recordAdvice,
+    saveAdvice,
+    recordDecision,
+    caseFile,
+    caseRecords,
+    caseMinutes,
+    verifyCase,
+    decisionOptions: core.decisions.options,
+  };
+}

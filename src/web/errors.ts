@@ -1,0 +1,150 @@
+/**
+ * The one place errors become pages: a form's invalid input becomes GOV.UK error messages beside
+ * its fields (each page maps pointers to its own fields with `formErrors`), and anything else an
+ * error page in the GOV.UK patterns, with the status the API would give. The stack of an error
+ * that is the service's fault goes to the operator's log, never to the page.
+ */
+import type { ErrorRequestHandler, NextFunction, Request, Response } from "express";
+import { DomainError, InvalidInput, type FieldError } from "../errors.js";
+import { BODY_LIMIT_WORDS } from "../config.js";
+import { createViews } from "./views.js";
+
+export interface FormError {
+  /** The id of the element the error summary links to. */
+  href: string;
+  field: string;
+  text: string;
+}
+
+/**
+ * Invalid input as a form's errors. `place` says, for a field error's JSON Pointer, which field
+ * of the form it belongs to and how to name it; null leaves it to the page's top.
+ */
+export function formErrors(
+  e: InvalidInput,
+  place: (pointer: string) => { field: string; href: string; label: string } | null,
+): FormError[] {
+  return e.errors.map((f: FieldError) => {
+    const at = place(f.pointer);
+    return at
+      ? { field: at.field, href: at.href, text: `${at.label} ${f.detail}` }
+      : { field: "", href: "#main-content", text: f.detail };
+  });
+}
+
+const PAGES: Record<number, { heading: string; paragraphs: string[] }> = {
+  400: {
+    heading: "There is a problem with what was sent",
+    paragraphs: ["The page could not use what it was sent. Go back, check the answers and try again."],
+  },
+  403: { heading: "You cannot do this", paragraphs: ["You do not have permission to do this."] },
+  404: {
+    heading: "Page not found",
+    paragraphs: [
+      "If you typed the web address, check it is correct.",
+      "If you pasted the web address, check you copied the entire address.",
+    ],
+  },
+  405: {
+    heading: "This page cannot be used like that",
+    paragraphs: ["Go back and use the page's own form."],
+  },
+  409: { heading: "That already exists", paragraphs: ["Go back and use another reference."] },
+  413: {
+    heading: "What was sent is too large",
+    paragraphs: [`A form or file may be at most ${BODY_LIMIT_WORDS}.`],
+  },
+  429: { heading: "Too many requests", paragraphs: ["Wait a minute, then try again."] },
+  503: { heading: "Sorry, the service is unavailable", paragraphs: ["Try again later."] },
+  500: {
+    heading: "Sorry, there is a problem with the service",
+    paragraphs: ["Try again later. Nothing you entered has been saved unless the case page showed it."],
+  },
+};
+
+const DOMAIN_STATUS: Record<DomainError["kind"], number> = {
+  invalid: 400,
+  "not-found": 404,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+};
+
+/** An error page with its status. */
+export function sendErrorPage(
+  res: Response,
+  status: number,
+  details: string[] = [],
+  rulesetFooter?: object,
+): void {
+  const page = PAGES[status] ?? PAGES[status >= 500 ? 500 : 400]!;
+  res
+    .status(status)
+    .type("html")
+    .send(
+      createViews().render("error.njk", {
+        title: page.heading,
+        heading: page.heading,
+        paragraphs: page.paragraphs,
+        details,
+        cspNonce: res.locals.cspNonce,
+        ruleset: rulesetFooter ?? { version: "", hash: "" },
+      }),
+    );
+}
+
+/** 405 with Allow, as a page. */
+export function pageMethodNotAllowed(allowed: string) {
+  return (_req: Request, res: Response): void => {
+    res.setHeader("Allow", allowed);
+    sendErrorPage(res, 405);
+  };
+}
+
+interface ClientHttpError {
+  status?: number;
+  expose?: boolean;
+  type?: string;
+}
+
+/** The pages' error handler: domain errors by kind, a client's malformed request as 400 or 413. */
+export function pageErrorHandler(rulesetFooter: object): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof DomainError) {
+      sendErrorPage(
+        res,
+        DOMAIN_STATUS[err.kind],
+        err instanceof InvalidInput ? err.errors.map((e) => e.detail) : [],
+        rulesetFooter,
+      );
+      return;
+    }
+    if (err instanceof URIError) {
+      sendErrorPage(res, 404, [], rulesetFooter);
+      return;
+    }
+    const e = (err ?? {}) as ClientHttpError;
+    if (e.type === "entity.too.large") {
+      sendErrorPage(res, 413, [], rulesetFooter);
+      return;
+    }
+    if (e.expose && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+      sendErrorPage(res, e.status, [], rulesetFooter);
+      return;
+    }
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "unhandled error",
+        method: req.method,
+        path: req.path,
+        error: err instanceof Error ? err.stack : String(err),
+      }),
+    );
+    sendErrorPage(res, 500, [], rulesetFooter);
+  };
+}
