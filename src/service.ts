@@ -91,6 +91,8 @@ export function createService(core: Core, options: ServiceOptions = {}) {
     ),
     /** The same advice without minutes, for applications that do not file them. */
     assessLean: op("assess", async (body: unknown) => assessments.adviseLean(assessments.parse(body))),
+    /** The quoted rules of an edition that read a question, for the questionnaire's help. */
+    questionGuidance: assessments.questionGuidance,
     /** Checks an assessment request without assessing it (a form's answers before saving). */
     checkAssessmentRequest: op("assess", assessments.parse),
 

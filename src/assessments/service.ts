@@ -8,7 +8,9 @@ import {
   parseAssessmentRequest,
   type AssessmentRequest,
 } from "../contract/validation.js";
+import type { Citation } from "../rulesets/types.js";
 import { assess, type Assessment } from "./assess.js";
+import { leafConditions } from "./compile.js";
 import { renderMinutes } from "./minutes.js";
 
 export interface Advice {
@@ -34,5 +36,20 @@ export function assessmentOperations(core: Core) {
   const adviseLean = async (input: AssessmentRequest): Promise<Assessment> =>
     assess(library, editions.get(input.edition)!, calendar, input);
 
-  return { parse, advise, adviseLean, wordings };
+  // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
+  // once here rather than on every page.
+  const guidance = new Map<string, Array<{ title: string; quote: string; citation: Citation }>>();
+  for (const e of library.editions.values()) {
+    for (const r of [...e.criteria, ...e.triggers]) {
+      for (const leaf of leafConditions(r.conditions)) {
+        const key = `${e.id}:${leaf.fact}`;
+        const list = guidance.get(key) ?? [];
+        if (!list.some((g) => g.title === r.title)) list.push({ title: r.title, quote: r.quote, citation: r.citation });
+        guidance.set(key, list);
+      }
+    }
+  }
+  const questionGuidance = (editionId: string, questionId: string) => guidance.get(`${editionId}:${questionId}`) ?? [];
+
+  return { parse, advise, adviseLean, wordings, questionGuidance };
 }

@@ -10,7 +10,6 @@ import { DATE_NAMES, type QuestionGroup } from "../rulesets/types.js";
 import { ANYONE, type Advice, type Service } from "../service.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
-import { leafConditions } from "./compile.js";
 import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
 import { APPLIES_WORDS, OUTCOME_PHRASE, OUTCOME_WORDS, STATUS_WORDS } from "./minutes.js";
 
@@ -45,23 +44,6 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   const cite = citer(library);
   const answerWords = (a: unknown) => (a === "unknown" ? "not known" : String(a));
 
-  // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
-  // once here rather than on every page.
-  const guidance = new Map<string, Array<{ title: string; quote: string; cite: string }>>();
-  for (const e of library.editions.values()) {
-    for (const r of [...e.criteria, ...e.triggers]) {
-      for (const leaf of leafConditions(r.conditions)) {
-        const key = `${e.id}:${leaf.fact}`;
-        const list = guidance.get(key) ?? [];
-        if (!list.some((g) => g.title === r.title))
-          list.push({ title: r.title, quote: r.quote, cite: cite(r.citation) });
-        guidance.set(key, list);
-      }
-    }
-  }
-  const guidanceFor = (editionId: string, questionId: string) =>
-    guidance.get(`${editionId}:${questionId}`) ?? [];
-
   const page = (res: Response, state: FormState, advice?: Advice, status = 200): void => {
     const edition = library.editions.get(state.edition)!;
     const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
@@ -72,7 +54,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
           ...q,
           value: state.values[q.id] ?? "",
           error: errorFor(q.id),
-          guidance: guidanceFor(edition.id, q.id),
+          guidance: service.questionGuidance(edition.id, q.id).map((r) => ({ ...r, cite: cite(r.citation) })),
         }));
       let quote: string | undefined;
       let groupCite: string | undefined;
