@@ -356,3 +356,41 @@ describe("POST /v1/assessments: minutes", () => {
     expect(res.body.minutes).toContain("Initiate a Serious Case Review");
   });
 });
+
+describe("POST /v1/assessments?view=lean: the advice for applications", () => {
+  it("gives the same outcome and what it rests on as the full answer, with each rule cited but no minutes or quotes", async () => {
+    const body = {
+      edition: "wt2015",
+      answers: { childDied: "no", childSeriouslyHarmed: "yes", abuseOrNeglect: "yes" },
+    };
+    const full = await post(body);
+    const res = await request(app).post("/v1/assessments?view=lean").send(body);
+    expect(res.status).toBe(200);
+    expect(contractErrors("AssessmentLean", res.body)).toEqual([]);
+    for (const key of [
+      "outcome",
+      "determined",
+      "possibleOutcomes",
+      "decisiveQuestions",
+      "openQuestions",
+      "answers",
+    ])
+      expect(res.body[key], key).toEqual(full.body[key]);
+    expect(res.body.criteria).toEqual(
+      full.body.criteria.map((c: { id: string; status: string; citation: object }) => ({
+        id: c.id,
+        status: c.status,
+        citation: c.citation,
+      })),
+    );
+    expect(res.body).not.toHaveProperty("minutes");
+    expect(JSON.stringify(res.body)).not.toContain(full.body.criteria[0].quote);
+    expect(JSON.stringify(res.body).length).toBeLessThan(JSON.stringify(full.body).length / 4);
+  });
+
+  it("refuses a view it does not have, naming the parameter", async () => {
+    const res = await request(app).post("/v1/assessments?view=tiny").send({ answers: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ pointer: "view", detail: 'must be "full" or "lean"' }]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import express from "express";
 import type { components } from "../contract/openapi.js";
+import { InvalidInput } from "../errors.js";
 import type { JsonBody } from "../http/api.js";
 import { methodNotAllowed, negotiate } from "../http/problem.js";
 import { actorOf } from "../http/security.js";
@@ -11,10 +12,25 @@ import type { Service } from "../service.js";
 
 type Schemas = components["schemas"];
 
+// Edition ids come from the rule folders; the contract lists them (a test checks the two agree).
+const editionRef = (e: { id: string; title: string }) => ({
+  id: e.id as Schemas["EditionId"],
+  title: e.title,
+});
+
 export function assessmentRoutes(service: Service, { requireJson, parseJson }: JsonBody): express.Router {
   const router = express.Router();
   router.post("/v1/assessments", requireJson, parseJson, async (req, res) => {
     const format = negotiate(req, res, ["application/json", "text/markdown"]);
+    const view = req.query.view ?? "full";
+    if (view !== "full" && view !== "lean")
+      throw new InvalidInput([{ pointer: "view", detail: 'must be "full" or "lean"' }]);
+    if (view === "lean" && format === "application/json") {
+      const advice = await service.assessLean(actorOf(res), req.body);
+      const lean: Schemas["AssessmentLean"] = { ...advice, edition: editionRef(advice.edition) };
+      res.json(lean);
+      return;
+    }
     const { assessment, minutes } = await service.assess(actorOf(res), req.body);
     if (format === "text/markdown") {
       res.type("text/markdown; charset=utf-8").send(minutes);
@@ -22,7 +38,7 @@ export function assessmentRoutes(service: Service, { requireJson, parseJson }: J
     }
     const body: Schemas["Assessment"] = {
       ...assessment,
-      edition: { id: assessment.edition.id as Schemas["EditionId"], title: assessment.edition.title },
+      edition: editionRef(assessment.edition),
       minutes,
     };
     res.json(body);

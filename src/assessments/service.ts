@@ -19,6 +19,32 @@ export interface Advice {
   minutes: string;
 }
 
+export type LeanAdvice = Pick<
+  Assessment,
+  | "decisionId"
+  | "edition"
+  | "ruleset"
+  | "outcome"
+  | "determined"
+  | "possibleOutcomes"
+  | "decisiveQuestions"
+  | "answers"
+  | "openQuestions"
+> & {
+  view: "lean";
+  criteria: Array<{
+    id: string;
+    status: Assessment["criteria"][number]["status"];
+    citation: Assessment["criteria"][number]["citation"];
+  }>;
+  triggers: Array<{
+    id: string;
+    status: Assessment["triggers"][number]["status"];
+    citation: Assessment["triggers"][number]["citation"];
+  }>;
+  actions: Array<Pick<Assessment["actions"][number], "id" | "applies" | "due">>;
+};
+
 export function assessmentOperations(core: Core) {
   const { library, editions, calendar } = core;
   const schema = buildAssessmentSchema(library);
@@ -33,8 +59,34 @@ export function assessmentOperations(core: Core) {
     return { assessment, minutes: renderMinutes(assessment, wordings) };
   };
 
-  const adviseLean = async (input: AssessmentRequest): Promise<Assessment> =>
-    assess(library, editions.get(input.edition)!, calendar, input);
+  /**
+   * The advice for applications that do not file minutes: what the outcome rests on first, every
+   * rule by id, status and citation (the quotes are one GET /v1/rulesets/{edition} away), and the
+   * actions' due dates. Nothing is rendered that the caller did not ask for.
+   */
+  const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> => {
+    const a = await assess(library, editions.get(input.edition)!, calendar, input);
+    const rule = (r: Assessment["criteria"][number] | Assessment["triggers"][number]) => ({
+      id: r.id,
+      status: r.status,
+      citation: r.citation,
+    });
+    return {
+      decisionId: a.decisionId,
+      view: "lean",
+      edition: a.edition,
+      ruleset: a.ruleset,
+      outcome: a.outcome,
+      determined: a.determined,
+      possibleOutcomes: a.possibleOutcomes,
+      decisiveQuestions: a.decisiveQuestions,
+      answers: a.answers,
+      openQuestions: a.openQuestions,
+      criteria: a.criteria.map(rule),
+      triggers: a.triggers.map(rule),
+      actions: a.actions.map((x) => ({ id: x.id, applies: x.applies, due: x.due })),
+    };
+  };
 
   // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
   // once here rather than on every page.
@@ -44,12 +96,14 @@ export function assessmentOperations(core: Core) {
       for (const leaf of leafConditions(r.conditions)) {
         const key = `${e.id}:${leaf.fact}`;
         const list = guidance.get(key) ?? [];
-        if (!list.some((g) => g.title === r.title)) list.push({ title: r.title, quote: r.quote, citation: r.citation });
+        if (!list.some((g) => g.title === r.title))
+          list.push({ title: r.title, quote: r.quote, citation: r.citation });
         guidance.set(key, list);
       }
     }
   }
-  const questionGuidance = (editionId: string, questionId: string) => guidance.get(`${editionId}:${questionId}`) ?? [];
+  const questionGuidance = (editionId: string, questionId: string) =>
+    guidance.get(`${editionId}:${questionId}`) ?? [];
 
   return { parse, advise, adviseLean, wordings, questionGuidance };
 }

@@ -19,7 +19,9 @@ export interface paths {
          *     the criteria with their quotes and citations, the decisive open questions, the triggers and
          *     what they require, the actions with due dates where dates are given, the alternatives to a
          *     full review, and minutes in Markdown. With `Accept: text/markdown` the minutes alone are
-         *     returned. Nothing is stored.
+         *     returned. With `view=lean`, the same advice for applications that do not file minutes: the
+         *     outcome and what it rests on, each criterion and trigger by id, status and citation (their
+         *     quotes are in GET /v1/rulesets/{edition}), and the actions' due dates. Nothing is stored.
          */
         post: operations["createAssessment"];
         delete?: never;
@@ -540,6 +542,37 @@ export interface components {
             /** @description A Markdown rationale for the minutes. */
             minutes: string;
         };
+        /** @description The advice without minutes, quotes or alternatives (POST /v1/assessments?view=lean). */
+        AssessmentLean: {
+            /** Format: uuid */
+            decisionId: string;
+            /** @enum {string} */
+            view: "lean";
+            edition: {
+                id: components["schemas"]["EditionId"];
+                title: string;
+            };
+            ruleset: components["schemas"]["RulesetVersion"];
+            outcome: components["schemas"]["Outcome"];
+            determined: boolean;
+            possibleOutcomes: components["schemas"]["Outcome"][];
+            decisiveQuestions: components["schemas"]["DecisiveQuestion"][];
+            answers: components["schemas"]["GivenAnswer"][];
+            openQuestions: string[];
+            criteria: components["schemas"]["RuleStatus"][];
+            triggers: components["schemas"]["RuleStatus"][];
+            actions: {
+                id: string;
+                /** @enum {string} */
+                applies: "required" | "if-review-held" | "may-be-required" | "not-required";
+                due: components["schemas"]["IsoDate"] | null;
+            }[];
+        };
+        RuleStatus: {
+            id: string;
+            status: components["schemas"]["Status"];
+            citation: components["schemas"]["Citation"];
+        };
         RulesetVersion: {
             version: string;
             /** @description sha256 over every rule file the edition is built from. */
@@ -917,7 +950,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     createAssessment: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `full` (the default) or `lean`. */
+                view?: "full" | "lean";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -934,7 +970,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assessment"];
+                    "application/json": components["schemas"]["Assessment"] | components["schemas"]["AssessmentLean"];
                     "text/markdown": string;
                 };
             };
