@@ -107,7 +107,7 @@ function readChecked<S extends z.ZodType>(
  */
 function closestIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
   if (issue.code === "unrecognized_keys") {
-    return { path: [...issue.path, issue.keys[0]!], message: "is not a field of this file's schema" };
+    return { path: [...issue.path, issue.keys[0]!], message: "is not a field this file may hold" };
   }
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
     const misfit = (i: z.core.$ZodIssue) =>

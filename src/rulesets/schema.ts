@@ -80,7 +80,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 
 export const levelSchema = z.enum(["must", "should-always", "consider", "useful-lessons"]);
 
-export const unknownReadingSchema = z.strictObject({ question: questionId, because: text });
+const unknownReadingSchema = z.strictObject({ question: questionId, because: text });
 
 export const ruleFileSchema = z.strictObject({
   id,

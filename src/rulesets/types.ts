@@ -23,7 +23,6 @@ import {
   type sourceSchema,
   type timescaleFileSchema,
   type timescaleNatureSchema,
-  type unknownReadingSchema,
 } from "./schema.js";
 
 export type { Condition } from "./schema.js";
@@ -33,8 +32,8 @@ export type DocumentId = string;
 
 export type Citation = z.output<typeof citationSchema>;
 
+/** An answer to a yes-no question; "unknown" is also what an omitted answer counts as. */
 export type Answer = "yes" | "no" | "unknown";
-export const ANSWERS: readonly Answer[] = ["yes", "no", "unknown"];
 
 export type QuestionKind = z.output<typeof questionKindSchema>;
 /** The ages a child can be, in whole years: the domain of ageYears. */
@@ -45,7 +44,6 @@ export type Question = z.output<typeof questionSchema>;
 
 export type Operator = z.output<typeof operatorSchema>;
 export type LeafCondition = z.output<typeof leafConditionSchema>;
-export type LeafValue = LeafCondition["value"];
 
 export type CriterionLevel = z.output<typeof levelSchema>;
 export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
@@ -59,7 +57,6 @@ export const LEVEL_OUTCOME: Record<CriterionLevel, Outcome> = {
   "useful-lessons": "consider-scr",
 };
 
-export type UnknownReading = z.output<typeof unknownReadingSchema>;
 export type Requirement = z.output<typeof requirementSchema>;
 
 /** A criterion or a trigger: one rule file, with what the loader adds. */
