@@ -14,9 +14,18 @@ export interface Tx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A transaction: queries, and SQL of several statements at once (a migration file). */
+export interface Transaction extends Tx {
+  /**
+   * Runs SQL that may hold several statements, without parameters: PGlite's exec and pg's simple
+   * query protocol both accept that, so a migration needs no splitting of our own.
+   */
+  exec(sql: string): Promise<void>;
+}
+
 export interface Db extends Tx {
   readonly kind: "pglite" | "postgres";
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,14 +35,16 @@ class PgliteDb implements Db {
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(sql, params)).rows;
   }
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     // PGlite runs one transaction at a time: others wait, so writers are serialised.
     return this.db.transaction(async (t) =>
-      fn({ query: async <R>(sql: string, params: unknown[] = []) => (await t.query<R>(sql, params)).rows }),
+      fn({
+        query: async <R>(sql: string, params: unknown[] = []) => (await t.query<R>(sql, params)).rows,
+        exec: async (sql: string) => {
+          await t.exec(sql);
+        },
+      }),
     );
-  }
-  async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
   }
   close(): Promise<void> {
     return this.db.close();
@@ -46,13 +57,17 @@ class PostgresDb implements Db {
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
   }
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
       const result = await fn({
         query: async <R>(sql: string, params: unknown[] = []) =>
           (await client.query(sql, params)).rows as R[],
+        // No values, so pg uses the simple query protocol, which runs several statements.
+        exec: async (sql: string) => {
+          await client.query(sql);
+        },
       });
       await client.query("COMMIT");
       return result;
@@ -109,33 +124,10 @@ export async function migrate(db: Db): Promise<string[]> {
       await tx.query("SELECT pg_advisory_xact_lock(727274)");
       const done = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [m.version]);
       if (done.length) return;
-      for (const statement of splitSql(m.sql)) await tx.query(statement);
+      await tx.exec(m.sql);
       await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
       applied.push(m.name);
     });
   }
   return applied;
-}
-
-/** Splits a migration into statements: on semicolons outside $$-quoted bodies and comments. */
-export function splitSql(sql: string): string[] {
-  const withoutComments = sql.replace(/^\s*--.*$/gm, "");
-  const out: string[] = [];
-  let current = "";
-  let inDollar = false;
-  for (let i = 0; i < withoutComments.length; i++) {
-    if (withoutComments.startsWith("$$", i)) {
-      inDollar = !inDollar;
-      current += "$$";
-      i++;
-      continue;
-    }
-    const ch = withoutComments[i]!;
-    if (ch === ";" && !inDollar) {
-      if (current.trim()) out.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim()) out.push(current.trim());
-  return out;
 }

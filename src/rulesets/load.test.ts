@@ -8,25 +8,34 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultRulesDir } from "../config.js";
 import { RuleFileError } from "../errors.js";
-import { loadRules } from "./load.js";
+import { z } from "zod";
+import { loadRules, readYaml } from "./load.js";
+import { citationSchema } from "./schema.js";
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function brokenCopy(file: string, edit: (text: string) => string): string {
+/** A copy of rules/ with each file named edited. */
+function editedCopy(edits: Record<string, (text: string) => string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "threshold-rules-"));
   dirs.push(dir);
   cpSync(defaultRulesDir(), dir, { recursive: true });
-  const full = path.join(dir, file);
-  writeFileSync(full, edit(readFileSync(full, "utf8")));
+  for (const [file, edit] of Object.entries(edits)) {
+    const full = path.join(dir, file);
+    writeFileSync(full, edit(readFileSync(full, "utf8")));
+  }
   return dir;
 }
 
-function loadError(dir: string): RuleFileError {
+function brokenCopy(file: string, edit: (text: string) => string): string {
+  return editedCopy({ [file]: edit });
+}
+
+function loadError(dir: string, load: (dir: string) => unknown = loadRules): RuleFileError {
   try {
-    loadRules(dir);
+    load(dir);
   } catch (e) {
     if (e instanceof RuleFileError) return e;
     throw e;
@@ -35,6 +44,8 @@ function loadError(dir: string): RuleFileError {
 }
 
 const I = "editions/wt2015/criteria/wt2015-i-death.yaml";
+const II = "editions/wt2015/criteria/wt2015-ii-serious-harm.yaml";
+const CHILD_DIED_YES = 'fact: childDied, operator: equal, value: "yes"';
 
 describe("loading rules/", () => {
   it("loads the project's rules: two editions, every criterion cited", () => {
@@ -70,9 +81,19 @@ describe("loading rules/", () => {
       "conditions.all.1.value",
     ],
     [
+      '"unknown" for a question the rule does not read as answered',
+      (t: string) => t.replace(CHILD_DIED_YES, 'fact: childDied, operator: equal, value: "unknown"'),
+      "conditions.all.1.value",
+    ],
+    [
+      'a list holding "unknown" for a question the rule does not read as answered',
+      (t: string) => t.replace(CHILD_DIED_YES, 'fact: childDied, operator: in, value: ["yes", "unknown"]'),
+      "conditions.all.1.value.1",
+    ],
+    [
       "an unknown operator",
       (t: string) => t.replace("fact: childDied, operator: equal", "fact: childDied, operator: equals"),
-      "conditions",
+      "conditions.all.1.operator",
     ],
     ["a missing quote", (t: string) => t.replace(/quote: >-\n( {2}.*\n)+/, ""), "quote"],
     ["an unknown level", (t: string) => t.replace("level: must", "level: mandatory"), "level"],
@@ -81,7 +102,12 @@ describe("loading rules/", () => {
       (t: string) => t.replace("document: 004_dcf93c0f41036063.txt", "document: 005.txt"),
       "citation.document",
     ],
-    ["an unexpected field", (t: string) => `${t}\nextra: 1\n`, ""],
+    ["an unexpected field", (t: string) => `${t}\nextra: 1\n`, "extra"],
+    [
+      "an unexpected field in a condition",
+      (t: string) => t.replace(CHILD_DIED_YES, `${CHILD_DIED_YES}, path: x`),
+      "conditions.all.1.path",
+    ],
     [
       "an id that does not match the file",
       (t: string) => t.replace("id: wt2015-i-death", "id: wt2015-i-dead"),
@@ -90,7 +116,7 @@ describe("loading rules/", () => {
   ])("stops on %s, naming the file and field", (_what, edit, field) => {
     const e = loadError(brokenCopy(I, edit));
     expect(e.file).toBe(I);
-    expect(e.field.startsWith(field)).toBe(true);
+    expect(e.field).toBe(field);
     expect(e.message).toContain(I);
   });
 
@@ -108,5 +134,71 @@ describe("loading rules/", () => {
     );
     expect(e.file).toBe("timescales/notify-ofsted.yaml");
     expect(e.field).toBe("appliesWhen.trigger");
+  });
+
+  it('accepts "unknown" as a value where the rule reads the question as answered', () => {
+    const dir = brokenCopy(II, (t) =>
+      t.replace(
+        'fact: concernsAboutWorkingTogether, operator: notEqual, value: "no"',
+        'fact: concernsAboutWorkingTogether, operator: in, value: ["yes", "unknown"]',
+      ),
+    );
+    const ii = loadRules(dir)
+      .editions.get("wt2015")!
+      .criteria.find((r) => r.file === II)!;
+    expect(ii.conditions).toMatchObject({ all: [{}, {}, { operator: "in", value: ["yes", "unknown"] }] });
+  });
+
+  it('stops on an age condition of "unknown" unless the rule reads the age as answered', () => {
+    const III = "editions/wt2015/criteria/wt2015-iii-custody.yaml";
+    const e = loadError(brokenCopy(III, (t) => t.replace("value: [16, 17]", 'value: [16, 17, "unknown"]')));
+    expect(e.file).toBe(III);
+    expect(e.field).toMatch(/\.value\.2$/);
+  });
+});
+
+describe("the source documents (rules/sources.yaml)", () => {
+  it("are data: a document added to sources.yaml may be cited", () => {
+    const dir = editedCopy({
+      "sources.yaml": (t) =>
+        `${t}- { document: 005_local-procedure.txt, title: A local procedure, short: Local }\n`,
+      [I]: (t) => t.replace("document: 004_dcf93c0f41036063.txt", "document: 005_local-procedure.txt"),
+    });
+    const lib = loadRules(dir);
+    expect(lib.sources.get("005_local-procedure.txt")?.short).toBe("Local");
+    expect(lib.editions.get("wt2015")!.criteria.find((r) => r.file === I)!.citation.document).toBe(
+      "005_local-procedure.txt",
+    );
+  });
+
+  it.each([
+    [
+      "a document listed twice",
+      (t: string) => `${t}- { document: 000_e68e991094baaa7a.txt, title: Again, short: Again }\n`,
+      "5.document",
+    ],
+    [
+      "a document that is not a .txt file name",
+      (t: string) => t.replace("document: 002_1c63e9094c1f0db4.txt", "document: 002 leaflet"),
+      "2.document",
+    ],
+    [
+      "a source without a short title",
+      (t: string) => t.replace(/\n {2}short: .*SCR leaflet.*/, ""),
+      "2.short",
+    ],
+  ])("stop start-up on %s, naming the file and field", (_what, edit, field) => {
+    const e = loadError(brokenCopy("sources.yaml", edit));
+    expect(e.file).toBe("sources.yaml");
+    expect(e.field).toBe(field);
+  });
+
+  it("check the citations of every file read with readYaml, not only the decision rules", () => {
+    const dir = brokenCopy("decisions.yaml", (t) => t.replace(/document: [^,\s]+/, "document: 009.txt"));
+    const schema = z.looseObject({ citation: citationSchema });
+    const e = loadError(dir, (d) => readYaml(d, "decisions.yaml", schema));
+    expect(e.file).toBe("decisions.yaml");
+    expect(e.field).toBe("citation.document");
+    expect(e.message).toContain("009.txt");
   });
 });

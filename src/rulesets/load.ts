@@ -27,9 +27,9 @@ import {
   sourcesFileSchema,
   timescaleFileSchema,
   triggerFileSchema,
+  withDocuments,
 } from "./schema.js";
 import {
-  ANSWERS,
   MAX_CHILD_AGE,
   type CitedRule,
   type Condition,
@@ -48,11 +48,35 @@ interface LoadedFile<T> {
   bytes: Buffer;
 }
 
-/** Reads one YAML file under the rules folder and checks it against its schema, or names the problem. */
+const SOURCES_FILE = "sources.yaml";
+
+/**
+ * Reads one YAML file under the rules folder and checks it against its schema, or names the
+ * problem. Citations are checked against the documents of the folder's sources.yaml, so every
+ * loader of rule files (decision rules, quality, decision options) checks them the same way.
+ */
 export function readYaml<S extends z.ZodType>(
   root: string,
   file: string,
   schema: S,
+): LoadedFile<z.output<S>> {
+  const documents = file === SOURCES_FILE ? new Set<string>() : sourceDocuments(readSources(root).data);
+  return readChecked(root, file, schema, documents);
+}
+
+function readSources(root: string): LoadedFile<Source[]> {
+  return readChecked(root, SOURCES_FILE, sourcesFileSchema, new Set());
+}
+
+function sourceDocuments(sources: Source[]): Set<DocumentId> {
+  return new Set(sources.map((s) => s.document));
+}
+
+function readChecked<S extends z.ZodType>(
+  root: string,
+  file: string,
+  schema: S,
+  documents: ReadonlySet<DocumentId>,
 ): LoadedFile<z.output<S>> {
   const full = path.join(root, file);
   let bytes: Buffer;
@@ -67,12 +91,38 @@ export function readYaml<S extends z.ZodType>(
     const where = e.linePos ? `line ${e.linePos[0].line}` : "";
     throw new RuleFileError(file, where, `is not valid YAML: ${e.message.split("\n")[0]}`);
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const parsed = withDocuments(documents, () => schema.safeParse(doc.toJS()));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new RuleFileError(file, issue.path.join("."), issue.message);
+    const { path: at, message } = closestIssue(parsed.error.issues[0]!);
+    throw new RuleFileError(file, at.join("."), message);
   }
   return { file, data: parsed.data, bytes };
+}
+
+/**
+ * The issue to report, with its full path. An unexpected field is named by its own path, not its
+ * parent's. A value matching no branch of a union (a condition) is reported from the branch it
+ * was evidently meant for: the one whose problems are not missing or unexpected keys, so a
+ * misspelt operator names `operator` rather than the whole condition.
+ */
+function closestIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  if (issue.code === "unrecognized_keys") {
+    return { path: [...issue.path, issue.keys[0]!], message: "is not a field this file may hold" };
+  }
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const misfit = (i: z.core.$ZodIssue) =>
+      i.code === "unrecognized_keys" || (i.code === "invalid_type" && i.path.length <= 1);
+    const ranked = issue.errors
+      .filter((branch) => branch.length > 0)
+      .map((branch) => ({ branch, score: branch.filter(misfit).length }))
+      .sort((a, b) => a.score - b.score || a.branch.length - b.branch.length);
+    const best = ranked[0];
+    if (best && best.score === 0 && (ranked[1]?.score ?? 1) > 0) {
+      const inner = closestIssue(best.branch[0]!);
+      return { path: [...issue.path, ...inner.path], message: inner.message };
+    }
+  }
+  return { path: issue.path, message: issue.message };
 }
 
 function listYaml(root: string, dir: string): string[] {
@@ -97,15 +147,26 @@ function* leaves(c: Condition, at: string): Generator<[LeafCondition, string]> {
   else yield [c, at];
 }
 
-/** A leaf's value must be one its question can take, so a typo ("Yes") cannot silently never match. */
-function checkLeaf(file: string, leaf: LeafCondition, at: string, questions: Map<string, Question>): void {
+const ORDERED = new Set(["lessThan", "lessThanInclusive", "greaterThan", "greaterThanInclusive"]);
+
+/**
+ * A leaf's value must be one its question can take, so a typo ("Yes") cannot silently never match.
+ * "unknown" is a value only where the rule reads the question as answered (readsUnknownAsAnswer):
+ * everywhere else the evaluator treats an unknown answer as open, to be settled either way, and
+ * never hands "unknown" to a leaf (src/assessments/compile.ts), so a leaf testing for it could
+ * never match.
+ */
+function checkLeaf(
+  file: string,
+  leaf: LeafCondition,
+  at: string,
+  questions: Map<string, Question>,
+  readsUnknown: ReadonlySet<string>,
+): void {
   const q = questions.get(leaf.fact);
   if (!q)
     throw new RuleFileError(file, `${at}.fact`, `"${leaf.fact}" is not a question of rules/questions.yaml`);
-  const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
-  const ordered = ["lessThan", "lessThanInclusive", "greaterThan", "greaterThanInclusive"].includes(
-    leaf.operator,
-  );
+  const ordered = ORDERED.has(leaf.operator);
   const list = leaf.operator === "in" || leaf.operator === "notIn";
   if (list !== Array.isArray(leaf.value)) {
     throw new RuleFileError(
@@ -114,19 +175,31 @@ function checkLeaf(file: string, leaf: LeafCondition, at: string, questions: Map
       `operator "${leaf.operator}" ${list ? "takes a list" : "takes one value"}`,
     );
   }
-  for (const v of values) {
+  const values: Array<[string | number, string]> = Array.isArray(leaf.value)
+    ? leaf.value.map((v, i) => [v, `${at}.value.${i}`])
+    : [[leaf.value, `${at}.value`]];
+  for (const [v, field] of values) {
+    if (v === "unknown" && !readsUnknown.has(q.id)) {
+      throw new RuleFileError(
+        file,
+        field,
+        `"unknown" can never match: an unknown ${q.id} is left open, not passed to the condition, unless the rule lists ${q.id} under readsUnknownAsAnswer`,
+      );
+    }
     const fits =
-      q.kind === "age"
-        ? typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_CHILD_AGE + 1
-        : !ordered && typeof v === "string" && (ANSWERS as readonly string[]).includes(v);
+      v === "unknown"
+        ? !ordered
+        : q.kind === "age"
+          ? typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_CHILD_AGE + 1
+          : !ordered && (v === "yes" || v === "no");
     if (!fits) {
       const expected =
         q.kind === "age"
           ? `a whole number of years from 0 to ${MAX_CHILD_AGE + 1}`
-          : `"yes", "no" or "unknown" (with equal, notEqual, in or notIn)`;
+          : `"yes" or "no" (with equal, notEqual, in or notIn)`;
       throw new RuleFileError(
         file,
-        `${at}.value`,
+        field,
         `${JSON.stringify(v)} does not fit question ${q.id}: expected ${expected}`,
       );
     }
@@ -134,9 +207,10 @@ function checkLeaf(file: string, leaf: LeafCondition, at: string, questions: Map
 }
 
 function checkRule(rule: CitedRule, questions: Map<string, Question>): void {
+  const readsUnknown = new Set(rule.readsUnknownAsAnswer.map((r) => r.question));
   const facts = new Set<string>();
   for (const [leaf, at] of leaves(rule.conditions, "conditions")) {
-    checkLeaf(rule.file, leaf, at, questions);
+    checkLeaf(rule.file, leaf, at, questions, readsUnknown);
     facts.add(leaf.fact);
   }
   for (const [i, r] of rule.readsUnknownAsAnswer.entries()) {
@@ -158,11 +232,13 @@ function expectIdMatchesFile(file: string, id: string): void {
 }
 
 export function loadRules(root: string): RuleLibrary {
-  const ruleset = readYaml(root, "ruleset.yaml", rulesetFileSchema);
-  const sourcesFile = readYaml(root, "sources.yaml", sourcesFileSchema);
-  const questionsFile = readYaml(root, "questions.yaml", questionsFileSchema);
-  const alternativesFile = readYaml(root, "alternatives.yaml", alternativesFileSchema);
-  const recordKeepingFile = readYaml(root, "record-keeping.yaml", recordKeepingFileSchema);
+  const sourcesFile = readSources(root);
+  const documents = sourceDocuments(sourcesFile.data);
+  const read = <S extends z.ZodType>(file: string, schema: S) => readChecked(root, file, schema, documents);
+  const ruleset = read("ruleset.yaml", rulesetFileSchema);
+  const questionsFile = read("questions.yaml", questionsFileSchema);
+  const alternativesFile = read("alternatives.yaml", alternativesFileSchema);
+  const recordKeepingFile = read("record-keeping.yaml", recordKeepingFileSchema);
   const shared: LoadedFile<unknown>[] = [
     ruleset,
     sourcesFile,
@@ -180,7 +256,7 @@ export function loadRules(root: string): RuleLibrary {
     questionById.set(q.id, q);
   }
 
-  const triggerFiles = listYaml(root, "triggers").map((f) => readYaml(root, f, triggerFileSchema));
+  const triggerFiles = listYaml(root, "triggers").map((f) => read(f, triggerFileSchema));
   const triggers: CitedRule[] = triggerFiles.map(({ file, data }) => {
     expectIdMatchesFile(file, data.id);
     const rule: CitedRule = { kind: "trigger", file, ...data };
@@ -189,7 +265,7 @@ export function loadRules(root: string): RuleLibrary {
   });
   const triggerIds = new Set(triggers.map((t) => t.id));
 
-  const timescaleFiles = listYaml(root, "timescales").map((f) => readYaml(root, f, timescaleFileSchema));
+  const timescaleFiles = listYaml(root, "timescales").map((f) => read(f, timescaleFileSchema));
   const timescales: Timescale[] = timescaleFiles.map(({ file, data }) => {
     expectIdMatchesFile(file, data.id);
     const { appliesWhen } = data;
@@ -206,11 +282,9 @@ export function loadRules(root: string): RuleLibrary {
   const editions = new Map<string, Edition>();
   const editionDirs = readdirSync(path.join(root, "editions")).sort();
   for (const dir of editionDirs) {
-    const info = readYaml(root, `editions/${dir}/edition.yaml`, editionFileSchema);
+    const info = read(`editions/${dir}/edition.yaml`, editionFileSchema);
     if (info.data.id !== dir) throw new RuleFileError(info.file, "id", `must be "${dir}", the folder's name`);
-    const criteriaFiles = listYaml(root, `editions/${dir}/criteria`).map((f) =>
-      readYaml(root, f, criterionFileSchema),
-    );
+    const criteriaFiles = listYaml(root, `editions/${dir}/criteria`).map((f) => read(f, criterionFileSchema));
     if (criteriaFiles.length === 0)
       throw new RuleFileError(`editions/${dir}/criteria`, "", "holds no criteria");
     const criteria = criteriaFiles.map(({ file, data }) => {
@@ -274,5 +348,3 @@ export function loadRules(root: string): RuleLibrary {
     defaultEdition: defaults[0]!.id,
   };
 }
-
-export { leaves as conditionLeaves };

@@ -1,60 +1,51 @@
 /**
- * The shapes of the rule sets once loaded and checked. The files in rules/ are the source; these
- * types are what the rest of the service sees.
+ * The shapes of the rule sets once loaded and checked. The files in rules/ are the source and
+ * schema.ts says what they may hold; the types of their contents are inferred from those schemas,
+ * and only what loading adds (the file a rule came from, an edition's hash) is written here.
  */
-export const DOCUMENTS = [
-  "000_e68e991094baaa7a.txt",
-  "001_afcf872d65612daa.txt",
-  "002_1c63e9094c1f0db4.txt",
-  "003_500f416edb21d221.txt",
-  "004_dcf93c0f41036063.txt",
-] as const;
-export type DocumentId = (typeof DOCUMENTS)[number];
+import type { z } from "zod";
+import {
+  dateNameSchema,
+  type alternativeSchema,
+  type appliesWhenSchema,
+  type citationSchema,
+  type editionFileSchema,
+  type leafConditionSchema,
+  type levelSchema,
+  type offsetSchema,
+  type operatorSchema,
+  type questionGroupSchema,
+  type questionKindSchema,
+  type questionSchema,
+  type quotedPassageSchema,
+  type requirementSchema,
+  type ruleFileSchema,
+  type sourceSchema,
+  type timescaleFileSchema,
+  type timescaleNatureSchema,
+} from "./schema.js";
 
-export interface Citation {
-  document: DocumentId;
-  section: string;
-}
+export type { Condition } from "./schema.js";
 
+/** A file name of rules/sources.yaml: which documents exist is data, so any string may be one. */
+export type DocumentId = string;
+
+export type Citation = z.output<typeof citationSchema>;
+
+/** An answer to a yes-no question; "unknown" is also what an omitted answer counts as. */
 export type Answer = "yes" | "no" | "unknown";
-export const ANSWERS: readonly Answer[] = ["yes", "no", "unknown"];
 
-export type QuestionKind = "yes-no" | "age";
+export type QuestionKind = z.output<typeof questionKindSchema>;
 /** The ages a child can be, in whole years: the domain of ageYears. */
 export const MAX_CHILD_AGE = 17;
 
-export type QuestionGroup =
-  "incident" | "should-always" | "consider" | "useful-lessons" | "notification" | "parallel";
+export type QuestionGroup = z.output<typeof questionGroupSchema>;
+export type Question = z.output<typeof questionSchema>;
 
-export interface Question {
-  id: string;
-  group: QuestionGroup;
-  kind: QuestionKind;
-  wording: string;
-  help: string;
-  source: Citation;
-}
+export type Operator = z.output<typeof operatorSchema>;
+export type LeafCondition = z.output<typeof leafConditionSchema>;
 
-export type Operator =
-  | "equal"
-  | "notEqual"
-  | "in"
-  | "notIn"
-  | "lessThan"
-  | "lessThanInclusive"
-  | "greaterThan"
-  | "greaterThanInclusive";
-
-export type LeafValue = string | number | Array<string | number>;
-
-export interface LeafCondition {
-  fact: string;
-  operator: Operator;
-  value: LeafValue;
-}
-export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | LeafCondition;
-
-export type CriterionLevel = "must" | "should-always" | "consider" | "useful-lessons";
+export type CriterionLevel = z.output<typeof levelSchema>;
 export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
 /** Strongest first, as domain.md orders them. */
 export const OUTCOMES: readonly Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"];
@@ -66,27 +57,11 @@ export const LEVEL_OUTCOME: Record<CriterionLevel, Outcome> = {
   "useful-lessons": "consider-scr",
 };
 
-export interface UnknownReading {
-  question: string;
-  because: string;
-}
+export type Requirement = z.output<typeof requirementSchema>;
 
-export interface Requirement {
-  text: string;
-  citation: Citation;
-  quote: string;
-}
-
-/** A criterion or a trigger: one rule file. */
-export interface CitedRule {
+/** A criterion or a trigger: one rule file, with what the loader adds. */
+export interface CitedRule extends z.output<typeof ruleFileSchema> {
   kind: "criterion" | "trigger";
-  id: string;
-  title: string;
-  summary: string;
-  citation: Citation;
-  quote: string;
-  conditions: Condition;
-  readsUnknownAsAnswer: UnknownReading[];
   /** Criteria only. */
   level?: CriterionLevel;
   /** Triggers only: what follows when the trigger is met. */
@@ -95,65 +70,22 @@ export interface CitedRule {
   file: string;
 }
 
-export type DateName = "becameAware" | "referral" | "decision" | "publication";
-export const DATE_NAMES: readonly DateName[] = ["becameAware", "referral", "decision", "publication"];
+export type DateName = z.output<typeof dateNameSchema>;
+export const DATE_NAMES: readonly DateName[] = dateNameSchema.options;
 
-export interface Offset {
-  workingDays?: number;
-  days?: number;
-  weeks?: number;
-  months?: number;
-}
+export type Offset = z.output<typeof offsetSchema>;
+export type AppliesWhen = z.output<typeof appliesWhenSchema>;
+export type TimescaleNature = z.output<typeof timescaleNatureSchema>;
 
-export type AppliesWhen = "always" | "review" | { trigger: string };
-
-/**
- * requirement: statutory guidance or the board's procedure; advice: 001's suggestions to chairs;
- * example: 000 Appendix B's example timeline.
- */
-export type TimescaleNature = "requirement" | "advice" | "example";
-
-export interface Timescale {
-  id: string;
-  edition?: string;
-  text: string;
-  nature: TimescaleNature;
-  from: DateName;
-  add: Offset;
-  appliesWhen: AppliesWhen;
-  /** Present when an agreed extension date may replace the computed one, with the guidance for it. */
-  extension?: Requirement;
-  citation: Citation;
-  quote: string;
+export interface Timescale extends z.output<typeof timescaleFileSchema> {
+  /** Path of the file, relative to the rules folder. */
   file: string;
 }
 
-export interface Alternative {
-  id: string;
-  title: string;
-  text: string;
-  citation: Citation;
-  quote: string;
-}
-
-export interface QuotedPassage {
-  citation: Citation;
-  quote: string;
-}
-
-export interface Source {
-  document: DocumentId;
-  title: string;
-  short: string;
-}
-
-export interface EditionInfo {
-  id: string;
-  title: string;
-  description: string;
-  source: Citation;
-  default: boolean;
-}
+export type Alternative = z.output<typeof alternativeSchema>;
+export type QuotedPassage = z.output<typeof quotedPassageSchema>;
+export type Source = z.output<typeof sourceSchema>;
+export type EditionInfo = z.output<typeof editionFileSchema>;
 
 export interface Edition extends EditionInfo {
   criteria: CitedRule[];

@@ -50,10 +50,10 @@ export function formatIsoDate(d: Date): string {
 }
 
 export class WorkingDayCalendar {
-  private readonly holidays: Map<string, string>;
+  private readonly holidays: Set<string>;
 
   constructor(readonly table: BankHolidayTable) {
-    this.holidays = new Map(table.events.map((e) => [e.date, e.title]));
+    this.holidays = new Set(table.events.map((e) => e.date));
   }
 
   static load(
@@ -64,10 +64,6 @@ export class WorkingDayCalendar {
 
   get covers(): { from: string; to: string } {
     return this.table.covers;
-  }
-
-  holidayName(d: Date): string | undefined {
-    return this.holidays.get(formatIsoDate(d));
   }
 
   private inRange(iso: string): boolean {
