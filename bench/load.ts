@@ -7,7 +7,7 @@
  * 2. Assessments alone, then GET /healthz alone, on the same server (RATIO_SECONDS each, default 10),
  *    for the throughput ratio.
  *
- * Targets (issue 6): zero errors and zero 5xx; assessment throughput at least a tenth of /healthz's;
+ * Targets: zero errors and zero 5xx; assessment throughput at least a tenth of /healthz's;
  * memory flat (the last 10 s no higher than the first 10 s beyond noise).
  */
 import autocannon from "autocannon";
