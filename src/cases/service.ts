@@ -5,7 +5,14 @@
  */
 import { z } from "zod";
 import type { Core } from "../core.js";
-import { CASE_REFERENCE, fieldErrors, isoDate } from "../contract/validation.js";
+import {
+  caseReference,
+  CASE_REFERENCE,
+  fieldErrors,
+  isoDate,
+  named,
+  type ContractRegistry,
+} from "../contract/validation.js";
 import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
@@ -37,7 +44,18 @@ export function recordView(r: StoredRecord) {
   };
 }
 
-export function buildDecisionSchema(options: Core["decisions"]) {
+export function buildOpenCaseSchema(registry?: ContractRegistry) {
+  return named(
+    registry,
+    "CaseRequest",
+    z.strictObject(
+      { reference: named(registry, "CaseReference", caseReference) },
+      { error: "the request body must be a JSON object with a reference" },
+    ),
+  );
+}
+
+export function buildDecisionSchema(options: Core["decisions"], registry?: ContractRegistry) {
   const ids = options.options.map((o) => o.id) as [string, ...string[]];
   const text = (max: number, what: string) =>
     z
@@ -45,22 +63,28 @@ export function buildDecisionSchema(options: Core["decisions"]) {
       .trim()
       .min(1, { error: `must not be empty` })
       .max(max, { error: `must be at most ${max} characters` });
-  return z.strictObject(
-    {
-      assessmentId: z.string({ error: "must be the recordId of an assessment recorded for this case" }),
-      decision: z.enum(ids, { error: `must be one of ${ids.join(", ")}` }),
-      decidedOn: isoDate,
-      decidedBy: text(
-        80,
-        "the role of the person who decided (for example, Independent Chair), never a name",
-      ),
-      reasons: text(10_000, "the reasons for the decision"),
-      corrects: z.string().optional(),
-    },
-    {
-      error:
-        "the request body must be a JSON object with assessmentId, decision, decidedOn, decidedBy and reasons",
-    },
+  return named(
+    registry,
+    "DecisionRequest",
+    z.strictObject(
+      {
+        assessmentId: z
+          .string({ error: "must be the recordId of an assessment recorded for this case" })
+          .describe("The recordId of the advice the decision was made on."),
+        decision: z.enum(ids, { error: `must be one of ${ids.join(", ")}` }),
+        decidedOn: isoDate,
+        decidedBy: text(
+          80,
+          "the role of the person who decided (for example, Independent Chair), never a name",
+        ).describe("A role (for example, Independent Chair), never a name."),
+        reasons: text(10_000, "the reasons for the decision").describe("Free text: do not name people."),
+        corrects: z.string().describe("The recordId of the decision this one corrects.").optional(),
+      },
+      {
+        error:
+          "the request body must be a JSON object with assessmentId, decision, decidedOn, decidedBy and reasons",
+      },
+    ),
   );
 }
 
@@ -77,6 +101,7 @@ export function caseOperations(
   parseAssessment: (body: unknown) => AssessmentRequest,
 ) {
   const decisionSchema = buildDecisionSchema(core.decisions);
+  const openCaseSchema = buildOpenCaseSchema();
   const openStore = (): RecordStore => {
     if (!store) throw new Unavailable("decision records are not configured on this instance");
     return store;
@@ -94,14 +119,9 @@ export function caseOperations(
   };
 
   const openCase = async (body: unknown): Promise<StoredRecord> => {
-    const parsed = z
-      .strictObject(
-        { reference: z.string({ error: "must be the board's case reference" }) },
-        { error: "the request body must be a JSON object with a reference" },
-      )
-      .safeParse(body);
+    const parsed = openCaseSchema.safeParse(body);
     if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
-    const reference = checkReference(parsed.data.reference, "/reference");
+    const reference = parsed.data.reference;
     try {
       return await openStore().createCase(reference);
     } catch (e) {

@@ -349,7 +349,7 @@ export interface components {
          * @description The edition of the guidance; `wt2015` is the default.
          * @enum {string}
          */
-        EditionId: "wt2015" | "wt2010";
+        EditionId: "wt2010" | "wt2015";
         /** @enum {string} */
         Answer: "yes" | "no" | "unknown";
         /** @description The child's age in whole years (0 to 17), or `unknown`. */
@@ -693,7 +693,61 @@ export interface components {
         QaRequest: {
             /** @description Checklist item id to status. Ids outside the checklist, and answers to computed items, are refused. */
             answers?: {
-                [key: string]: components["schemas"]["ItemStatus"];
+                "decision-timely"?: unknown;
+                "ofsted-notified-timely"?: unknown;
+                "delay-explained"?: components["schemas"]["ItemStatus"];
+                "chair-independent"?: components["schemas"]["ItemStatus"];
+                "chair-change-explained"?: components["schemas"]["ItemStatus"];
+                "panel-membership"?: components["schemas"]["ItemStatus"];
+                "panel-scrutinised-imrs"?: components["schemas"]["ItemStatus"];
+                "chair-managed-review"?: components["schemas"]["ItemStatus"];
+                "completed-within-six-months"?: unknown;
+                "scope-and-terms-set"?: components["schemas"]["ItemStatus"];
+                "time-period-appropriate"?: components["schemas"]["ItemStatus"];
+                "timeframe-changes-explained"?: components["schemas"]["ItemStatus"];
+                "contributors-identified"?: components["schemas"]["ItemStatus"];
+                "added-contributors-briefed"?: components["schemas"]["ItemStatus"];
+                "family-engaged"?: components["schemas"]["ItemStatus"];
+                "practice-issues-kept-under-review"?: components["schemas"]["ItemStatus"];
+                "terms-amended-for-new-issues"?: components["schemas"]["ItemStatus"];
+                "imr-anonymising-agreed"?: components["schemas"]["ItemStatus"];
+                "parallel-processes-planned"?: components["schemas"]["ItemStatus"];
+                "cross-boundary-arrangements"?: components["schemas"]["ItemStatus"];
+                "expert-advice-timely"?: components["schemas"]["ItemStatus"];
+                "delays-planned-with-extensions"?: components["schemas"]["ItemStatus"];
+                "media-interest-planned"?: components["schemas"]["ItemStatus"];
+                "imr-authors-independent"?: components["schemas"]["ItemStatus"];
+                "imr-authors-briefed"?: components["schemas"]["ItemStatus"];
+                "imr-timetable-kept"?: components["schemas"]["ItemStatus"];
+                "imrs-from-all-agencies"?: components["schemas"]["ItemStatus"];
+                "missing-imrs-explained"?: components["schemas"]["ItemStatus"];
+                "imrs-address-terms"?: components["schemas"]["ItemStatus"];
+                "imrs-identify-records"?: components["schemas"]["ItemStatus"];
+                "imrs-use-research"?: components["schemas"]["ItemStatus"];
+                "imrs-analytical"?: components["schemas"]["ItemStatus"];
+                "imrs-identify-good-practice"?: components["schemas"]["ItemStatus"];
+                "imrs-sound-conclusions"?: components["schemas"]["ItemStatus"];
+                "imrs-child-focused"?: components["schemas"]["ItemStatus"];
+                "imrs-standard-format-anonymised"?: components["schemas"]["ItemStatus"];
+                "imrs-signed-off"?: components["schemas"]["ItemStatus"];
+                "imr-recommendations-smart"?: components["schemas"]["ItemStatus"];
+                "each-recommendation-complete"?: components["schemas"]["ItemStatus"];
+                "author-independence-described"?: components["schemas"]["ItemStatus"];
+                "report-child-focused"?: components["schemas"]["ItemStatus"];
+                "report-contents-complete"?: components["schemas"]["ItemStatus"];
+                "report-covers-imrs-critically"?: components["schemas"]["ItemStatus"];
+                "report-notes-omissions"?: components["schemas"]["ItemStatus"];
+                "report-critiques-imrs"?: components["schemas"]["ItemStatus"];
+                "report-uses-research"?: components["schemas"]["ItemStatus"];
+                "report-fulfils-terms"?: components["schemas"]["ItemStatus"];
+                "report-format-consistent"?: components["schemas"]["ItemStatus"];
+                "report-recommendations-focused"?: components["schemas"]["ItemStatus"];
+                "report-clear-on-change"?: components["schemas"]["ItemStatus"];
+                "summary-accurate"?: components["schemas"]["ItemStatus"];
+                "summary-anonymised-accessible"?: components["schemas"]["ItemStatus"];
+                "media-strategy-in-place"?: components["schemas"]["ItemStatus"];
+                "imr-actions-in-composite-plan"?: components["schemas"]["ItemStatus"];
+                "monitoring-arrangements-set-out"?: components["schemas"]["ItemStatus"];
             };
             dates?: components["schemas"]["QaDates"];
         };
@@ -892,6 +946,9 @@ export interface components {
                 pointer: string;
                 detail: string;
             }[];
+        };
+        CaseRequest: {
+            reference: components["schemas"]["CaseReference"];
         };
     };
     responses: {
@@ -1129,9 +1186,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    reference: components["schemas"]["CaseReference"];
-                };
+                "application/json": components["schemas"]["CaseRequest"];
             };
         };
         responses: {

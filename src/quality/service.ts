@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Core } from "../core.js";
-import { fieldErrors, isoDate } from "../contract/validation.js";
+import { fieldErrors, isoDate, named, type ContractRegistry } from "../contract/validation.js";
 import { InvalidInput } from "../errors.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import { checkPlan, readCsvPlan, type PlanRow, type RowReport } from "./action-plan.js";
@@ -13,10 +13,14 @@ import { ITEM_STATUSES, runChecklist, type ItemStatus, type QaInput, type QaRepo
 import { QA_DATE_NAMES, type QaDateName, type QualityLibrary } from "./library.js";
 import { renderQualityReport } from "./report.js";
 
-export function buildQaSchema(q: QualityLibrary) {
-  const status = z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]], {
-    error: `must be one of ${ITEM_STATUSES.join(", ")}`,
-  });
+export function buildQaSchema(q: QualityLibrary, registry?: ContractRegistry) {
+  const status = named(
+    registry,
+    "ItemStatus",
+    z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]], {
+      error: `must be one of ${ITEM_STATUSES.join(", ")}`,
+    }),
+  );
   const answerShape = Object.fromEntries(
     q.items.map((i) => [
       i.id,
@@ -29,63 +33,80 @@ export function buildQaSchema(q: QualityLibrary) {
         : status.optional(),
     ]),
   );
-  const dates = z
-    .strictObject(
-      Object.fromEntries(QA_DATE_NAMES.map((d) => [d, isoDate.optional()])) as Record<
-        QaDateName,
-        z.ZodOptional<typeof isoDate>
-      >,
-      { error: `must be an object of dates (${QA_DATE_NAMES.join(", ")})` },
-    )
-    .superRefine((d, ctx) => {
-      const order: Array<[QaDateName, QaDateName]> = [
-        ["referral", "decision"],
-        ["decision", "completed"],
-        ["decision", "agreedExtension"],
-        ["becameAware", "ofstedNotified"],
-      ];
-      for (const [a, b] of order) {
-        if (d[a] && d[b] && d[b]! < d[a]!)
-          ctx.addIssue({ code: "custom", path: [b], message: `must not be before ${a} (${d[a]})` });
-      }
-    });
-  return z.strictObject(
-    {
-      answers: z
-        .strictObject(answerShape, { error: "must be an object mapping checklist item ids to statuses" })
-        .optional(),
-      dates: dates.optional(),
-    },
-    { error: "the request body must be a JSON object with answers and dates" },
+  const dates = named(
+    registry,
+    "QaDates",
+    z
+      .strictObject(
+        Object.fromEntries(QA_DATE_NAMES.map((d) => [d, isoDate.optional()])) as Record<
+          QaDateName,
+          z.ZodOptional<typeof isoDate>
+        >,
+        { error: `must be an object of dates (${QA_DATE_NAMES.join(", ")})` },
+      )
+      .superRefine((d, ctx) => {
+        const order: Array<[QaDateName, QaDateName]> = [
+          ["referral", "decision"],
+          ["decision", "completed"],
+          ["decision", "agreedExtension"],
+          ["becameAware", "ofstedNotified"],
+        ];
+        for (const [a, b] of order) {
+          if (d[a] && d[b] && d[b]! < d[a]!)
+            ctx.addIssue({ code: "custom", path: [b], message: `must not be before ${a} (${d[a]})` });
+        }
+      }),
+  );
+  return named(
+    registry,
+    "QaRequest",
+    z.strictObject(
+      {
+        answers: z
+          .strictObject(answerShape, { error: "must be an object mapping checklist item ids to statuses" })
+          .describe(
+            "Checklist item id to status. Ids outside the checklist, and answers to computed items, are refused.",
+          )
+          .optional(),
+        dates: dates.optional(),
+      },
+      { error: "the request body must be a JSON object with answers and dates" },
+    ),
   );
 }
 
-const cell = z
-  .string({ error: "must be text" })
-  .max(4000, { error: "must be at most 4000 characters" })
-  .optional();
-const rowSchema = z.strictObject(
-  {
-    recommendation: cell,
-    action: cell,
-    timescale: cell,
-    rag: cell,
-    responsible: cell,
-    monitoring: cell,
-    measure: cell,
-    complete: z.boolean({ error: "must be true or false" }).optional(),
-  },
-  { error: "must be an object with the columns of the action plan" },
-);
-const planSchema = z.strictObject(
-  {
-    asOf: isoDate,
-    rows: z
-      .array(rowSchema, { error: "must be a list of rows" })
-      .max(500, { error: "must have at most 500 rows" }),
-  },
-  { error: "the request body must be a JSON object with asOf and rows" },
-);
+const cell = z.string({ error: "must be text" }).max(4000, { error: "must be at most 4000 characters" });
+const rowSchema = z
+  .strictObject(
+    {
+      recommendation: cell.optional(),
+      action: cell.optional(),
+      timescale: cell.describe("The due date: 2025-03-31 or 31/03/2025.").optional(),
+      rag: cell.describe("Red, Amber or Green.").optional(),
+      responsible: cell.optional(),
+      monitoring: cell.optional(),
+      measure: cell.optional(),
+      complete: z.boolean({ error: "must be true or false" }).optional(),
+    },
+    { error: "must be an object with the columns of the action plan" },
+  )
+  .describe("One row of the action plan, with the columns of 000 Appendix F.");
+
+export function buildPlanSchema(registry?: ContractRegistry) {
+  return named(
+    registry,
+    "PlanRequest",
+    z.strictObject(
+      {
+        asOf: isoDate,
+        rows: z
+          .array(named(registry, "PlanRow", rowSchema), { error: "must be a list of rows" })
+          .max(500, { error: "must have at most 500 rows" }),
+      },
+      { error: "the request body must be a JSON object with asOf and rows" },
+    ),
+  );
+}
 
 export interface PlanResult {
   asOf: string;
@@ -99,6 +120,7 @@ export interface PlanResult {
 export function qualityOperations(core: Core) {
   const q = core.quality;
   const qaSchema = buildQaSchema(q);
+  const planSchema = buildPlanSchema();
 
   /** The checklist for answers and dates; `report` is the Markdown to file. */
   const checkQuality = (body: unknown): { result: QaReport; report: string } => {
