@@ -1,7 +1,10 @@
 /**
- * Run-time validation of requests with zod, built from the rule library so that the question ids
- * and editions it accepts are exactly those loaded. The OpenAPI document states the same contract;
- * test/contract.test.ts checks that the two agree on valid and invalid bodies.
+ * The request contract, written once: zod schemas built from the rule library, so that the question
+ * ids and editions accepted are exactly those loaded. They validate at run time, their inferred
+ * types type the inputs, and `npm run openapi:generate` writes them into openapi/openapi.yaml as
+ * JSON Schema (the schemas named here with `named`), from which the response types are generated
+ * too; `npm test` fails when either generated file is stale. What JSON Schema cannot say (a date
+ * that does not exist, dates out of order) is checked here alone and described in the document.
  */
 import { z } from "zod";
 import { InvalidInput, type FieldError } from "../errors.js";
@@ -42,12 +45,30 @@ export function fieldErrors(error: z.ZodError, answersAre = QUESTION_IDS): Field
   });
 }
 
+/** Where the request schemas are named for the OpenAPI document (scripts/generate-openapi.ts). */
+export type ContractRegistry = z.core.$ZodRegistry<{ id: string }>;
+
+/** Names a schema in the document's components, when a registry is collecting them. */
+export function named<T extends z.ZodType>(registry: ContractRegistry | undefined, id: string, schema: T): T {
+  if (registry && !registry.has(schema)) registry.add(schema, { id });
+  return schema;
+}
+
 const YES_NO_UNKNOWN = 'must be "yes", "no" or "unknown"';
 
 /** A date written YYYY-MM-DD that exists (2024-02-30 does not). */
 export const isoDate = z
   .string({ error: "must be a date written YYYY-MM-DD" })
-  .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" });
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date written YYYY-MM-DD" })
+  .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" })
+  .describe("A calendar date, YYYY-MM-DD. Impossible dates (2024-02-30) are refused.");
+
+export const caseReference = z
+  .string({ error: "must be the board's case reference" })
+  .regex(/^[A-Za-z0-9/-]{1,40}$/, {
+    error: 'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)',
+  })
+  .describe("The board's own case reference, never a name.");
 
 /** The dates a board has; a later stage may not come before an earlier one. */
 const datesSchema = z
@@ -57,6 +78,9 @@ const datesSchema = z
       z.ZodOptional<typeof isoDate>
     >,
     { error: "must be an object of dates (becameAware, referral, decision, publication)" },
+  )
+  .describe(
+    "The dates the board has. Deadlines are computed from those given; the decision may not precede the referral, nor publication the decision.",
   )
   .superRefine((d, ctx) => {
     const order: Array<[DateName, DateName]> = [
@@ -72,9 +96,21 @@ const datesSchema = z
     }
   });
 
+const editionSchemas = new WeakMap<RuleLibrary, z.ZodEnum<Record<string, string>>>();
+
+/** The editions loaded: one schema per library, so the document names it once. */
 function editionSchema(library: RuleLibrary) {
-  const editions = [...library.editions.keys()] as [string, ...string[]];
-  return z.enum(editions, { error: `must be one of ${editions.join(", ")}` });
+  let schema = editionSchemas.get(library);
+  if (!schema) {
+    const editions = [...library.editions.keys()] as [string, ...string[]];
+    schema = z
+      .enum(editions, { error: `must be one of ${editions.join(", ")}` })
+      .describe(
+        `The edition of the guidance; \`${library.defaultEdition}\` is the default.`,
+      ) as unknown as z.ZodEnum<Record<string, string>>;
+    editionSchemas.set(library, schema);
+  }
+  return schema;
 }
 
 function toDates(
@@ -86,35 +122,57 @@ function toDates(
   return dates;
 }
 
-export function buildAssessmentSchema(library: RuleLibrary) {
-  const yesNo = z.enum(["yes", "no", "unknown"], { error: YES_NO_UNKNOWN });
+export function buildAssessmentSchema(library: RuleLibrary, registry?: ContractRegistry) {
+  const yesNo = named(registry, "Answer", z.enum(["yes", "no", "unknown"], { error: YES_NO_UNKNOWN }));
   const ageMessage = `must be the child's age in whole years, from 0 to ${MAX_CHILD_AGE}, or "unknown"`;
-  const age = z.union(
-    [
-      z.int({ error: ageMessage }).min(0, { error: ageMessage }).max(MAX_CHILD_AGE, { error: ageMessage }),
-      z.literal("unknown"),
-    ],
-    { error: ageMessage },
+  const age = named(
+    registry,
+    "AgeAnswer",
+    z
+      .union(
+        [
+          z
+            .int({ error: ageMessage })
+            .min(0, { error: ageMessage })
+            .max(MAX_CHILD_AGE, { error: ageMessage }),
+          z.literal("unknown"),
+        ],
+        { error: ageMessage },
+      )
+      .describe(`The child's age in whole years (0 to ${MAX_CHILD_AGE}), or \`unknown\`.`),
   );
   const answerShape = Object.fromEntries(
     library.questions.map((q) => [q.id, (q.kind === "age" ? age : yesNo).optional()]),
   );
-  return z.strictObject(
-    {
-      edition: editionSchema(library).optional(),
-      answers: z.strictObject(answerShape, { error: "must be an object mapping question ids to answers" }),
-      dates: datesSchema.optional(),
-    },
-    { error: "the request body must be a JSON object with an answers object" },
+  named(registry, "EditionId", editionSchema(library));
+  named(registry, "IsoDate", isoDate);
+  named(registry, "Dates", datesSchema);
+  const answers = named(
+    registry,
+    "Answers",
+    z
+      .strictObject(answerShape, { error: "must be an object mapping question ids to answers" })
+      .describe(
+        "One answer per question id; an omitted question is `unknown`. Ids outside the vocabulary are refused.",
+      ),
+  );
+  return named(
+    registry,
+    "AssessmentRequest",
+    z.strictObject(
+      { edition: editionSchema(library).optional(), answers, dates: datesSchema.optional() },
+      { error: "the request body must be a JSON object with an answers object" },
+    ),
   );
 }
 
 /** A board's own case reference: never a name. Letters, digits, "-" and "/", at most 40. */
 export const CASE_REFERENCE = /^[A-Za-z0-9/-]{1,40}$/;
 
-export function buildTimelineSchema(library: RuleLibrary) {
+export function buildTimelineSchema(library: RuleLibrary, registry?: ContractRegistry) {
+  named(registry, "CaseReference", caseReference);
   const milestoneIds = new Set([...library.editions.values()].flatMap((e) => e.timescales.map((t) => t.id)));
-  return z
+  const schema = z
     .strictObject(
       {
         edition: editionSchema(library).optional(),
@@ -129,14 +187,9 @@ export function buildTimelineSchema(library: RuleLibrary) {
             { error: "must be a list of milestone ids" },
           )
           .max(200)
+          .describe("Ids of the milestones the board has completed.")
           .optional(),
-        reference: z
-          .string()
-          .regex(CASE_REFERENCE, {
-            error:
-              'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)',
-          })
-          .optional(),
+        reference: caseReference.optional(),
       },
       { error: "the request body must be a JSON object with a dates object" },
     )
@@ -149,6 +202,7 @@ export function buildTimelineSchema(library: RuleLibrary) {
         });
       }
     });
+  return named(registry, "TimelineRequest", schema);
 }
 
 export interface TimelineRequest {
