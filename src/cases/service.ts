@@ -233,10 +233,9 @@ export function caseOperations(
   /** A case's records and the check of their chain. */
   const caseFile = async (referenceIn: string): Promise<CaseFile> => {
     const reference = checkReference(referenceIn, "reference");
-    const records = await openStore().records(reference);
-    if (!records) throw notFound(reference);
-    const verification = (await openStore().verify(reference))!;
-    return { reference, records, verification };
+    const file = await openStore().caseFile(reference);
+    if (!file) throw notFound(reference);
+    return { reference, ...file };
   };
 
   const verifyCase = async (referenceIn: string): Promise<VerifyResult> => {

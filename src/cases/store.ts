@@ -147,11 +147,7 @@ export class RecordStore {
 
   /** Every record of a case, in order; null when there is no such case. */
   async records(reference: string): Promise<StoredRecord[] | null> {
-    if (!(await this.exists(reference))) return null;
-    const rows = await this.db.query<Row>("SELECT * FROM records WHERE reference = $1 ORDER BY seq", [
-      reference,
-    ]);
-    return rows.map(fromRow);
+    return (await this.caseFile(reference))?.records ?? null;
   }
 
   async record(reference: string, recordId: string): Promise<StoredRecord | null> {
@@ -170,46 +166,64 @@ export class RecordStore {
 
   /** Recomputes every hash from what is stored and checks each link of the chain. */
   async verify(reference: string): Promise<VerifyResult | null> {
-    if (!(await this.exists(reference))) return null;
-    const rows = await this.db.query<Row>("SELECT * FROM records WHERE reference = $1 ORDER BY seq", [
-      reference,
-    ]);
-    const [head] = await this.db.query<{ head_hash: string; record_count: number }>(
-      "SELECT head_hash, record_count FROM cases WHERE reference = $1",
-      [reference],
-    );
-    const problems: VerifyResult["problems"] = [];
-    let previous = GENESIS;
-    rows.forEach((r, i) => {
-      const record = fromRow(r);
-      if (r.seq !== i + 1)
-        problems.push({
-          seq: r.seq,
-          recordId: r.id,
-          problem: `sequence number ${r.seq} where ${i + 1} was expected`,
-        });
-      if (r.previous_hash !== previous)
-        problems.push({
-          seq: r.seq,
-          recordId: r.id,
-          problem: "does not point at the hash of the record before it",
-        });
-      if (recordHash({ ...record, contentText: r.content }) !== r.hash) {
-        problems.push({
-          seq: r.seq,
-          recordId: r.id,
-          problem: "its content does not match its hash: it has been changed since it was recorded",
-        });
-      }
-      previous = r.hash;
+    return (await this.caseFile(reference))?.verification ?? null;
+  }
+
+  /** A case's records and the check of their chain, from one read of the case. */
+  async caseFile(reference: string): Promise<{ records: StoredRecord[]; verification: VerifyResult } | null> {
+    // One snapshot for the head and the rows: a record appended between two separate reads would
+    // otherwise look like a broken chain.
+    return this.db.transaction(async (tx) => {
+      await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const [head] = await tx.query<{ head_hash: string; record_count: number }>(
+        "SELECT head_hash, record_count FROM cases WHERE reference = $1",
+        [reference],
+      );
+      if (!head) return null;
+      const rows = await tx.query<Row>("SELECT * FROM records WHERE reference = $1 ORDER BY seq", [
+        reference,
+      ]);
+      return { records: rows.map(fromRow), verification: checkChain(reference, rows, head) };
     });
-    if (head && (head.head_hash !== previous || head.record_count !== rows.length)) {
+  }
+}
+
+function checkChain(
+  reference: string,
+  rows: Row[],
+  head: { head_hash: string; record_count: number },
+): VerifyResult {
+  const problems: VerifyResult["problems"] = [];
+  let previous = GENESIS;
+  rows.forEach((r, i) => {
+    const record = fromRow(r);
+    if (r.seq !== i + 1)
       problems.push({
-        seq: rows.length,
-        recordId: rows.at(-1)?.id ?? "",
-        problem: "the case's last hash does not match its last record: records are missing",
+        seq: r.seq,
+        recordId: r.id,
+        problem: `sequence number ${r.seq} where ${i + 1} was expected`,
+      });
+    if (r.previous_hash !== previous)
+      problems.push({
+        seq: r.seq,
+        recordId: r.id,
+        problem: "does not point at the hash of the record before it",
+      });
+    if (recordHash({ ...record, contentText: r.content }) !== r.hash) {
+      problems.push({
+        seq: r.seq,
+        recordId: r.id,
+        problem: "its content does not match its hash: it has been changed since it was recorded",
       });
     }
-    return { reference, valid: problems.length === 0, records: rows.length, problems };
+    previous = r.hash;
+  });
+  if (head.head_hash !== previous || head.record_count !== rows.length) {
+    problems.push({
+      seq: rows.length,
+      recordId: rows.at(-1)?.id ?? "",
+      problem: "the case's last hash does not match its last record: records are missing",
+    });
   }
+  return { reference, valid: problems.length === 0, records: rows.length, problems };
 }
