@@ -157,6 +157,7 @@ export function qualityPages(service: Service, { form, guarded }: PageForms): ex
         env.render("action-plan.njk", {
           ...common(res),
           nav: "plan",
+          sizeLimit: BODY_LIMIT_WORDS,
           title: plan ? "Action plan: findings" : "Check an action plan",
           errors: errors.map((e) => ({ text: e.text, href: e.href })),
           fileError: errors.find((e) => e.field === "plan")?.text,
