@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database at ${config.dataDir}`;
     console.log(`threshold: decision records in ${store}`);
     console.log(
-      `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per client on /v1` : "off"}`,
+      `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per client on /v1 and on page forms` : "off"}`,
     );
   });
   server.requestTimeout = config.requestTimeoutMs;
