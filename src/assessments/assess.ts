@@ -130,16 +130,17 @@ export function assess(
 ): Assessment {
   const { edition, slots, leaves, diagram } = compiled;
 
-  // Every question of the vocabulary is a fact; an omitted one is "unknown".
-  const facts: Record<string, AnswerValue> = {};
-  for (const id of compiled.questionIds) facts[id] = input.answers[id] ?? "unknown";
+  // Anything omitted is unknown.
+  const answerTo = (id: string): AnswerValue => input.answers[id] ?? "unknown";
 
-  // Per slot: where its answer sits in its domain (OPEN when unknown and not read literally), and
-  // the answer classes it may still take.
+  // Per slot: its answer, where that sits in the slot's domain (OPEN when unknown and not read
+  // literally), and the answer classes the slot may still take.
+  const given: AnswerValue[] = new Array(slots.length);
   const position = new Int32Array(slots.length);
   const allowed = new Int32Array(slots.length);
   for (const slot of slots) {
-    const value = facts[slot.question]!;
+    const value = answerTo(slot.question);
+    given[slot.index] = value;
     if (value === "unknown" && !slot.literal) {
       position[slot.index] = OPEN;
       allowed[slot.index] = (1 << slot.classes.length) - 1;
@@ -161,14 +162,14 @@ export function assess(
       const p = position[leaf.slot]!;
       basis[k] = {
         question: leaf.condition.fact,
-        answer: facts[leaf.condition.fact]!,
+        answer: given[leaf.slot]!,
         condition: leaf.text,
         holds: p === OPEN ? null : ((leaf.trueMask >> p) & 1) === 1,
       };
     }
     const assumptions = [];
     for (const r of c.rule.readsUnknownAsAnswer) {
-      if (facts[r.question] === "unknown")
+      if (answerTo(r.question) === "unknown")
         assumptions.push({ question: r.question, answer: "unknown" as const, because: r.because });
     }
     return {
@@ -244,7 +245,7 @@ export function assess(
       answer: input.answers[id]!,
       usedByEdition: edition.questionsUsed.has(id),
     })),
-    openQuestions: compiled.usedQuestionIds.filter((id) => facts[id] === "unknown"),
+    openQuestions: compiled.usedQuestionIds.filter((id) => answerTo(id) === "unknown"),
     criteria,
     triggers,
     actions: deadlines.map((d) => ({

@@ -86,8 +86,7 @@ export interface CompiledEdition {
   diagram: Diagram;
   /** The outcome for complete answers: the strongest level with a met criterion. */
   outcomeRoot: number;
-  /** Every question of the vocabulary (each is a fact), and those this edition reads, in vocabulary order. */
-  questionIds: string[];
+  /** The questions this edition reads, in vocabulary order. */
   usedQuestionIds: string[];
   sources: Source[];
   /** The edition's timescales that are requirements (not advice or examples). */
@@ -232,16 +231,16 @@ export async function compileEdition(
 
   // The diagrams: a leaf is one node on its slot's level, TRUE on the classes where it holds; the
   // tree's all/any/not combine them. Every value of a class behaves alike, so its first stands for it.
-  const diagram = new Diagram(slots.map((s) => s.classes.length));
+  const built = new Diagram(slots.map((s) => s.classes.length));
   const diagramOf = (c: CompiledRule): number => {
     let k = 0; // leaves come depth first, as they were numbered
     const build = (node: Condition): number => {
-      if ("all" in node) return node.all.map(build).reduce((a, b) => diagram.apply(and, a, b), TRUE);
-      if ("any" in node) return node.any.map(build).reduce((a, b) => diagram.apply(or, a, b), FALSE);
-      if ("not" in node) return diagram.apply(not, build(node.not), FALSE);
+      if ("all" in node) return node.all.map(build).reduce((a, b) => built.apply(and, a, b), TRUE);
+      if ("any" in node) return node.any.map(build).reduce((a, b) => built.apply(or, a, b), FALSE);
+      if ("not" in node) return built.apply(not, build(node.not), FALSE);
       const leaf = leaves[c.leaves[k++]!]!;
       const slot = slots[leaf.slot]!;
-      return diagram.node(
+      return built.node(
         leaf.slot,
         slot.classes.map((cls) => (leaf.trueMask & cls.mask ? TRUE : FALSE)),
       );
@@ -251,12 +250,16 @@ export async function compileEdition(
   for (const c of all) c.diagram = diagramOf(c);
 
   const anyOf = (rules: CompiledRule[]): number =>
-    rules.reduce((acc, c) => diagram.apply(or, acc, c.diagram), FALSE);
-  const outcomeRoot = diagram.apply(
+    rules.reduce((acc, c) => built.apply(or, acc, c.diagram), FALSE);
+  const outcome = built.apply(
     (initiate, consider) => (initiate === TRUE ? INITIATE : consider === TRUE ? CONSIDER : NOT_MET),
     anyOf(criteria.filter((c) => c.outcome === "initiate-scr")),
     anyOf(criteria.filter((c) => c.outcome === "consider-scr")),
   );
+
+  const { diagram, roots } = built.compact([outcome, ...all.map((c) => c.diagram)]);
+  const [outcomeRoot] = roots as [number];
+  all.forEach((c, i) => (c.diagram = roots[i + 1]!));
 
   const compiled: CompiledEdition = {
     edition,
@@ -267,7 +270,6 @@ export async function compileEdition(
     triggers,
     diagram,
     outcomeRoot,
-    questionIds,
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
     sources,
     requirementTimescales: edition.timescales.filter((t) => t.nature === "requirement"),

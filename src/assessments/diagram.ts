@@ -85,6 +85,33 @@ export class Diagram {
     return go(x, y);
   }
 
+  /**
+   * A copy holding only the nodes these roots reach, in the same order (children first), and the
+   * roots' ids in it. Building by apply leaves behind the intermediate results, most of the store,
+   * which every pass over the nodes would otherwise visit.
+   */
+  compact(roots: readonly number[]): { diagram: Diagram; roots: number[] } {
+    const kept = new Uint8Array(this.size);
+    const keep = (n: number): void => {
+      if (kept[n]) return;
+      kept[n] = 1;
+      const l = this.level[n]!;
+      if (l < this.arity.length) for (let k = 0; k < this.arity[l]!; k++) keep(this.child(n, k));
+    };
+    roots.forEach(keep);
+    const copy = new Diagram(this.arity);
+    const renamed = new Int32Array(this.size);
+    for (let t = 0; t < TERMINALS; t++) renamed[t] = t;
+    for (let n = TERMINALS; n < this.size; n++) {
+      if (!kept[n]) continue;
+      const l = this.level[n]!;
+      const children: number[] = [];
+      for (let k = 0; k < this.arity[l]!; k++) children.push(renamed[this.child(n, k)]!);
+      renamed[n] = copy.node(l, children);
+    }
+    return { diagram: copy, roots: roots.map((r) => renamed[r]!) };
+  }
+
   /** The terminal reached when every slot is answered: `classes[l]` is slot l's answer class. */
   evaluate(root: number, classes: ArrayLike<number>): number {
     let n = root;
