@@ -19,8 +19,10 @@
  */
 import autocannon from "autocannon";
 import { defaultRulesDir } from "../src/config.js";
-import { assess } from "../src/assessments/assess.js";
+import { assess, citedSources } from "../src/assessments/assess.js";
+import { compileEdition } from "../src/assessments/compile.js";
 import { renderMinutes } from "../src/assessments/minutes.js";
+import { loadRules } from "../src/rulesets/load.js";
 import { loadService } from "../src/service.js";
 import { oracleOutcome, type Complete, type Raw } from "../test/support/oracle.js";
 import { answerSets, startServer } from "./support.js";
@@ -94,6 +96,17 @@ async function startUp(): Promise<void> {
     loads.push(performance.now() - t0);
   }
   console.log(`    loadService (load, compile, prove)   ${spread(loads, "ms", 0)}   (the first is cold)`);
+  const library = loadRules(defaultRulesDir());
+  const sources = citedSources(library);
+  for (const [id, edition] of library.editions) {
+    const times: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const t0 = performance.now();
+      await compileEdition(library, edition, sources);
+      times.push(performance.now() - t0);
+    }
+    console.log(`      of which compileEdition ${id.padEnd(8)} (warm)${spread(times, "ms", 0)}`);
+  }
   const ready: number[] = [];
   for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
     const t0 = performance.now();

@@ -13,7 +13,8 @@
  *   diagram for the outcome, built from the criteria's.
  *
  * Before the edition is served, proof.ts checks every rule's diagram against `engine.run` on every
- * combination of the answers the rule reads; a mismatch stops start-up.
+ * combination of the answers the rule reads, and the outcome diagram against the criteria's; a
+ * mismatch stops start-up.
  *
  * A question a rule reads "as answered" (readsUnknownAsAnswer, e.g. WT2015 (ii)) gets a slot of its
  * own for that rule, whose value is the answer as given, "unknown" included, so that rule never
