@@ -105,7 +105,7 @@ async function startUp(): Promise<void> {
       await compileEdition(library, edition, sources);
       times.push(performance.now() - t0);
     }
-    console.log(`      of which compileEdition ${id.padEnd(8)} (warm)${spread(times, "ms", 0)}`);
+    console.log(`      of which compileEdition ${id.padEnd(8)} (warm) ${spread(times, "ms", 0)}`);
   }
   const ready: number[] = [];
   for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
