@@ -1,7 +1,8 @@
 /**
- * One assessment: one engine run, then three-valued logic over its leaf results, then the
- * explanation. Never one engine run per combination of open answers: the engine's leaf results
- * settle every answered question, and the compiled terms (compile.ts) settle the open ones.
+ * One assessment, synchronous and without the engine: the answers pick the edges of the edition's
+ * decision diagrams (compile.ts, proved against json-rules-engine at start-up), one pass over the
+ * diagrams settles every rule and the possible outcomes, one more finds the decisive questions, and
+ * the leaves' truth tables explain each rule.
  */
 import { randomUUID } from "node:crypto";
 import type {
@@ -17,16 +18,15 @@ import type {
   RuleLibrary,
   Source,
 } from "../rulesets/types.js";
-import { OUTCOMES } from "../rulesets/types.js";
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
 import { computeDeadlines, type Applies } from "../timelines/deadlines.js";
-import { engineLeafResults, type CompiledEdition, type CompiledRule } from "./compile.js";
+import type { CompiledEdition, CompiledRule } from "./compile.js";
 import {
-  liveOpenSlots,
   OPEN,
-  possibleOutcomes,
-  possibleOutcomesWithWitnesses,
-  ruleStatus,
+  outcomesIfAnswered,
+  outcomesOf,
+  reachableTerminals,
+  statusOf,
   type Status,
 } from "./three-valued.js";
 
@@ -105,11 +105,6 @@ export interface Assessment {
   sources: Source[];
 }
 
-function ranked(outcomes: Iterable<Outcome>): Outcome[] {
-  const set = new Set(outcomes);
-  return OUTCOMES.filter((o) => set.has(o));
-}
-
 /** Every document cited anywhere in the library, in the order of sources.yaml. */
 export function citedSources(library: RuleLibrary): Source[] {
   const cited = new Set<DocumentId>();
@@ -127,61 +122,60 @@ export function citedSources(library: RuleLibrary): Source[] {
   return [...library.sources.values()].filter((s) => cited.has(s.document));
 }
 
-export async function assess(
+export function assess(
   library: RuleLibrary,
   compiled: CompiledEdition,
   calendar: WorkingDayCalendar,
   input: AssessmentInput,
-): Promise<Assessment> {
-  const { edition, slots, leaves } = compiled;
+): Assessment {
+  const { edition, slots, leaves, diagram } = compiled;
 
-  // Every question of the vocabulary is a fact; an omitted one is "unknown".
-  const facts: Record<string, AnswerValue> = {};
-  for (const id of compiled.questionIds) facts[id] = input.answers[id] ?? "unknown";
+  // Anything omitted is unknown.
+  const answerTo = (id: string): AnswerValue => input.answers[id] ?? "unknown";
 
-  const { results, failureResults } = await compiled.engine.run(facts);
-
-  // Which leaves the engine settled, and what it found. A leaf whose question is open (and not read
-  // literally by its rule) stays OPEN; the terms decide what it could still be.
-  const known = new Int8Array(leaves.length).fill(OPEN);
-  const full = compiled.fullMasks;
-  const masks = full.slice();
-  const seen: boolean[] = [];
-  const settle = (r: { name: unknown; conditions: unknown }): void => {
-    const rule = compiled.ruleByName.get(r.name as string);
-    if (!rule) return;
-    seen.length = 0;
-    engineLeafResults(r.conditions, seen);
-    for (let k = 0; k < rule.leaves.length; k++) {
-      const leaf = leaves[rule.leaves[k]!]!;
-      const slot = slots[leaf.slot]!;
-      if (slot.literal || facts[slot.question] !== "unknown") known[leaf.index] = seen[k] ? 1 : 0;
+  // Per slot: its answer, where that sits in the slot's domain (OPEN when unknown and not read
+  // literally), and the answer classes the slot may still take.
+  const given: AnswerValue[] = new Array(slots.length);
+  const position = new Int32Array(slots.length);
+  const allowed = new Int32Array(slots.length);
+  for (const slot of slots) {
+    const value = answerTo(slot.question);
+    given[slot.index] = value;
+    if (value === "unknown" && !slot.literal) {
+      position[slot.index] = OPEN;
+      allowed[slot.index] = (1 << slot.classes.length) - 1;
+      continue;
     }
-  };
-  results.forEach(settle);
-  failureResults.forEach(settle);
+    const p = slot.position.get(value);
+    // The request schema admits only these values; anything else would be judged by no table.
+    if (p === undefined)
+      throw new RangeError(`${JSON.stringify(value)} is not an answer to ${slot.question}`);
+    position[slot.index] = p;
+    allowed[slot.index] = 1 << slot.classOf[p]!;
+  }
+  const down = reachableTerminals(diagram, allowed);
 
   const report = (c: CompiledRule): RuleReport => {
     const basis: Basis[] = new Array(c.leaves.length);
     for (let k = 0; k < c.leaves.length; k++) {
       const leaf = leaves[c.leaves[k]!]!;
-      const state = known[leaf.index];
+      const p = position[leaf.slot]!;
       basis[k] = {
         question: leaf.condition.fact,
-        answer: facts[leaf.condition.fact]!,
+        answer: given[leaf.slot]!,
         condition: leaf.text,
-        holds: state === OPEN ? null : state === 1,
+        holds: p === OPEN ? null : ((leaf.trueMask >> p) & 1) === 1,
       };
     }
     const assumptions = [];
     for (const r of c.rule.readsUnknownAsAnswer) {
-      if (facts[r.question] === "unknown")
+      if (answerTo(r.question) === "unknown")
         assumptions.push({ question: r.question, answer: "unknown" as const, because: r.because });
     }
     return {
       id: c.rule.id,
       title: c.rule.title,
-      status: ruleStatus(c.terms, known, masks, full),
+      status: statusOf(down[c.diagram]!),
       summary: c.rule.summary,
       citation: c.rule.citation,
       quote: c.rule.quote,
@@ -202,50 +196,26 @@ export async function assess(
     return r;
   });
 
-  const { initiateTerms, considerTerms, criteriaTerms } = compiled;
-  const found = possibleOutcomesWithWitnesses(
-    initiateTerms,
-    considerTerms,
-    criteriaTerms,
-    known,
-    masks,
-    full,
-  );
-  const possible = found.map((p) => p.outcome);
+  const reachable = down[compiled.outcomeRoot]!;
+  const possible = outcomesOf(reachable);
   const determined = possible.length === 1;
 
-  // A question is decisive when some answer to it would narrow the outcomes still possible. Only
-  // questions with an open leaf in a term that can still hold can do that. Each possible outcome
-  // comes with a witness (answers under which it is certain); an answer compatible with every
-  // witness leaves every outcome possible, so only the other answers need a search.
+  // A question is decisive when some answer to it would narrow the outcomes still possible.
   const decisiveQuestions: DecisiveQuestion[] = [];
   if (!determined) {
-    for (const s of [...liveOpenSlots(criteriaTerms, known, masks)].sort((a, b) => a - b)) {
-      const slot = slots[s]!;
-      if (slot.classes.every((cls) => found.every((p) => (p.witness[s]! & cls.mask) !== 0))) continue;
-      const ifAnswered = slot.classes.map((cls) => {
-        if (found.every((p) => (p.witness[s]! & cls.mask) !== 0))
-          return { answer: cls.label, possibleOutcomes: possible };
-        const narrowed = masks.slice();
-        narrowed[s] = cls.mask;
-        const outcomes = possibleOutcomes(
-          initiateTerms,
-          considerTerms,
-          known,
-          narrowed,
-          full,
-          criteriaTerms,
-          possible,
-        );
-        return { answer: cls.label, possibleOutcomes: outcomes };
+    const ifAnswered = outcomesIfAnswered(diagram, compiled.outcomeRoot, allowed, down);
+    for (const slot of slots) {
+      if (position[slot.index] !== OPEN) continue;
+      const narrows = slot.classes.some((_, k) => ifAnswered(slot.index, k) !== reachable);
+      if (!narrows) continue;
+      decisiveQuestions.push({
+        id: slot.question,
+        wording: library.questionById.get(slot.question)!.wording,
+        ifAnswered: slot.classes.map((cls, k) => ({
+          answer: cls.label,
+          possibleOutcomes: outcomesOf(ifAnswered(slot.index, k)),
+        })),
       });
-      if (ifAnswered.some((a) => a.possibleOutcomes.length < possible.length)) {
-        decisiveQuestions.push({
-          id: slot.question,
-          wording: library.questionById.get(slot.question)!.wording,
-          ifAnswered,
-        });
-      }
     }
     // Questions whose answer could settle the outcome outright come first.
     const settles = (d: DecisiveQuestion): number =>
@@ -268,14 +238,14 @@ export async function assess(
     // What every way of answering the open questions gives at least: the established outcome.
     outcome: possible[possible.length - 1]!,
     determined,
-    possibleOutcomes: ranked(possible),
+    possibleOutcomes: possible,
     decisiveQuestions,
     answers: Object.keys(input.answers).map((id) => ({
       id,
       answer: input.answers[id]!,
       usedByEdition: edition.questionsUsed.has(id),
     })),
-    openQuestions: compiled.usedQuestionIds.filter((id) => facts[id] === "unknown"),
+    openQuestions: compiled.usedQuestionIds.filter((id) => answerTo(id) === "unknown"),
     criteria,
     triggers,
     actions: deadlines.map((d) => ({

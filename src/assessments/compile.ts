@@ -1,22 +1,26 @@
 /**
- * Compiles an edition's rules for three-valued evaluation.
+ * Compiles an edition's rules for three-valued evaluation without running the engine per request.
  *
- * Each edition gets one json-rules-engine Engine holding all its criteria and triggers. The rule id
- * goes in the rule's `name` and the citation in `event.params`, because those are what the engine
- * keeps in its results. Beside the engine, each rule's condition tree is compiled into:
+ * Each edition gets one json-rules-engine Engine holding all its criteria and triggers: the rule
+ * JSON is the source of truth, and the engine is its oracle. The rule id goes in the rule's `name`
+ * and the citation in `event.params`, because those are what the engine keeps in its results.
+ * Beside the engine, each rule's condition tree is compiled into:
  *
- * - leaves, numbered in the order the engine reports them (depth first), each with a truth table
- *   over its question's possible answers. The tables are filled by running the engine itself on
- *   every possible answer at start-up, so there is one source of truth for what an operator means;
- * - terms: the rule in disjunctive normal form (an OR of ANDs of leaves, `not` pushed down to the
- *   leaves). The terms let the evaluator answer "can this still be met?" and "can this still
- *   fail?" exactly, however the open questions are answered, without enumerating the answers.
+ * - leaves, numbered depth first, each with a truth table over its question's possible answers. The
+ *   tables are filled by running the engine itself on every possible answer at start-up, so there is
+ *   one source of truth for what an operator means;
+ * - a decision diagram (diagram.ts) over the slots, branching on answer classes; and one more
+ *   diagram for the outcome, built from the criteria's.
+ *
+ * Before the edition is served, proof.ts checks every rule's diagram against `engine.run` on every
+ * combination of the answers the rule reads, and the outcome diagram against the criteria's; a
+ * mismatch stops start-up.
  *
  * A question a rule reads "as answered" (readsUnknownAsAnswer, e.g. WT2015 (ii)) gets a slot of its
  * own for that rule, whose value is the answer as given, "unknown" included, so that rule never
  * treats it as open.
  */
-import { Engine, type RuleProperties } from "json-rules-engine";
+import { Engine } from "json-rules-engine";
 import {
   LEVEL_OUTCOME,
   MAX_CHILD_AGE,
@@ -31,6 +35,8 @@ import {
   type Timescale,
 } from "../rulesets/types.js";
 import { describeCondition } from "./describe.js";
+import { CONSIDER, Diagram, FALSE, INITIATE, NOT_MET, TRUE } from "./diagram.js";
+import { proveAgainstEngine, ruleProperties } from "./proof.js";
 
 /** A place in the answer state: a question, or a question as one rule reads it literally. */
 export interface Slot {
@@ -38,10 +44,16 @@ export interface Slot {
   question: string;
   /** The values this slot can take, one bit each. */
   domain: ReadonlyArray<string | number>;
-  full: number;
+  /** Where each value sits in `domain`. */
+  position: Map<string | number, number>;
   literal: boolean;
-  /** The answer's values grouped by how every leaf on this slot treats them (for decisive questions). */
+  /**
+   * The values grouped by how every leaf on this slot treats them: the diagram's edges, and the
+   * answers a decisive question offers. `mask` has bit i set for domain[i].
+   */
   classes: Array<{ mask: number; label: string }>;
+  /** Per position in `domain`: the index of its class. */
+  classOf: number[];
 }
 
 export interface CompiledLeaf {
@@ -54,44 +66,28 @@ export interface CompiledLeaf {
   trueMask: number;
 }
 
-export type Node =
-  { op: "all" | "any"; children: Node[] } | { op: "not"; child: Node } | { op: "leaf"; leaf: number };
-
-/** One conjunct of a term: the leaf must hold (positive) or fail; mask = slot values satisfying it. */
-export interface Literal {
-  leaf: number;
-  slot: number;
-  positive: boolean;
-  mask: number;
-}
-export type Term = Literal[];
-
 export interface CompiledRule {
   rule: CitedRule;
-  root: Node;
-  /** Indices into the edition's leaf table, in the order the engine reports them. */
+  /** Indices into the edition's leaf table, depth first. */
   leaves: number[];
-  terms: Term[];
+  /** The rule's root in the edition's diagram: TRUE where it is met. */
+  diagram: number;
   outcome?: Outcome;
 }
 
 export interface CompiledEdition {
   edition: Edition;
+  /** The rules as json-rules-engine runs them: the oracle of the compiled form, never run per request. */
   engine: Engine;
   slots: Slot[];
-  slotByQuestion: Map<string, number>;
   leaves: CompiledLeaf[];
   criteria: CompiledRule[];
   triggers: CompiledRule[];
-  ruleByName: Map<string, CompiledRule>;
-  /** Terms of the criteria at each outcome level, and of all criteria. */
-  initiateTerms: Term[];
-  considerTerms: Term[];
-  criteriaTerms: Term[];
-  /** Every slot's full mask: the state before anything is known. */
-  fullMasks: number[];
-  /** Every question of the vocabulary (each is a fact), and those this edition reads, in vocabulary order. */
-  questionIds: string[];
+  /** Every rule's diagram and the outcome's, sharing nodes; level l is slot l. */
+  diagram: Diagram;
+  /** The outcome for complete answers: the strongest level with a met criterion. */
+  outcomeRoot: number;
+  /** The questions this edition reads, in vocabulary order. */
   usedQuestionIds: string[];
   sources: Source[];
   /** The edition's timescales that are requirements (not advice or examples). */
@@ -107,28 +103,6 @@ function domainFor(q: Question, literal: boolean): ReadonlyArray<string | number
   return literal ? LITERAL : YES_NO;
 }
 
-function dnf(node: Node, negate: boolean, leaves: CompiledLeaf[], full: (slot: number) => number): Term[] {
-  if (node.op === "leaf") {
-    const leaf = leaves[node.leaf]!;
-    const f = full(leaf.slot);
-    return [
-      [
-        {
-          leaf: leaf.index,
-          slot: leaf.slot,
-          positive: !negate,
-          mask: negate ? f & ~leaf.trueMask : leaf.trueMask,
-        },
-      ],
-    ];
-  }
-  if (node.op === "not") return dnf(node.child, !negate, leaves, full);
-  const conjunctive = (node.op === "all") !== negate;
-  const parts = node.children.map((c) => dnf(c, negate, leaves, full));
-  if (!conjunctive) return parts.flat();
-  return parts.reduce<Term[]>((acc, p) => acc.flatMap((a) => p.map((b) => [...a, ...b])), [[]]);
-}
-
 /** Walks a condition tree depth first, as json-rules-engine reports results. */
 export function* leafConditions(c: Condition): Generator<LeafCondition> {
   if ("all" in c) for (const s of c.all) yield* leafConditions(s);
@@ -138,7 +112,7 @@ export function* leafConditions(c: Condition): Generator<LeafCondition> {
 }
 
 /** The engine's boolean result for every leaf of a rule result, depth first. */
-export function engineLeafResults(conditions: unknown, out: boolean[]): void {
+function engineLeafResults(conditions: unknown, out: boolean[]): void {
   const c = conditions as Record<string, unknown>;
   if (Array.isArray(c.all)) for (const s of c.all) engineLeafResults(s, out);
   else if (Array.isArray(c.any)) for (const s of c.any) engineLeafResults(s, out);
@@ -153,6 +127,10 @@ function ageLabel(ages: number[]): string {
   if (!contiguous) return ages.join(", ");
   return lo === hi ? `${lo}` : `${lo} to ${hi}`;
 }
+
+const and = (a: number, b: number): number => (a === TRUE && b === TRUE ? TRUE : FALSE);
+const or = (a: number, b: number): number => (a === TRUE || b === TRUE ? TRUE : FALSE);
+const not = (a: number): number => (a === TRUE ? FALSE : TRUE);
 
 export async function compileEdition(
   library: RuleLibrary,
@@ -170,9 +148,10 @@ export async function compileEdition(
       index: slots.length,
       question,
       domain,
-      full: (1 << domain.length) - 1,
+      position: new Map(domain.map((v, i) => [v, i])),
       literal,
       classes: [],
+      classOf: [],
     };
     slots.push(slot);
     slotByQuestion.set(key, slot.index);
@@ -183,10 +162,7 @@ export async function compileEdition(
   const compileRule = (rule: CitedRule): CompiledRule => {
     const literal = new Set(rule.readsUnknownAsAnswer.map((r) => r.question));
     const ruleLeaves: number[] = [];
-    const build = (c: Condition): Node => {
-      if ("all" in c) return { op: "all", children: c.all.map(build) };
-      if ("any" in c) return { op: "any", children: c.any.map(build) };
-      if ("not" in c) return { op: "not", child: build(c.not) };
+    for (const c of leafConditions(rule.conditions)) {
       const leaf: CompiledLeaf = {
         index: leaves.length,
         slot: slotFor(c.fact, literal.has(c.fact), rule.id),
@@ -196,14 +172,11 @@ export async function compileEdition(
       };
       leaves.push(leaf);
       ruleLeaves.push(leaf.index);
-      return { op: "leaf", leaf: leaf.index };
-    };
-    const root = build(rule.conditions);
+    }
     return {
       rule,
-      root,
       leaves: ruleLeaves,
-      terms: [],
+      diagram: FALSE,
       ...(rule.level ? { outcome: LEVEL_OUTCOME[rule.level] } : {}),
     };
   };
@@ -212,17 +185,7 @@ export async function compileEdition(
   const all = [...criteria, ...triggers];
 
   const engine = new Engine([], { allowUndefinedFacts: false });
-  for (const c of all) {
-    const props: RuleProperties = {
-      name: c.rule.id,
-      conditions: c.rule.conditions as RuleProperties["conditions"],
-      event: {
-        type: c.rule.kind,
-        params: { id: c.rule.id, level: c.rule.level ?? null, citation: c.rule.citation },
-      },
-    };
-    engine.addRule(props);
-  }
+  for (const c of all) engine.addRule(ruleProperties(c.rule));
 
   // Fill the truth tables by running the engine on every value each slot can take. A leaf reads
   // only its own question, so one run per value position covers every slot at once.
@@ -264,26 +227,54 @@ export async function compileEdition(
           ? ageLabel(positions.map((i) => s.domain[i] as number))
           : positions.map((i) => String(s.domain[i])).join(" or "),
     }));
+    s.classOf = s.domain.map((_, i) => s.classes.findIndex((c) => (c.mask >> i) & 1));
   }
 
-  for (const c of all) c.terms = dnf(c.root, false, leaves, (slot) => slots[slot]!.full);
+  // The diagrams: a leaf is one node on its slot's level, TRUE on the classes where it holds; the
+  // tree's all/any/not combine them. Every value of a class behaves alike, so its first stands for it.
+  const built = new Diagram(slots.map((s) => s.classes.length));
+  const diagramOf = (c: CompiledRule): number => {
+    let k = 0; // leaves come depth first, as they were numbered
+    const build = (node: Condition): number => {
+      if ("all" in node) return node.all.map(build).reduce((a, b) => built.apply(and, a, b), TRUE);
+      if ("any" in node) return node.any.map(build).reduce((a, b) => built.apply(or, a, b), FALSE);
+      if ("not" in node) return built.apply(not, build(node.not), FALSE);
+      const leaf = leaves[c.leaves[k++]!]!;
+      const slot = slots[leaf.slot]!;
+      return built.node(
+        leaf.slot,
+        slot.classes.map((cls) => (leaf.trueMask & cls.mask ? TRUE : FALSE)),
+      );
+    };
+    return build(c.rule.conditions);
+  };
+  for (const c of all) c.diagram = diagramOf(c);
 
-  return {
+  const anyOf = (rules: CompiledRule[]): number =>
+    rules.reduce((acc, c) => built.apply(or, acc, c.diagram), FALSE);
+  const outcome = built.apply(
+    (initiate, consider) => (initiate === TRUE ? INITIATE : consider === TRUE ? CONSIDER : NOT_MET),
+    anyOf(criteria.filter((c) => c.outcome === "initiate-scr")),
+    anyOf(criteria.filter((c) => c.outcome === "consider-scr")),
+  );
+
+  const { diagram, roots } = built.compact([outcome, ...all.map((c) => c.diagram)]);
+  const [outcomeRoot] = roots as [number];
+  all.forEach((c, i) => (c.diagram = roots[i + 1]!));
+
+  const compiled: CompiledEdition = {
     edition,
     engine,
     slots,
-    slotByQuestion,
     leaves,
     criteria,
     triggers,
-    ruleByName: new Map(all.map((c) => [c.rule.id, c])),
-    initiateTerms: criteria.filter((c) => c.outcome === "initiate-scr").flatMap((c) => c.terms),
-    considerTerms: criteria.filter((c) => c.outcome === "consider-scr").flatMap((c) => c.terms),
-    criteriaTerms: criteria.flatMap((c) => c.terms),
-    fullMasks: slots.map((s) => s.full),
-    questionIds,
+    diagram,
+    outcomeRoot,
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
     sources,
     requirementTimescales: edition.timescales.filter((t) => t.nature === "requirement"),
   };
+  await proveAgainstEngine(compiled);
+  return compiled;
 }

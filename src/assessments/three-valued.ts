@@ -1,160 +1,110 @@
 /**
- * Three-valued evaluation over the compiled terms of an edition.
+ * Three-valued evaluation over an edition's decision diagrams (diagram.ts).
  *
- * The state is what is known: for each leaf, the engine's result when its question is answered
- * (or read literally), or "open"; and for each open slot, the set of values (a bit mask) it could
- * still take. From that state the functions here answer exactly:
+ * The state is, for each slot, the answer classes it may still take: one when it is answered (or
+ * read literally), all of them when it is open. Every way of answering the open questions is a path
+ * through the diagram, so what they can give is the set of terminals reachable along edges the
+ * state allows:
  *
- * - a rule is met when no way of answering the open questions falsifies all its terms, not met when
- *   no term can still hold, and undetermined otherwise;
- * - the possible outcomes are those some way of answering the open questions gives, where the
+ * - a rule is met when only TRUE is reachable from its root, not met when only FALSE is, and
+ *   undetermined when both are;
+ * - the possible outcomes are the outcome terminals reachable from the outcome root, where the
  *   outcome of a full set of answers is the strongest level with a met criterion (domain.md).
  *
- * Both reduce to two searches over the terms: satisfy one term (fix its open leaves), and falsify a
- * set of terms (for each term still alive, try each of its open leaves). The searches touch only
- * the open leaves of live terms, so they stay small however many questions are open.
+ * Each is one pass over the diagram, linear in its size, however many questions are open.
  */
-import type { Outcome } from "../rulesets/types.js";
-import type { Term } from "./compile.js";
+import { OUTCOMES, type Outcome } from "../rulesets/types.js";
+import { FALSE, OUTCOME_TERMINAL, TERMINALS, TRUE, type Diagram } from "./diagram.js";
 
-/** Per leaf: 1 the engine found it true, 0 false, -1 its question is open. */
-export type LeafState = Int8Array;
-/** Per slot: the values it may still take (only meaningful for open slots). */
-export type Masks = number[];
-
+/** Per leaf in an explanation: 1 it holds, 0 it fails, OPEN its question is open. */
 export const OPEN = -1;
-
-function literalHolds(lit: Term[number], known: LeafState, masks: Masks): boolean {
-  const k = known[lit.leaf]!;
-  if (k !== OPEN) return (k === 1) === lit.positive;
-  return (masks[lit.slot]! & lit.mask) !== 0;
-}
-
-/** The masks narrowed so that every literal of the term holds, or null if it cannot. */
-export function satisfy(term: Term, known: LeafState, masks: Masks): Masks | null {
-  let out: Masks | null = null;
-  for (const lit of term) {
-    const k = known[lit.leaf]!;
-    if (k !== OPEN) {
-      if ((k === 1) !== lit.positive) return null;
-      continue;
-    }
-    const narrowed = (out ?? masks)[lit.slot]! & lit.mask;
-    if (narrowed === 0) return null;
-    out ??= masks.slice();
-    out[lit.slot] = narrowed;
-  }
-  return out ?? masks;
-}
-
-function alive(term: Term, known: LeafState, masks: Masks): boolean {
-  for (const lit of term) if (!literalHolds(lit, known, masks)) return false;
-  return true;
-}
-
-/**
- * Can the open questions be answered so that every term fails? Returns the narrowed masks under
- * which every term fails for every remaining answer (a witness), or null.
- */
-export function falsifyAll(
-  terms: readonly Term[],
-  known: LeafState,
-  masks: Masks,
-  full: Masks,
-): Masks | null {
-  let target: Term | undefined;
-  for (const t of terms) {
-    if (alive(t, known, masks)) {
-      target = t;
-      break;
-    }
-  }
-  if (target === undefined) return masks;
-  for (const lit of target) {
-    if (known[lit.leaf] !== OPEN) continue;
-    const narrowed = masks[lit.slot]! & full[lit.slot]! & ~lit.mask;
-    if (narrowed === 0) continue;
-    const next = masks.slice();
-    next[lit.slot] = narrowed;
-    const found = falsifyAll(terms, known, next, full);
-    if (found) return found;
-  }
-  return null;
-}
-
-export function canFalsifyAll(terms: readonly Term[], known: LeafState, masks: Masks, full: Masks): boolean {
-  return falsifyAll(terms, known, masks, full) !== null;
-}
 
 export type Status = "met" | "not-met" | "undetermined";
 
-export function ruleStatus(terms: readonly Term[], known: LeafState, masks: Masks, full: Masks): Status {
-  if (!terms.some((t) => satisfy(t, known, masks) !== null)) return "not-met";
-  return canFalsifyAll(terms, known, masks, full) ? "undetermined" : "met";
+/**
+ * Per node, the terminals reachable from it (bit t for terminal t) when slot l may take only the
+ * classes in allowed[l] (bit k for class k). Children have smaller ids, so one pass in id order.
+ */
+export function reachableTerminals(d: Diagram, allowed: ArrayLike<number>): Uint8Array {
+  const { level, first, edges, arity } = d;
+  const size = d.size;
+  const down = new Uint8Array(size);
+  for (let t = 0; t < TERMINALS; t++) down[t] = 1 << t;
+  for (let n = TERMINALS; n < size; n++) {
+    const l = level[n]!;
+    const a = allowed[l]!;
+    const e = first[n]!;
+    let bits = 0;
+    for (let k = arity[l]! - 1; k >= 0; k--) if ((a >> k) & 1) bits |= down[edges[e + k]!]!;
+    down[n] = bits;
+  }
+  return down;
+}
+
+export function statusOf(terminals: number): Status {
+  const canHold = (terminals >> TRUE) & 1;
+  const canFail = (terminals >> FALSE) & 1;
+  return canHold && canFail ? "undetermined" : canHold ? "met" : "not-met";
+}
+
+/** The outcomes among these terminals, strongest first. */
+export function outcomesOf(terminals: number): Outcome[] {
+  return OUTCOMES.filter((o) => (terminals >> OUTCOME_TERMINAL[o]) & 1);
 }
 
 /**
- * The outcomes some way of answering the open questions gives, strongest first, each with a
- * witness: narrowed masks under which every remaining way of answering gives that outcome.
- * `among` limits the search to outcomes already known to be possible for a wider state
- * (narrowing never adds any).
+ * What the diagram under `root` could still give were slot l answered in class k, for every open
+ * slot and class at once: `ifAnswered(l, k)` (terminal bits).
+ *
+ * A path from the root either meets a node on level l, and then takes its edge k, or jumps over the
+ * level (the reduced diagram skips levels its function does not depend on there), and then answering
+ * slot l changes nothing below it. So one pass down from the root, collecting for each level what the
+ * nodes on it reach through each edge and what the edges jumping over it reach, answers every slot.
  */
-export function possibleOutcomesWithWitnesses(
-  initiate: readonly Term[],
-  consider: readonly Term[],
-  all: readonly Term[],
-  known: LeafState,
-  masks: Masks,
-  full: Masks,
-  among: readonly Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"],
-): Array<{ outcome: Outcome; witness: Masks }> {
-  const out: Array<{ outcome: Outcome; witness: Masks }> = [];
-  if (among.includes("initiate-scr")) {
-    for (const t of initiate) {
-      const m = satisfy(t, known, masks);
-      if (m) {
-        out.push({ outcome: "initiate-scr", witness: m });
-        break;
-      }
+export function outcomesIfAnswered(
+  d: Diagram,
+  root: number,
+  allowed: ArrayLike<number>,
+  down: Uint8Array,
+): (level: number, cls: number) => number {
+  const { level, first, edges, arity } = d;
+  const levels = arity.length;
+  const widest = Math.max(1, ...arity);
+  const through = new Uint8Array(levels * widest);
+  // Per terminal, how many allowed edges from a reachable node jump over each level, kept as
+  // differences (+1 on the first level jumped, -1 on the level landed on) and summed below.
+  const over = new Int32Array(TERMINALS * (levels + 1));
+  const jump = (from: number, to: number, terminals: number): void => {
+    if (to <= from + 1) return;
+    for (let t = 0; t < TERMINALS; t++) {
+      if (!((terminals >> t) & 1)) continue;
+      over[t * (levels + 1) + from + 1]! += 1;
+      over[t * (levels + 1) + to]! -= 1;
+    }
+  };
+  const reached = new Uint8Array(root + 1);
+  reached[root] = 1;
+  jump(-1, level[root]!, down[root]!);
+  for (let n = root; n >= TERMINALS; n--) {
+    if (!reached[n]) continue;
+    const l = level[n]!;
+    const a = allowed[l]!;
+    const e = first[n]!;
+    for (let k = 0; k < arity[l]!; k++) {
+      if (!((a >> k) & 1)) continue;
+      const c = edges[e + k]!;
+      reached[c] = 1;
+      through[l * widest + k]! |= down[c]!;
+      jump(l, level[c]!, down[c]!);
     }
   }
-  if (among.includes("consider-scr")) {
-    for (const t of consider) {
-      const m = satisfy(t, known, masks);
-      const w = m && falsifyAll(initiate, known, m, full);
-      if (w) {
-        out.push({ outcome: "consider-scr", witness: w });
-        break;
-      }
+  const jumped = new Uint8Array(levels);
+  for (let t = 0; t < TERMINALS; t++) {
+    let count = 0;
+    for (let l = 0; l < levels; l++) {
+      count += over[t * (levels + 1) + l]!;
+      if (count > 0) jumped[l]! |= 1 << t;
     }
   }
-  if (among.includes("criteria-not-met")) {
-    const w = falsifyAll(all, known, masks, full);
-    if (w) out.push({ outcome: "criteria-not-met", witness: w });
-  }
-  return out;
-}
-
-export function possibleOutcomes(
-  initiate: readonly Term[],
-  consider: readonly Term[],
-  known: LeafState,
-  masks: Masks,
-  full: Masks,
-  all: readonly Term[] = [...initiate, ...consider],
-  among?: readonly Outcome[],
-): Outcome[] {
-  return possibleOutcomesWithWitnesses(initiate, consider, all, known, masks, full, among).map(
-    (p) => p.outcome,
-  );
-}
-
-/** Slots with an open leaf in a term that can still hold: only these can change the outcome. */
-export function liveOpenSlots(terms: readonly Term[], known: LeafState, masks: Masks): Set<number> {
-  const slots = new Set<number>();
-  for (const t of terms) {
-    if (!alive(t, known, masks)) continue;
-    for (const lit of t) if (known[lit.leaf] === OPEN) slots.add(lit.slot);
-  }
-  return slots;
+  return (l, k) => jumped[l]! | through[l * widest + k]!;
 }
