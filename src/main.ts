@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig } from "./config.js";
 import { RuleFileError } from "./errors.js";
+import { CompilationMismatch } from "./assessments/proof.js";
 import { createApp } from "./app.js";
 import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
@@ -30,29 +31,38 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  const cannotStart = (message: string): never => {
+    console.error(`threshold: cannot start: ${message}`);
+    process.exit(1);
+  };
+
+  // The records' database opens while the rules load and are proved: most of the database's
+  // start-up is WebAssembly compiling on other threads.
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  const opening = openDb(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  opening.catch(() => undefined);
+
   let service;
   try {
     service = await loadCore(config.rulesDir);
   } catch (e) {
     if (e instanceof RuleFileError) {
       logger.fatal({ file: e.file, field: e.field }, `cannot start: rule file ${e.message}`);
-      console.error(`threshold: cannot start: rule file ${e.message}`);
-      process.exit(1);
+      cannotStart(`rule file ${e.message}`);
+    }
+    if (e instanceof CompilationMismatch) {
+      logger.fatal(`cannot start: ${e.message}`);
+      cannotStart(`the compiled rules differ from json-rules-engine: ${e.message}`);
     }
     throw e;
   }
 
-  let db;
-  try {
-    if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-    db = await openDb(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-  } catch (e) {
-    const where = config.databaseUrl
-      ? "the PostgreSQL database in DATABASE_URL"
-      : `the embedded database in ${config.dataDir}`;
-    console.error(`threshold: cannot start: cannot open ${where}: ${(e as Error).message}`);
-    process.exit(1);
-  }
+  const where = config.databaseUrl
+    ? "the PostgreSQL database in DATABASE_URL"
+    : `the embedded database in ${config.dataDir}`;
+  const db = await opening.catch((e: Error) => cannotStart(`cannot open ${where}: ${e.message}`));
   const records = new RecordStore(db);
 
   const lifecycle = { draining: false };

@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
+import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
 import { projectRoot } from "../config.js";
 
 export interface Tx {
@@ -90,9 +90,15 @@ export interface DbOptions {
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  const db = options.databaseUrl
-    ? new PostgresDb(new pg.Pool({ connectionString: options.databaseUrl, max: 10 }))
-    : new PgliteDb(options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
+  // Each driver is loaded only when it is used: PGlite's WebAssembly is most of the start-up.
+  let db: Db;
+  if (options.databaseUrl) {
+    const { default: pg } = await import("pg");
+    db = new PostgresDb(new pg.Pool({ connectionString: options.databaseUrl, max: 10 }));
+  } else {
+    const { PGlite } = await import("@electric-sql/pglite");
+    db = new PgliteDb(options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
+  }
   await migrate(db);
   return db;
 }
