@@ -87,7 +87,7 @@ export interface ActionReport {
 
 export interface Assessment {
   /** Identifies this piece of advice, so minutes and later records can refer to it. */
-  decisionId: string;
+  adviceId: string;
   edition: { id: string; title: string };
   ruleset: { version: string; hash: string };
   outcome: Outcome;
@@ -232,7 +232,7 @@ export function assess(
   });
 
   return {
-    decisionId: randomUUID(),
+    adviceId: randomUUID(),
     edition: { id: edition.id, title: edition.title },
     ruleset: { version: library.version, hash: edition.hash },
     // What every way of answering the open questions gives at least: the established outcome.

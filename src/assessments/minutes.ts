@@ -95,7 +95,7 @@ export function renderMinutes(a: Assessment, wordings: ReadonlyMap<string, strin
     "",
     `Criteria: ${a.edition.title} (${a.edition.id}). Rule set ${a.ruleset.version}, ${a.ruleset.hash}.`,
     "",
-    `Advice reference: ${a.decisionId}.`,
+    `Advice reference: ${a.adviceId}.`,
     "",
     "This is advice from the Threshold decision service. The decision is the chair's alone.",
     "",

@@ -21,7 +21,7 @@ export interface Advice {
 
 export type LeanAdvice = Pick<
   Assessment,
-  | "decisionId"
+  | "adviceId"
   | "edition"
   | "ruleset"
   | "outcome"
@@ -72,7 +72,7 @@ export function assessmentOperations(core: Core) {
       citation: r.citation,
     });
     return {
-      decisionId: a.decisionId,
+      adviceId: a.adviceId,
       view: "lean",
       edition: a.edition,
       ruleset: a.ruleset,

@@ -144,7 +144,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
         },
       })),
       minutes,
-      minutesFilename: `scr-minutes-${a.decisionId.slice(0, 8)}.md`,
+      minutesFilename: `scr-minutes-${a.adviceId.slice(0, 8)}.md`,
       cite,
       answerWords,
     };

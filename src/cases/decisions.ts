@@ -34,7 +34,7 @@ export function decisionPassages(d: DecisionOptions): Array<{ where: string } & 
 }
 
 export interface AdviceGiven {
-  decisionId: string;
+  adviceId: string;
   outcome: Outcome;
   determined: boolean;
   possibleOutcomes: Outcome[];

@@ -68,13 +68,16 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     ok("AssessmentReceipt", res.body);
     expect(res.body.assessment.outcome).toBe("initiate-scr");
     expect(res.body.previousHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    adviceId = res.body.recordId;
+    // One piece of advice has one id: the record of it carries the id the advice was given with.
+    expect(res.body.recordId).toBe(res.body.assessment.adviceId);
+    expect(res.body.assessment.minutes).toContain(res.body.assessment.adviceId);
+    adviceId = res.body.assessment.adviceId;
   });
 
-  let decisionId = "";
+  let correctedId = "";
   it("records a decision that departs from the advice, with the deadlines that follow from its date", async () => {
     const res = await request(app).post(`${path}/decisions`).send({
-      assessmentId: adviceId,
+      adviceId: adviceId,
       decision: "no-further-action",
       decidedOn: "2024-03-26",
       decidedBy: "Independent Chair",
@@ -86,20 +89,20 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(res.body.decision.deadlines).toEqual([
       expect.objectContaining({ id: "notify-decision", due: "2024-04-04" }),
     ]);
-    decisionId = res.body.recordId;
+    correctedId = res.body.recordId;
   });
 
   it("records a correction as a new record pointing at the one it corrects, with a review's deadlines", async () => {
     const res = await request(app).post(`${path}/decisions`).send({
-      assessmentId: adviceId,
+      adviceId: adviceId,
       decision: "serious-case-review",
       decidedOn: "2024-03-28",
       decidedBy: "Independent Chair",
       reasons: "On the national panel's advice, a review will be held.",
-      corrects: decisionId,
+      corrects: correctedId,
     });
     expect(res.status).toBe(201);
-    expect(res.body.decision).toMatchObject({ corrects: decisionId, departsFromAdvice: false });
+    expect(res.body.decision).toMatchObject({ corrects: correctedId, departsFromAdvice: false });
     expect(res.body.decision.deadlines.map((d: { id: string; due: string }) => [d.id, d.due])).toEqual([
       ["notify-decision", "2024-04-08"],
       ["complete-review", "2024-09-28"],
@@ -110,10 +113,10 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     ["an unknown decision", { decision: "ignore-it" }, "/decision"],
     ["no reasons", { reasons: "   " }, "/reasons"],
     ["an impossible date", { decidedOn: "2024-02-30" }, "/decidedOn"],
-    ["advice from nowhere", { assessmentId: "00000000-0000-0000-0000-000000000000" }, "/assessmentId"],
+    ["advice from nowhere", { adviceId: "00000000-0000-0000-0000-000000000000" }, "/adviceId"],
   ])("400 naming the field for %s", async (_what, change, pointer) => {
     const body = {
-      assessmentId: adviceId,
+      adviceId: adviceId,
       decision: "no-further-action",
       decidedOn: "2024-03-26",
       decidedBy: "Independent Chair",
@@ -156,7 +159,7 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(res.text).toContain("### Serious Case Review decision: advice for the minutes");
     expect(res.text).toContain("**Decision: No further action.** Decided on 2024-03-26 by Independent Chair");
     expect(res.text).toContain("> A single-agency review of the school's practice is under way.");
-    expect(res.text).toContain(`This record corrects record ${decisionId}.`);
+    expect(res.text).toContain(`This record corrects record ${correctedId}.`);
     expect(res.text).toContain("The hash chain of all 4 records holds");
   });
 

@@ -39,7 +39,9 @@ export function renderCaseMinutes(
         decidedOn: string;
         decidedBy: string;
         reasons: string;
-        assessmentId: string;
+        adviceId?: string;
+        /** Decisions recorded before the advice had one id everywhere name it so. */
+        assessmentId?: string;
         corrects?: string;
         departure: string;
         deadlines: Array<{
@@ -50,7 +52,7 @@ export function renderCaseMinutes(
         }>;
       };
       out.push(
-        `**Decision: ${d.decisionText}.** Decided on ${d.decidedOn} by ${d.decidedBy}, on the advice recorded as ${d.assessmentId}.`,
+        `**Decision: ${d.decisionText}.** Decided on ${d.decidedOn} by ${d.decidedBy}, on the advice recorded as ${d.adviceId ?? d.assessmentId}.`,
         "",
         d.departure,
         "",

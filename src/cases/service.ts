@@ -68,9 +68,9 @@ export function buildDecisionSchema(options: Core["decisions"], registry?: Contr
     "DecisionRequest",
     z.strictObject(
       {
-        assessmentId: z
-          .string({ error: "must be the recordId of an assessment recorded for this case" })
-          .describe("The recordId of the advice the decision was made on."),
+        adviceId: z
+          .string({ error: "must be the adviceId of advice recorded for this case" })
+          .describe("The adviceId of the advice the decision was made on, as recorded for this case."),
         decision: z.enum(ids, { error: `must be one of ${ids.join(", ")}` }),
         decidedOn: isoDate,
         decidedBy: text(
@@ -82,7 +82,7 @@ export function buildDecisionSchema(options: Core["decisions"], registry?: Contr
       },
       {
         error:
-          "the request body must be a JSON object with assessmentId, decision, decidedOn, decidedBy and reasons",
+          "the request body must be a JSON object with adviceId, decision, decidedOn, decidedBy and reasons",
       },
     ),
   );
@@ -143,10 +143,13 @@ export function caseOperations(
     );
     const given = { ...assessment, minutes };
     try {
-      const record = await openStore().append(reference, "assessment", {
-        request: { edition: input.edition, answers: input.answers, dates },
-        assessment: given,
-      });
+      // The record of the advice takes the advice's own id: the one id a decision refers to.
+      const record = await openStore().append(
+        reference,
+        "assessment",
+        { request: { edition: input.edition, answers: input.answers, dates }, assessment: given },
+        assessment.adviceId,
+      );
       return { record, assessment: given };
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
@@ -178,11 +181,9 @@ export function caseOperations(
     const d = parsed.data;
     const records = openStore();
     if (!(await records.exists(reference))) throw notFound(reference);
-    const advice = await records.record(reference, d.assessmentId);
+    const advice = await records.record(reference, d.adviceId);
     if (!advice || advice.kind !== "assessment")
-      throw new InvalidInput([
-        { pointer: "/assessmentId", detail: "is not an assessment recorded for this case" },
-      ]);
+      throw new InvalidInput([{ pointer: "/adviceId", detail: "is not advice recorded for this case" }]);
     if (d.corrects !== undefined) {
       const corrected = await records.record(reference, d.corrects);
       if (!corrected || corrected.kind !== "decision")
@@ -200,7 +201,7 @@ export function caseOperations(
     const { departs, text } = departure(given, option.review);
     try {
       return await records.append(reference, "decision", {
-        assessmentId: d.assessmentId,
+        adviceId: d.adviceId,
         decision: d.decision,
         decisionText: option.text,
         decidedOn: d.decidedOn,
@@ -208,7 +209,7 @@ export function caseOperations(
         reasons: d.reasons,
         ...(d.corrects ? { corrects: d.corrects } : {}),
         advice: {
-          decisionId: given.decisionId,
+          adviceId: given.adviceId,
           edition: given.edition,
           ruleset: given.ruleset,
           outcome: given.outcome,

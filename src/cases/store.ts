@@ -104,8 +104,17 @@ export class RecordStore {
     });
   }
 
-  async append(reference: string, kind: RecordKind, content: Record<string, unknown>): Promise<StoredRecord> {
-    return this.db.transaction((tx) => this.appendIn(tx, reference, kind, content));
+  /**
+   * Appends a record to a case. `recordId` lets a record keep the id its content already has (the
+   * advice's id), so that one thing has one id; otherwise a new one is made.
+   */
+  async append(
+    reference: string,
+    kind: RecordKind,
+    content: Record<string, unknown>,
+    recordId: string = randomUUID(),
+  ): Promise<StoredRecord> {
+    return this.db.transaction((tx) => this.appendIn(tx, reference, kind, content, recordId));
   }
 
   private async appendIn(
@@ -113,6 +122,7 @@ export class RecordStore {
     reference: string,
     kind: RecordKind,
     content: Record<string, unknown>,
+    recordId: string = randomUUID(),
   ): Promise<StoredRecord> {
     const [head] = await tx.query<{ head_hash: string; record_count: number }>(
       "SELECT head_hash, record_count FROM cases WHERE reference = $1 FOR UPDATE",
@@ -121,7 +131,7 @@ export class RecordStore {
     if (!head) throw new CaseNotFoundError(reference);
     const contentText = canonical(content);
     const base = {
-      recordId: randomUUID(),
+      recordId,
       reference,
       seq: head.record_count + 1,
       kind,

@@ -139,7 +139,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     if (errors.length) return page(res, reference, values, errors, 400);
     try {
       await service.recordDecision(ANYONE, reference, {
-        assessmentId: text(body.assessmentId),
+        adviceId: text(body.adviceId),
         decision: values.decision,
         decidedOn,
         decidedBy: values.decidedBy,

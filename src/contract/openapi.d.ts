@@ -516,7 +516,7 @@ export interface components {
              * Format: uuid
              * @description Identifies this advice; the minutes carry it, so a record can refer to the advice given.
              */
-            decisionId: string;
+            adviceId: string;
             edition: {
                 id: components["schemas"]["EditionId"];
                 title: string;
@@ -545,7 +545,7 @@ export interface components {
         /** @description The advice without minutes, quotes or alternatives (POST /v1/assessments?view=lean). */
         AssessmentLean: {
             /** Format: uuid */
-            decisionId: string;
+            adviceId: string;
             /** @enum {string} */
             view: "lean";
             edition: {
@@ -868,8 +868,8 @@ export interface components {
             assessment: components["schemas"]["Assessment"];
         };
         DecisionRequest: {
-            /** @description The recordId of the advice the decision was made on. */
-            assessmentId: string;
+            /** @description The adviceId of the advice the decision was made on, as recorded for this case. */
+            adviceId: string;
             /** @enum {string} */
             decision: "serious-case-review" | "multi-agency-review" | "single-agency-review" | "refer-to-other-board" | "no-further-action" | "other";
             decidedOn: components["schemas"]["IsoDate"];
@@ -882,7 +882,7 @@ export interface components {
         };
         DecisionReceipt: components["schemas"]["RecordReceipt"] & {
             decision: {
-                assessmentId: string;
+                adviceId: string;
                 decision: string;
                 decisionText: string;
                 decidedOn: components["schemas"]["IsoDate"];

@@ -139,7 +139,7 @@ describe("logs", () => {
         dates: { referral: "2024-05-17" },
       });
     expect(res.status).toBe(200);
-    expect(res.body.decisionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.adviceId).toMatch(/^[0-9a-f-]{36}$/);
     const entry = JSON.parse(lines.find((l) => l.includes("req-1"))!);
     expect(entry).toMatchObject({ reqId: "req-1", method: "POST", route: "/v1/assessments", status: 200 });
     expect(typeof entry.durationMs).toBe("number");
