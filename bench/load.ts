@@ -13,7 +13,7 @@
 import autocannon from "autocannon";
 import { defaultRulesDir } from "../src/config.js";
 import { loadRules } from "../src/rulesets/load.js";
-import { answerSets, startServer } from "./support.js";
+import { answerSets, benchDataDir, startServer } from "./support.js";
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const RATIO_SECONDS = Number(process.env.RATIO_SECONDS ?? 10);
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const library = loadRules(defaultRulesDir());
   const ids = library.questions.map((q) => q.id);
   // A limit no single load client reaches, so the limiter's own cost is part of the measurement.
-  const server = await startServer({ RATE_LIMIT_PER_MINUTE: "10000000" });
+  const server = await startServer({ RATE_LIMIT_PER_MINUTE: "10000000", THRESHOLD_DATA_DIR: benchDataDir() });
   try {
     const samples: number[] = [];
     const sampler = setInterval(() => {

@@ -2,7 +2,9 @@
  * Shared by the benches: the real server in a child process on loopback, and varied answer sets.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { AnswerValue } from "../src/assessments/assess.js";
 
 export interface RunningServer {
@@ -13,8 +15,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The server as `npm start` runs it: the compiled build (`npm run build`, which `npm run bench`
+ * does first), so start-up and throughput are measured without a TypeScript loader in the way.
+ * Its records go in a folder of the bench's own (THRESHOLD_DATA_DIR), never the project's.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["dist/src/main.js"], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -71,4 +78,22 @@ export function answerSets(
     }
     return a;
   });
+}
+
+/** A records folder for a bench run. */
+export function benchDataDir(): string {
+  return mkdtempSync(path.join(tmpdir(), "threshold-bench-"));
+}
+
+/** Milliseconds until GET /readyz answers 200 (polled every 10 ms). */
+export async function untilReady(url: string, since: number): Promise<number> {
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return performance.now() - since;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
