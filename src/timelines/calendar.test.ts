@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { addDays, format, isValid, parse } from "date-fns";
 import {
   DateOutOfRangeError,
   WorkingDayCalendar,
@@ -85,5 +87,35 @@ describe("calendar arithmetic", () => {
     expect(describeOffset({ workingDays: 5 })).toBe("5 working days after");
     expect(describeOffset({ workingDays: -7 })).toBe("7 working days before");
     expect(describeOffset({ months: 1 })).toBe("1 month after");
+  });
+});
+
+describe("reading and writing YYYY-MM-DD", () => {
+  it("agrees with date-fns' own parser and formatter on every day from 1900 to 2100 and on near-dates", () => {
+    const ISO = "yyyy-MM-dd";
+    const byDateFns = (s: string) => {
+      const d = parse(s, ISO, new Date(2000, 0, 1));
+      return isValid(d) && format(d, ISO) === s ? format(d, ISO) : null;
+    };
+    for (let d = new Date(1900, 0, 1); d.getFullYear() < 2101; d = addDays(d, 1)) {
+      const s = format(d, ISO);
+      expect(formatIsoDate(d)).toBe(s);
+      expect(formatIsoDate(parseIsoDate(s)!)).toBe(s);
+    }
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1000, max: 2999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (y, m, day) => {
+          const s = `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+          const mine = parseIsoDate(s);
+          expect(mine ? formatIsoDate(mine) : null).toBe(byDateFns(s));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    for (const s of ["2024-2-01", "24-02-01", "2024-02-01T00:00", " 2024-02-01", "2024-02-30", "2023-02-29"])
+      expect(parseIsoDate(s)).toBeNull();
   });
 });

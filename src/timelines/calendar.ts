@@ -13,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { addDays, addMonths, addWeeks, format, isValid, isWeekend, parse } from "date-fns";
+import { addDays, addMonths, addWeeks, isWeekend } from "date-fns";
 import { projectRoot } from "../config.js";
 import type { Offset } from "../rulesets/types.js";
 
@@ -36,17 +36,25 @@ export class DateOutOfRangeError extends Error {
   }
 }
 
-const ISO = "yyyy-MM-dd";
+// Dates are local midnights (the suite and the boards run in Europe/London). Reading and writing
+// YYYY-MM-DD is on every answer's path, several times per deadline, so it is done directly rather
+// than through date-fns' general pattern parser; the arithmetic stays with date-fns.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses YYYY-MM-DD strictly: 2024-02-30 and 2023-02-29 are not dates. */
 export function parseIsoDate(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const d = parse(value, ISO, new Date(2000, 0, 1));
-  return isValid(d) && format(d, ISO) === value ? d : null;
+  const m = ISO_DATE.exec(value);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const d = new Date(2000, 0, 1);
+  d.setFullYear(year, month, day);
+  return d.getFullYear() === year && d.getMonth() === month && d.getDate() === day ? d : null;
 }
 
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
 export function formatIsoDate(d: Date): string {
-  return format(d, ISO);
+  return `${String(d.getFullYear()).padStart(4, "0")}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
 export class WorkingDayCalendar {
