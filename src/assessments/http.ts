@@ -8,7 +8,7 @@ import { InvalidInput } from "../errors.js";
 import type { JsonBody } from "../http/api.js";
 import { methodNotAllowed, negotiate } from "../http/problem.js";
 import { actorOf } from "../http/security.js";
-import { assessmentJson } from "./json.js";
+import { assessmentJson, leanJson } from "./json.js";
 import type { Service } from "../service.js";
 
 type Schemas = components["schemas"];
@@ -28,8 +28,8 @@ export function assessmentRoutes(service: Service, { requireJson, parseJson }: J
       throw new InvalidInput([{ pointer: "view", detail: 'must be "full" or "lean"' }]);
     if (view === "lean" && format === "application/json") {
       const advice = await service.assessLean(actorOf(res), req.body);
-      const lean: Schemas["AssessmentLean"] = { ...advice, edition: editionRef(advice.edition) };
-      res.json(lean);
+      void ({ ...advice, edition: editionRef(advice.edition) } satisfies Schemas["AssessmentLean"]);
+      res.type("application/json; charset=utf-8").send(leanJson(advice));
       return;
     }
     const { assessment, minutes } = await service.assess(actorOf(res), req.body);

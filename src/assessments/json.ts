@@ -7,6 +7,7 @@
  * request. The result parses to exactly what JSON.stringify of the same object gives (tested).
  */
 import type { ActionReport, Assessment, CriterionReport, TriggerReport } from "./assess.js";
+import type { LeanAdvice } from "./service.js";
 
 type Part = Buffer;
 
@@ -109,4 +110,21 @@ export function assessmentJson(a: Assessment, minutes: string): Buffer {
     text("}"),
   ];
   return Buffer.concat(parts);
+}
+
+/** The lean answer (POST /v1/assessments?view=lean), its citations encoded once. */
+export function leanJson(a: LeanAdvice): Buffer {
+  const rule = (r: LeanAdvice["criteria"][number]) => [
+    head("lean", r.id, r.citation, () => ({ id: r.id, citation: r.citation })),
+    text(`"status":${JSON.stringify(r.status)}}`),
+  ];
+  const { criteria, triggers, ...rest } = a;
+  return Buffer.concat([
+    encode(rest).subarray(0, -1),
+    text(',"criteria":'),
+    ...list(criteria.map(rule)),
+    text(',"triggers":'),
+    ...list(triggers.map(rule)),
+    text("}"),
+  ]);
 }

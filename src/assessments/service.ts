@@ -45,6 +45,34 @@ export type LeanAdvice = Pick<
   actions: Array<Pick<Assessment["actions"][number], "id" | "applies" | "due">>;
 };
 
+/**
+ * The advice for applications that do not file minutes: what the outcome rests on first, every
+ * rule by id, status and citation (the quotes are one GET /v1/rulesets/{edition} away), and the
+ * actions' due dates. Nothing is rendered that the caller did not ask for.
+ */
+export function leanAdvice(a: Assessment): LeanAdvice {
+  const rule = (r: Assessment["criteria"][number] | Assessment["triggers"][number]) => ({
+    id: r.id,
+    status: r.status,
+    citation: r.citation,
+  });
+  return {
+    adviceId: a.adviceId,
+    view: "lean",
+    edition: a.edition,
+    ruleset: a.ruleset,
+    outcome: a.outcome,
+    determined: a.determined,
+    possibleOutcomes: a.possibleOutcomes,
+    decisiveQuestions: a.decisiveQuestions,
+    answers: a.answers,
+    openQuestions: a.openQuestions,
+    criteria: a.criteria.map(rule),
+    triggers: a.triggers.map(rule),
+    actions: a.actions.map((x) => ({ id: x.id, applies: x.applies, due: x.due })),
+  };
+}
+
 export function assessmentOperations(core: Core) {
   const { library, editions, calendar } = core;
   const schema = buildAssessmentSchema(library);
@@ -64,29 +92,8 @@ export function assessmentOperations(core: Core) {
    * rule by id, status and citation (the quotes are one GET /v1/rulesets/{edition} away), and the
    * actions' due dates. Nothing is rendered that the caller did not ask for.
    */
-  const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> => {
-    const a = await assess(library, editions.get(input.edition)!, calendar, input);
-    const rule = (r: Assessment["criteria"][number] | Assessment["triggers"][number]) => ({
-      id: r.id,
-      status: r.status,
-      citation: r.citation,
-    });
-    return {
-      adviceId: a.adviceId,
-      view: "lean",
-      edition: a.edition,
-      ruleset: a.ruleset,
-      outcome: a.outcome,
-      determined: a.determined,
-      possibleOutcomes: a.possibleOutcomes,
-      decisiveQuestions: a.decisiveQuestions,
-      answers: a.answers,
-      openQuestions: a.openQuestions,
-      criteria: a.criteria.map(rule),
-      triggers: a.triggers.map(rule),
-      actions: a.actions.map((x) => ({ id: x.id, applies: x.applies, due: x.due })),
-    };
-  };
+  const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> =>
+    leanAdvice(assess(library, editions.get(input.edition)!, calendar, input));
 
   // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
   // once here rather than on every page.
