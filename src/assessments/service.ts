@@ -87,11 +87,6 @@ export function assessmentOperations(core: Core) {
     return { assessment, minutes: renderMinutes(assessment, wordings) };
   };
 
-  /**
-   * The advice for applications that do not file minutes: what the outcome rests on first, every
-   * rule by id, status and citation (the quotes are one GET /v1/rulesets/{edition} away), and the
-   * actions' due dates. Nothing is rendered that the caller did not ask for.
-   */
   const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> =>
     leanAdvice(assess(library, editions.get(input.edition)!, calendar, input));
 
