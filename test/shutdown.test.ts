@@ -3,18 +3,37 @@
  * accepting connections, the request in flight still gets its full answer, and the process exits 0.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
 let child: ChildProcess | undefined;
-afterEach(() => {
-  if (child && child.exitCode === null) child.kill("SIGKILL");
+// The process keeps its decision records in a folder of its own, never the project's var/records.
+let dataDir: string | undefined;
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 });
 
 function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  dataDir = mkdtempSync(path.join(tmpdir(), "threshold-shutdown-"));
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      THRESHOLD_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child = proc;
