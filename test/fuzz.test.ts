@@ -521,38 +521,36 @@ interface Plain {
   accept?: string[];
 }
 const plain: fc.Arbitrary<Plain> = fc.oneof(
-  fc
-    .record({ edition: fc.constantFrom("wt2015", "wt2010"), answers, referral: isoDay })
-    .chain((b) =>
-      fc.constantFrom<Plain>(
-        {
-          method: "POST",
-          path: "/v1/assessments",
-          type: "application/json",
-          body: JSON.stringify({ edition: b.edition, answers: b.answers, dates: { referral: b.referral } }),
-          accept: ["application/json", "text/markdown"],
-        },
-        {
-          method: "POST",
-          path: `/v1/cases/${CASE}/assessments`,
-          type: "application/json",
-          body: JSON.stringify({ edition: b.edition, answers: b.answers, dates: { referral: b.referral } }),
-        },
-        {
-          method: "POST",
-          path: "/v1/timelines",
-          type: "application/json",
-          body: JSON.stringify({ edition: b.edition, dates: { referral: b.referral } }),
-          accept: ["application/json", "text/calendar"],
-        },
-        {
-          method: "POST",
-          path: "/v1/timelines.ics",
-          type: "application/json",
-          body: JSON.stringify({ dates: { referral: b.referral } }),
-        },
-      ),
+  fc.record({ edition: fc.constantFrom("wt2015", "wt2010"), answers, referral: isoDay }).chain((b) =>
+    fc.constantFrom<Plain>(
+      {
+        method: "POST",
+        path: "/v1/assessments",
+        type: "application/json",
+        body: JSON.stringify({ edition: b.edition, answers: b.answers, dates: { referral: b.referral } }),
+        accept: ["application/json", "text/markdown"],
+      },
+      {
+        method: "POST",
+        path: `/v1/cases/${CASE}/assessments`,
+        type: "application/json",
+        body: JSON.stringify({ edition: b.edition, answers: b.answers, dates: { referral: b.referral } }),
+      },
+      {
+        method: "POST",
+        path: "/v1/timelines",
+        type: "application/json",
+        body: JSON.stringify({ edition: b.edition, dates: { referral: b.referral } }),
+        accept: ["application/json", "text/calendar"],
+      },
+      {
+        method: "POST",
+        path: "/v1/timelines.ics",
+        type: "application/json",
+        body: JSON.stringify({ dates: { referral: b.referral } }),
+      },
     ),
+  ),
   fc
     .record({ reference: caseRef })
     .map((b) => ({ method: "POST", path: "/v1/cases", type: "application/json", body: JSON.stringify(b) })),
@@ -569,23 +567,19 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
       type: "application/json",
       body: JSON.stringify({ assessmentId: ASSESSMENT_ID, ...d }),
     })),
-  fc
-    .record({ referral: isoDay, decision: isoDay, completed: isoDay })
-    .map((dates) => ({
-      method: "POST",
-      path: "/v1/quality-assurance",
-      type: "application/json",
-      body: JSON.stringify({ answers: { "chair-independent": "achieved" }, dates }),
-      accept: ["application/json", "text/markdown"],
-    })),
-  fc
-    .tuple(csv, isoDay)
-    .map(([c, asOf]) => ({
-      method: "POST",
-      path: `/v1/action-plans/check?asOf=${asOf}`,
-      type: "text/csv",
-      body: c,
-    })),
+  fc.record({ referral: isoDay, decision: isoDay, completed: isoDay }).map((dates) => ({
+    method: "POST",
+    path: "/v1/quality-assurance",
+    type: "application/json",
+    body: JSON.stringify({ answers: { "chair-independent": "achieved" }, dates }),
+    accept: ["application/json", "text/markdown"],
+  })),
+  fc.tuple(csv, isoDay).map(([c, asOf]) => ({
+    method: "POST",
+    path: `/v1/action-plans/check?asOf=${asOf}`,
+    type: "text/csv",
+    body: c,
+  })),
   fc
     .tuple(answers, dateParts("referral"), fc.constantFrom("wt2015", "wt2010"))
     .chain(([a, referral, edition]) => {
