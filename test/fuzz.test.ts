@@ -199,6 +199,8 @@ const DATE = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.jsonValue({ maxDepth: 1 }),
 );
+/** A generated value as text: JSON for anything but a string (String() throws on some objects). */
+const asText = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? ""));
 const TEXT = fc.oneof(
   fc.constantFrom("Independent Chair", "The criteria are met.", "", " ", "x".repeat(81)),
   fc.string({ maxLength: 30 }),
@@ -330,7 +332,7 @@ const csv = fc.oneof(
   fc
     .array(
       fc
-        .tuple(fc.string({ maxLength: 10 }), DATE.map(String), fc.constantFrom("Green", "Red", "", "no"))
+        .tuple(fc.string({ maxLength: 10 }), DATE.map(asText), fc.constantFrom("Green", "Red", "", "no"))
         .map(([a, d, r]) => `1,${a},act,${d},${r},,,,`),
       { maxLength: 3 },
     )
@@ -405,7 +407,7 @@ const query = fc
         ),
         fc.string({ maxLength: 8 }),
       ),
-      fc.oneof(DATE.map(String), fc.string({ maxLength: 12 })),
+      fc.oneof(DATE.map(asText), fc.string({ maxLength: 12 })),
     ),
     { maxLength: 4 },
   )
@@ -516,11 +518,21 @@ const caseRef = fc.stringMatching(/^[A-Za-z0-9/-]{1,40}$/);
 interface Plain {
   method: string;
   path: string;
-  type: string;
-  body: string;
+  type?: string;
+  body?: string;
   accept?: string[];
 }
 const plain: fc.Arbitrary<Plain> = fc.oneof(
+  fc.constantFrom<Plain>(
+    ...["/", "/quality-assurance", "/action-plans", "/assets/threshold.css", "/v1/rulesets"].map((path) => ({
+      method: "GET",
+      path,
+    })),
+    ...CASE_PATHS.filter((p) => !p.endsWith("/assessments") && !p.endsWith("/decisions")).map((p) => ({
+      method: "GET",
+      path: p.replace("{ref}", CASE),
+    })),
+  ),
   fc.record({ edition: fc.constantFrom("wt2015", "wt2010"), answers, referral: isoDay }).chain((b) =>
     fc.constantFrom<Plain>(
       {
@@ -644,17 +656,21 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
   }),
 );
 const nearlyValid: fc.Arbitrary<Sent> = plain.chain((p) =>
-  fc.constantFrom(...(p.accept ?? ["*/*"])).map((accept) => ({
+  fc.constantFrom(...(p.accept ?? ["*/*"])).map((accept): Sent => ({
     method: p.method,
     path: p.path,
-    headers: { "content-type": p.type, accept, "content-length": String(Buffer.byteLength(p.body)) },
-    body: p.body,
+    headers:
+      p.body === undefined
+        ? { accept }
+        : { "content-type": p.type!, accept, "content-length": String(Buffer.byteLength(p.body)) },
+    body: p.body ?? null,
   })),
 );
 
 /** The pages (and their forms): a mistake in a form comes back as the page, in HTML. */
 function isPage(path: string): boolean {
-  const p = path.split("?")[0]!;
+  // Express matches a route with or without a trailing slash.
+  const p = path.split("?")[0]!.replace(/(.)\/$/, "$1");
   return (
     p === "/" ||
     /^\/(assessment|assessment\/panel|quality-assurance|action-plans|cases\/save)$/.test(p) ||
@@ -718,8 +734,8 @@ describe("no client can make the service answer 500", () => {
           expect(problem.status, about).toBe(res.status);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
     expect(MUST_SUCCEED.filter((route) => !succeeded.has(route))).toEqual([]);
-  });
+  }, 120_000);
 });
