@@ -78,7 +78,11 @@ export function useBrowser(options: { records?: boolean } = {}): Harness {
  * Saves a screenshot in test-results/ for a person to look at. JPEG: a result page is some 24,000
  * pixels tall, and encoding that as PNG takes Chromium two seconds; as JPEG, a third of that.
  */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.jpg`, type: "jpeg", quality: 80, ...options });
 }
 
