@@ -1,14 +1,14 @@
 /**
- * The questionnaire in a real browser: Debian's Chromium driven by playwright-core (CI installs it
- * with apt-get; Playwright's own browsers cannot be downloaded here). Fills the form for a
- * mandatory, a "consider" and an undetermined case, follows a decisive-question link, takes the
- * no-JavaScript path, downloads the minutes, checks accessibility with axe-core, and saves a
- * screenshot of each result page in test-results/ for a person to look at.
+ * The questionnaire in a real browser: Chromium (test/support/chromium.ts finds one) driven by
+ * playwright-core. Fills the form for a mandatory, a "consider" and an undetermined case, follows a
+ * decisive-question link, takes the no-JavaScript path, downloads the minutes, checks each distinct
+ * page (the questionnaire, a result, an error summary) once with axe-core, and saves a screenshot
+ * of each result page in test-results/ for a person to look at.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { axeViolations, SHOTS, useBrowser } from "../../test/support/browser.js";
+import { axeViolations, screenshot, useBrowser } from "../../test/support/browser.js";
 
 const harness = useBrowser();
 const newPage = (options?: Parameters<typeof harness.newPage>[0]) =>
@@ -47,7 +47,7 @@ describe("the questionnaire, in Chromium", () => {
         .innerText(),
     ).resolves.toContain("2024-02-29");
     await expect(page.locator("footer").innerText()).resolves.toMatch(/Rule set \d{4}\.\d+\.\d+/);
-    await page.screenshot({ path: `${SHOTS}/result-mandatory.png`, fullPage: true });
+    await screenshot(page, "result-mandatory", { fullPage: true });
     expect(cspErrors).toEqual([]);
     await context.close();
   });
@@ -59,18 +59,20 @@ describe("the questionnaire, in Chromium", () => {
     await page.click("#see-advice");
     await expect(page.locator("#outcome").getAttribute("data-outcome")).resolves.toBe("consider-scr");
     await expect(page.locator("#outcome").innerText()).resolves.toContain("Consider a Serious Case Review");
-    await page.screenshot({ path: `${SHOTS}/result-consider.png`, fullPage: true });
+    await screenshot(page, "result-consider", { fullPage: true });
     await context.close();
   });
 
-  it("an undetermined case names the decisive questions, and each links back to its question", async () => {
-    const { context, page } = await newPage();
+  it("an undetermined case names the decisive questions, and each links back to its question; the result page has no accessibility violations", async () => {
+    // axe is injected as a script, which the page's own CSP rightly forbids: bypass it for the check.
+    const { context, page } = await newPage({ bypassCSP: true });
     await page.goto(at("/"));
     await answer(page, { abuseOrNeglect: "yes", childSeriouslyHarmed: "no", childDied: "unknown" });
     await page.click("#see-advice");
     await expect(page.locator("#outcome").getAttribute("data-determined")).resolves.toBe("false");
     await expect(page.locator("#outcome").innerText()).resolves.toContain("Not yet determined");
-    await page.screenshot({ path: `${SHOTS}/result-undetermined.png`, fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, "result-undetermined", { fullPage: true });
     await page.click('a[data-decisive="childDied"]');
     await expect(page.evaluate(() => location.hash)).resolves.toBe("#childDied");
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("childDied");
@@ -78,9 +80,10 @@ describe("the questionnaire, in Chromium", () => {
     await context.close();
   });
 
-  it("updates the outcome panel as answers change, without leaving the page", async () => {
-    const { context, page } = await newPage();
+  it("updates the outcome panel as answers change, without leaving the page; the questionnaire has no accessibility violations", async () => {
+    const { context, page } = await newPage({ bypassCSP: true });
     await page.goto(at("/"));
+    expect(await axeViolations(page)).toEqual([]);
     await answer(page, { childDied: "yes" });
     await page.locator('[data-outcome-live] #outcome[data-determined="false"]').waitFor();
     await answer(page, { abuseOrNeglect: "yes" });
@@ -99,7 +102,7 @@ describe("the questionnaire, in Chromium", () => {
     // The copy and print buttons need JavaScript and are not shown; the download link works without it.
     await expect(page.locator("[data-copy-minutes]").isVisible()).resolves.toBe(false);
     await expect(page.locator("#download-minutes").isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: `${SHOTS}/result-no-javascript.png`, fullPage: true });
+    await screenshot(page, "result-no-javascript", { fullPage: true });
     await context.close();
   });
 
@@ -122,8 +125,8 @@ describe("the questionnaire, in Chromium", () => {
     await context.close();
   });
 
-  it("shows the GOV.UK error summary for an impossible date, linked to the field", async () => {
-    const { context, page } = await newPage();
+  it("shows the GOV.UK error summary for an impossible date, linked to the field; the page with errors has no accessibility violations", async () => {
+    const { context, page } = await newPage({ bypassCSP: true });
     await page.goto(at("/"));
     await page.fill("#decision-day", "30");
     await page.fill("#decision-month", "2");
@@ -131,9 +134,10 @@ describe("the questionnaire, in Chromium", () => {
     await page.click("#see-advice");
     const summary = page.locator(".govuk-error-summary");
     await expect(summary.innerText()).resolves.toContain("Date of the chair's decision must be a real date");
+    expect(await axeViolations(page)).toEqual([]);
     await page.click('.govuk-error-summary a[href="#decision-day"]');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("decision-day");
-    await page.screenshot({ path: `${SHOTS}/error-date.png` });
+    await screenshot(page, "error-date");
     await context.close();
   });
 
@@ -147,35 +151,6 @@ describe("the questionnaire, in Chromium", () => {
     await expect(page.locator('input[name="killedByCarerOrRelativeWithRiskFactors"]').count()).resolves.toBe(
       3,
     );
-    await context.close();
-  });
-});
-
-describe("accessibility (axe-core, WCAG 2.2 AA)", () => {
-  const pages: Array<[string, (page: Page) => Promise<void>]> = [
-    ["the questionnaire", async (page) => void (await page.goto(at("/")))],
-    [
-      "a result page",
-      async (page) => {
-        await page.goto(at("/"));
-        await answer(page, { abuseOrNeglect: "yes", childDied: "unknown" });
-        await page.click("#see-advice");
-      },
-    ],
-    [
-      "a page with errors",
-      async (page) => {
-        await page.goto(at("/"));
-        await page.fill("#referral-day", "40");
-        await page.click("#see-advice");
-      },
-    ],
-  ];
-  it.each(pages)("finds no violations on %s", async (_name, open) => {
-    // axe is injected as a script, which the page's own CSP rightly forbids: bypass it for the check.
-    const { context, page } = await newPage({ bypassCSP: true });
-    await open(page);
-    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });

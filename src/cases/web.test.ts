@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { axeViolations, SHOTS, useBrowser } from "../../test/support/browser.js";
+import { axeViolations, screenshot, useBrowser } from "../../test/support/browser.js";
 
 const harness = useBrowser({ records: true });
 const at = (path: string) => `${harness.base()}${path}`;
@@ -46,7 +46,7 @@ describe("saving advice to a case and recording the decision", () => {
       "Decision: No further action, 2024-03-26, by Independent Chair; departs from the advice",
     );
     await expect(page.locator("[data-chain]").getAttribute("data-chain")).resolves.toBe("valid");
-    await page.screenshot({ path: `${SHOTS}/case.png`, fullPage: true });
+    await screenshot(page, "case", { fullPage: true });
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -3,7 +3,7 @@
  * through the checklist and uploads the action-plan spreadsheet.
  */
 import { describe, expect, it } from "vitest";
-import { axeViolations, SHOTS, useBrowser } from "../../test/support/browser.js";
+import { axeViolations, screenshot, useBrowser } from "../../test/support/browser.js";
 
 const harness = useBrowser();
 const at = (path: string) => `${harness.base()}${path}`;
@@ -45,7 +45,7 @@ describe("the quality-assurance page", () => {
     const gaps = await page.locator("[data-gaps]").innerText();
     expect(gaps).toContain("The Executive Summary provides an accurate reflection");
     expect(gaps.indexOf("Not achieved")).toBeLessThan(gaps.indexOf("Not known"));
-    await page.screenshot({ path: `${SHOTS}/quality-assurance.png` });
+    await screenshot(page, "quality-assurance");
     expect(consoleErrors).toEqual([]);
     await context.close();
   });
@@ -82,7 +82,7 @@ describe("the action-plan page", () => {
     ).resolves.toEqual(["overdue", "rag-green-but-overdue"]);
     await expect(rows.nth(1).innerText()).resolves.toContain("None");
     await expect(rows.nth(2).locator('[data-code="missing-action"]').count()).resolves.toBe(1);
-    await page.screenshot({ path: `${SHOTS}/action-plan.png`, fullPage: true });
+    await screenshot(page, "action-plan", { fullPage: true });
     await context.close();
   });
 

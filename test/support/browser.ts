@@ -1,22 +1,29 @@
 /**
- * The browser tests' harness: the real app on a loopback port, Debian's Chromium driven by
- * playwright-core, and axe-core for accessibility. CI installs Chromium with apt-get; elsewhere set
- * CHROMIUM_PATH. Screenshots go to test-results/ for a person to look at.
+ * The browser tests' harness: the real app on a loopback port (test/support/app.ts), one Chromium
+ * per test file driven by playwright-core, and axe-core for accessibility. The Chromium comes from
+ * CHROMIUM_PATH, Debian's chromium, or the npm package @sparticuz/chromium (test/support/chromium.ts),
+ * so `npm ci && npm test` needs nothing else. Screenshots go to test-results/ for a person to look at.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import type { Server } from "node:http";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { createApp } from "../../src/app.js";
-import { openDb, type Db } from "../../src/cases/db.js";
-import { RecordStore } from "../../src/cases/store.js";
-import { service } from "./service.js";
+import { startApp, type AppUnderTest } from "./app.js";
+import { findChromium } from "./chromium.js";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS = "test-results";
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** The network is closed: nothing in the browser may reach out on its own. (Playwright adds --headless.) */
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export interface Harness {
   base(): string;
@@ -26,48 +33,31 @@ export interface Harness {
 }
 
 export function useBrowser(options: { records?: boolean } = {}): Harness {
-  let server: Server | undefined;
-  let db: Db | undefined;
-  let base = "";
+  let app: AppUnderTest | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
-      );
-    }
     mkdirSync(SHOTS, { recursive: true });
-    db = options.records ? await openDb({}) : undefined;
-    const app = createApp(await service(), {
-      bodyLimit: 100 * 1024,
-      ...(db ? { records: new RecordStore(db) } : {}),
-    });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise<void>((resolve) => server!.once("listening", () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const found = await findChromium();
+    [app, browser] = await Promise.all([
+      startApp({ records: options.records ?? false }),
+      chromium
+        .launch({ executablePath: found.executablePath, args: ARGS, env: { ...process.env, ...found.env } })
+        .catch((e: unknown) => {
+          throw new Error(
+            `Chromium (from ${found.source}, ${found.executablePath}) did not start: ${String(e)}`,
+          );
+        }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await db?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await app?.close();
   });
 
   return {
-    base: () => base,
+    base: () => app!.base,
     async newPage(options = {}) {
       const context = await browser!.newContext({
         viewport: { width: 1100, height: 900 },
@@ -82,6 +72,18 @@ export function useBrowser(options: { records?: boolean } = {}): Harness {
       return { context, page, consoleErrors };
     },
   };
+}
+
+/**
+ * Saves a screenshot in test-results/ for a person to look at. JPEG: a result page is some 24,000
+ * pixels tall, and encoding that as PNG takes Chromium two seconds; as JPEG, a third of that.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.jpg`, type: "jpeg", quality: 80, ...options });
 }
 
 interface AxeResult {
