@@ -1,8 +1,8 @@
 /**
  * Wiring, and nothing else: the service seam over the loaded rules and the records, with the JSON
  * API and the pages on top of it, side by side. Each adapter maps errors in its own one place;
- * a path neither answers is a problem+json 404 under /v1 and for clients that want JSON, and a
- * "page not found" page for people.
+ * a path neither answers is a "page not found" page for a browser (it asks for text/html), and a
+ * problem+json 404 under /v1 and for every other client.
  */
 import express from "express";
 import type { Logger } from "pino";
@@ -69,7 +69,8 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
 
   const notFoundPage = pageNotFound(service);
   app.use((req, res, next) => {
-    if (API_PATH.test(req.path) || req.accepts(["html", "json"]) === "json") {
+    // A page for a browser, which asks for HTML by name; problem+json for every other client.
+    if (API_PATH.test(req.path) || !/\btext\/html\b/.test(req.headers.accept ?? "")) {
       next(new NotFound(`there is nothing at ${req.path}; see /openapi.yaml for the routes`));
       return;
     }

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { RuleFileError } from "./errors.js";
 import { CompilationMismatch } from "./assessments/proof.js";
 import { createApp } from "./app.js";
+import { answerClientError } from "./http/problem.js";
 import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
 import { RecordStore } from "./cases/store.js";
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = config.headersTimeoutMs;
   server.keepAliveTimeout = 5_000;
+  server.on("clientError", answerClientError);
   server.on("error", (e) => {
     console.error(`threshold: cannot listen on ${config.host}:${config.port}: ${e.message}`);
     process.exit(1);

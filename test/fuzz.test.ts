@@ -5,9 +5,10 @@
  * their forms, the assets). One real case is recorded first (FUZZ-1: opened, assessed, decided) so
  * that requests naming it reach the store, the hash chain and the minutes, not just a 404.
  *
- * The property: no answer is 500 or more; every error from /v1 and the other JSON routes is
- * problem+json (RFC 9457) naming its own status, without a stack trace. The pages answer a form's
- * mistakes with the page again (HTML, the GOV.UK error summary) and anything else as problem+json.
+ * The property: no answer is 500 or more, and none shows a stack trace. Every error from /v1 and
+ * the other API routes is problem+json (RFC 9457) naming its own status. The pages answer in HTML:
+ * a form's mistakes with the page again (the GOV.UK error summary), anything else with a GOV.UK
+ * error page; a path nobody serves is a page for a browser and problem+json for anyone else.
  */
 import { Agent, request as httpRequest } from "node:http";
 import fc from "fast-check";
@@ -17,9 +18,9 @@ import { startApp, type AppUnderTest } from "./support/app.js";
 let app: AppUnderTest;
 // A few kept-alive sockets: the property is about answers, and a new connection per request is slow.
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-/** The recordId of FUZZ-1's recorded advice, put in place of ASSESSMENT_ID in bodies. */
-let assessmentId = "";
-const ASSESSMENT_ID = "$ASSESSMENT_ID";
+/** The adviceId of FUZZ-1's recorded advice, put in place of ADVICE_ID in bodies. */
+let adviceId = "";
+const ADVICE_ID = "$ADVICE_ID";
 const CASE = "FUZZ-1";
 
 interface Sent {
@@ -36,7 +37,7 @@ interface Answer {
 }
 
 function sendOnce(r: Sent): Promise<{ answer?: Answer; error?: Error; reused: boolean }> {
-  const body = r.body?.replaceAll(ASSESSMENT_ID, assessmentId) ?? null;
+  const body = r.body?.replaceAll(ADVICE_ID, adviceId) ?? null;
   const headers = { ...r.headers };
   if (body !== null && headers["content-length"] !== undefined) {
     headers["content-length"] = String(Buffer.byteLength(body));
@@ -107,9 +108,9 @@ beforeAll(async () => {
     dates: { referral: "2024-01-31" },
   });
   expect(advised.status).toBe(201);
-  assessmentId = String(advised.body.recordId);
+  adviceId = String(advised.body.recordId);
   const decided = await json("POST", `/v1/cases/${CASE}/decisions`, {
-    assessmentId,
+    adviceId,
     decision: "serious-case-review",
     decidedOn: "2024-02-20",
     decidedBy: "Independent Chair",
@@ -257,12 +258,12 @@ const plausibleBody = fc.record(
 /** The body of a chair's decision (POST /v1/cases/{ref}/decisions), often nearly right. */
 const decisionBody = fc.record(
   {
-    assessmentId: fc.oneof(fc.constant(ASSESSMENT_ID), fc.string({ maxLength: 10 }), fc.integer()),
+    adviceId: fc.oneof(fc.constant(ADVICE_ID), fc.string({ maxLength: 10 }), fc.integer()),
     decision: fc.oneof(fc.constantFrom(...DECISIONS), fc.jsonValue({ maxDepth: 1 })),
     decidedOn: DATE,
     decidedBy: TEXT,
     reasons: TEXT,
-    corrects: fc.oneof(fc.constant(ASSESSMENT_ID), fc.string({ maxLength: 10 })),
+    corrects: fc.oneof(fc.constant(ADVICE_ID), fc.string({ maxLength: 10 })),
   },
   { requiredKeys: [] },
 );
@@ -286,7 +287,7 @@ const FORM_FIELDS = [
   "decision",
   "decidedBy",
   "reasons",
-  "assessmentId",
+  "adviceId",
   "chair-independent",
   "summary-accurate",
   ...["referral", "decision", "decidedOn", "completed", "asOf"].flatMap((d) =>
@@ -306,7 +307,7 @@ const formBody = fc
           "wt2010",
           "FUZZ-1",
           "change-edition",
-          ASSESSMENT_ID,
+          ADVICE_ID,
           ...DECISIONS,
           "achieved",
           "not-achieved",
@@ -577,7 +578,7 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
       method: "POST",
       path: `/v1/cases/${CASE}/decisions`,
       type: "application/json",
-      body: JSON.stringify({ assessmentId: ASSESSMENT_ID, ...d }),
+      body: JSON.stringify({ adviceId: ADVICE_ID, ...d }),
     })),
   fc.record({ referral: isoDay, decision: isoDay, completed: isoDay }).map((dates) => ({
     method: "POST",
@@ -623,7 +624,7 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
       path: `/cases/${CASE}/decisions`,
       type: "application/x-www-form-urlencoded",
       body: form([
-        `assessmentId=${ASSESSMENT_ID}`,
+        `adviceId=${ADVICE_ID}`,
         `decision=${decision}`,
         decidedOn,
         "decidedBy=Independent%20Chair",
@@ -667,6 +668,11 @@ const nearlyValid: fc.Arbitrary<Sent> = plain.chain((p) =>
   })),
 );
 
+/** The API's own paths, whose errors are always problem+json. */
+function isApi(path: string): boolean {
+  return /^\/(v1(\/|$)|(healthz|readyz|openapi\.yaml)\/?$)/.test(path.split("?")[0]!);
+}
+
 /** The pages (and their forms): a mistake in a form comes back as the page, in HTML. */
 function isPage(path: string): boolean {
   // Express matches a route with or without a trailing slash.
@@ -679,7 +685,7 @@ function isPage(path: string): boolean {
 }
 
 function describeRequest(r: Sent): string {
-  return JSON.stringify({ ...r, body: r.body?.replaceAll(ASSESSMENT_ID, assessmentId) ?? null });
+  return JSON.stringify({ ...r, body: r.body?.replaceAll(ADVICE_ID, adviceId) ?? null });
 }
 
 /** The route a path names, with the case reference as {ref}, to count the answers by route. */
@@ -728,7 +734,12 @@ describe("no client can make the service answer 500", () => {
           expect(res.status, `${about} -> ${res.body}`).toBeLessThan(500);
           if (res.status < 400 || r.method === "HEAD") return;
           expect(res.body, about).not.toMatch(/\n\s+at /);
-          if (isPage(r.path) && res.type.startsWith("text/html")) return;
+          if (!isApi(r.path) && res.type.startsWith("text/html")) {
+            // A GOV.UK error page or the form again with its error summary: a heading, a status.
+            expect(res.body, about).toMatch(/<h1 class="govuk-heading-(l|xl)"|govuk-error-summary/);
+            return;
+          }
+          expect(isPage(r.path) && !res.type.startsWith("application/problem+json"), about).toBe(false);
           expect(res.type, about).toMatch(/^application\/problem\+json/);
           const problem = JSON.parse(res.body) as { status: number; detail: string };
           expect(problem.status, about).toBe(res.status);

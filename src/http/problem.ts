@@ -199,3 +199,28 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
   logInternalError(req, err);
   sendProblem(res, new HttpProblem(500, "internal", "the service could not answer this request"));
 };
+
+/**
+ * A request Node's HTTP parser cannot read (bytes after a request that said it had no body, a
+ * malformed request line, headers too large) never reaches the app: Node answers with a bare 400.
+ * This answers it as problem+json instead, on the raw socket, and closes the connection.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: `${PROBLEM_BASE}invalid-request`,
+    title: TITLES["invalid-request"],
+    status,
+    detail: tooLarge ? "the request's headers are too large" : "the request is not valid HTTP",
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      "Content-Type: application/problem+json; charset=utf-8\r\n" +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -5,6 +5,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/app.js";
+import { BODY_LIMIT_BYTES } from "../../src/config.js";
+import { answerClientError } from "../../src/http/problem.js";
 import { openDb, type Db } from "../../src/cases/db.js";
 import { RecordStore } from "../../src/cases/store.js";
 import { service } from "./service.js";
@@ -30,11 +32,13 @@ export interface StartOptions {
 export async function startApp(options: StartOptions = {}): Promise<AppUnderTest> {
   const db: Db | undefined = options.records ? await openDb({}) : undefined;
   const app = createApp(await service(), {
-    bodyLimit: options.bodyLimit ?? 100 * 1024,
+    bodyLimit: options.bodyLimit ?? BODY_LIMIT_BYTES,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     ...(db ? { records: new RecordStore(db) } : {}),
   });
   const server: Server = app.listen(0, "127.0.0.1");
+  // As src/main.ts does: what the HTTP parser refuses is answered as problem+json too.
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", () => resolve());
     server.once("error", reject);
