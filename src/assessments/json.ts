@@ -7,7 +7,7 @@
  * request. The result parses to exactly what JSON.stringify of the same object gives (tested).
  */
 import type { ActionReport, Assessment, CriterionReport, TriggerReport } from "./assess.js";
-import type { LeanAdvice } from "./service.js";
+import { adviceHead, type LeanAdvice } from "./service.js";
 
 type Part = Buffer;
 
@@ -82,17 +82,7 @@ function list(items: Part[][]): Part[] {
 export function assessmentJson(a: Assessment, minutes: string): Buffer {
   const parts: Part[] = [
     text("{"),
-    encode({
-      adviceId: a.adviceId,
-      edition: a.edition,
-      ruleset: a.ruleset,
-      outcome: a.outcome,
-      determined: a.determined,
-      possibleOutcomes: a.possibleOutcomes,
-      decisiveQuestions: a.decisiveQuestions,
-      answers: a.answers,
-      openQuestions: a.openQuestions,
-    }).subarray(1, -1),
+    encode(adviceHead(a)).subarray(1, -1),
     text(',"criteria":'),
     ...list(a.criteria.map(criterion)),
     text(',"triggers":'),

@@ -50,15 +50,10 @@ export type LeanAdvice = Pick<
  * rule by id, status and citation (the quotes are one GET /v1/rulesets/{edition} away), and the
  * actions' due dates. Nothing is rendered that the caller did not ask for.
  */
-export function leanAdvice(a: Assessment): LeanAdvice {
-  const rule = (r: Assessment["criteria"][number] | Assessment["triggers"][number]) => ({
-    id: r.id,
-    status: r.status,
-    citation: r.citation,
-  });
+/** What the advice rests on, which every view of it leads with. */
+export function adviceHead(a: Assessment) {
   return {
     adviceId: a.adviceId,
-    view: "lean",
     edition: a.edition,
     ruleset: a.ruleset,
     outcome: a.outcome,
@@ -67,6 +62,18 @@ export function leanAdvice(a: Assessment): LeanAdvice {
     decisiveQuestions: a.decisiveQuestions,
     answers: a.answers,
     openQuestions: a.openQuestions,
+  };
+}
+
+export function leanAdvice(a: Assessment): LeanAdvice {
+  const rule = (r: Assessment["criteria"][number] | Assessment["triggers"][number]) => ({
+    id: r.id,
+    status: r.status,
+    citation: r.citation,
+  });
+  return {
+    ...adviceHead(a),
+    view: "lean",
     criteria: a.criteria.map(rule),
     triggers: a.triggers.map(rule),
     actions: a.actions.map((x) => ({ id: x.id, applies: x.applies, due: x.due })),

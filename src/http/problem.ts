@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from "express";
 import { DomainError, InvalidInput, type FieldError } from "../errors.js";
 import { BODY_LIMIT_WORDS } from "../config.js";
+import { logUnhandled } from "../middleware/logging.js";
 
 export type ProblemType =
   | "invalid-request"
@@ -173,19 +174,6 @@ export function clientProblem(err: unknown): HttpProblem | null {
   }
 }
 
-/** Logs an error that is the service's fault: never the request body, only where it happened. */
-export function logInternalError(req: Request, err: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      method: req.method,
-      path: req.path,
-      error: err instanceof Error ? err.stack : String(err),
-    }),
-  );
-}
-
 export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) {
     next(err);
@@ -196,7 +184,7 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
     sendProblem(res, problem, req.originalUrl.split("?")[0]);
     return;
   }
-  logInternalError(req, err);
+  logUnhandled(req, err);
   sendProblem(res, new HttpProblem(500, "internal", "the service could not answer this request"));
 };
 

@@ -41,3 +41,19 @@ export function requestLog(logger: Logger | undefined) {
     next();
   };
 }
+
+/**
+ * An error that is the service's fault, logged where the operator looks: where it happened and its
+ * stack, never the request's body or query. Both adapters call this before their generic answer.
+ */
+export function logUnhandled(req: Request, err: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "unhandled error",
+      method: req.method,
+      path: req.path,
+      error: err instanceof Error ? err.stack : String(err),
+    }),
+  );
+}

@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from "express";
 import { DomainError, InvalidInput, type FieldError } from "../errors.js";
 import { BODY_LIMIT_WORDS } from "../config.js";
+import { logUnhandled } from "../middleware/logging.js";
 import { createViews } from "./views.js";
 
 export interface FormError {
@@ -136,15 +137,7 @@ export function pageErrorHandler(rulesetFooter: object): ErrorRequestHandler {
       sendErrorPage(res, e.status, [], rulesetFooter);
       return;
     }
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "unhandled error",
-        method: req.method,
-        path: req.path,
-        error: err instanceof Error ? err.stack : String(err),
-      }),
-    );
+    logUnhandled(req, err);
     sendErrorPage(res, 500, [], rulesetFooter);
   };
 }
