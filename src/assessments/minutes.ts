@@ -6,7 +6,9 @@
  * always included.
  *
  * The guidance text of each rule (summary, quote, source) renders the same for every assessment,
- * so those blocks are rendered once and reused.
+ * so those blocks are rendered once and reused, as Markdown and as the JSON string the API
+ * answers with: the minutes are kept as lines, each a string rendered for this assessment or a
+ * block rendered once, and only the former are encoded per answer.
  */
 import type { Assessment, Basis, RuleReport } from "./assess.js";
 import type { Citation, Outcome, Source } from "../rulesets/types.js";
@@ -50,44 +52,68 @@ function basisLine(b: Basis): string {
   return `${b.question} is ${answerWords(b.answer)} (needs ${b.condition}: ${state})`;
 }
 
+/** A piece of guidance rendered once: its Markdown, and the same as the inside of a JSON string. */
+export interface Block {
+  text: string;
+  json: Buffer;
+}
+
+/** A line of the minutes: rendered for this assessment, or a block of guidance rendered once. */
+export type Line = string | Block;
+
 /**
  * Rendered guidance blocks, keyed by the citation object of the rule (or alternative, or passage)
- * they render. Rule files are loaded once, so each citation object stands for one piece of
- * guidance text for the life of the library; a reloaded library brings new objects, and the old
- * blocks go with the old library.
+ * they render, and by the words before the quote (a trigger's requirement shares its rule's
+ * citation object with nothing else, but the key costs nothing). Rule files are loaded once, so
+ * each citation object stands for one piece of guidance text for the life of the library; a
+ * reloaded library brings new objects, and the old blocks go with the old library.
  */
-const blocks = new WeakMap<Citation, string>();
+const blocks = new WeakMap<Citation, Block>();
 
 function guidanceBlock(
   sources: ReadonlyMap<string, Source>,
   summary: string | null,
   quote: string,
   citation: Citation,
-): string {
+): Block {
   let block = blocks.get(citation);
   if (block === undefined) {
     const source = sources.get(citation.document);
     const cite = `${source?.short ?? citation.document}, ${citation.section} (${citation.document})`;
-    block = `${summary ? `${summary}\n\n` : ""}${blockquote(quote)}\n\nSource: ${cite}.`;
+    const text = `${summary ? `${summary}\n\n` : ""}${blockquote(quote)}\n\nSource: ${cite}.`;
+    block = { text, json: Buffer.from(JSON.stringify(text).slice(1, -1)) };
     blocks.set(citation, block);
   }
   return block;
+}
+
+const lineText = (l: Line) => (typeof l === "string" ? l : l.text);
+
+/** The minutes as Markdown. */
+export function minutesText(lines: readonly Line[]): string {
+  return lines.map(lineText).join("\n") + "\n";
 }
 
 /**
  * @param wordings question id -> wording, so the answers read as the questionnaire asked them.
  */
 export function renderMinutes(a: Assessment, wordings: ReadonlyMap<string, string>): string {
-  const out: string[] = [];
+  return minutesText(minutesLines(a, wordings));
+}
+
+/** The minutes line by line (see minutesText and minutesJson). */
+export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string>): Line[] {
+  const out: Line[] = [];
   const sources = new Map(a.sources.map((s) => [s.document, s]));
   const guidance = (summary: string | null, quote: string, citation: Citation) =>
     guidanceBlock(sources, summary, quote, citation);
-  const ruleSection = (r: RuleReport, heading: string): string => {
-    let s = `### ${heading}\n\n${guidance(r.summary, r.quote, r.citation)}\n\nAnswers read: ${r.basis.map(basisLine).join("; ")}.`;
+  const ruleSection = (r: RuleReport, heading: string): Line[] => {
+    const lines: Line[] = [`### ${heading}`, "", guidance(r.summary, r.quote, r.citation), ""];
+    lines.push(`Answers read: ${r.basis.map(basisLine).join("; ")}.`);
     for (const x of r.assumptions) {
-      s += `\n\nUnanswered question read as the guidance directs: ${x.question}. ${x.because}`;
+      lines.push("", `Unanswered question read as the guidance directs: ${x.question}. ${x.because}`);
     }
-    return s;
+    return lines;
   };
 
   out.push(
@@ -146,7 +172,7 @@ export function renderMinutes(a: Assessment, wordings: ReadonlyMap<string, strin
     const group = a.criteria.filter((c) => c.status === status);
     if (group.length === 0) continue;
     out.push("", `## Criteria ${STATUS_WORDS[status].toLowerCase()} (${group.length})`);
-    for (const c of group) out.push("", ruleSection(c, `${STATUS_WORDS[status]}: ${c.title}`));
+    for (const c of group) out.push("", ...ruleSection(c, `${STATUS_WORDS[status]}: ${c.title}`));
   }
 
   out.push("", "## Notifications and parallel processes");
@@ -154,7 +180,7 @@ export function renderMinutes(a: Assessment, wordings: ReadonlyMap<string, strin
     if (t.status === "not-met") continue;
     const heading = `${t.status === "met" ? "Applies" : "May apply"}: ${t.title}`;
     const follows = guidance(t.requires.text, t.requires.quote, t.requires.citation);
-    out.push("", ruleSection(t, heading), "", `What follows: ${follows}`);
+    out.push("", ...ruleSection(t, heading), "", "What follows:", follows);
   }
   const notMet = a.triggers.filter((t) => t.status === "not-met");
   if (notMet.length > 0) {
@@ -181,5 +207,5 @@ export function renderMinutes(a: Assessment, wordings: ReadonlyMap<string, strin
   out.push("", "## Sources", "");
   for (const s of a.sources) out.push(`- ${s.document}: ${s.title}`);
 
-  return out.join("\n") + "\n";
+  return out;
 }

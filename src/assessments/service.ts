@@ -11,12 +11,21 @@ import {
 import type { Citation } from "../rulesets/types.js";
 import { assess, type Assessment } from "./assess.js";
 import { leafConditions } from "./compile.js";
-import { renderMinutes } from "./minutes.js";
+import { minutesLines, minutesText, type Line } from "./minutes.js";
 
-export interface Advice {
-  assessment: Assessment;
-  /** The minutes in Markdown, rendered once from the same assessment. */
-  minutes: string;
+/** An assessment and its minutes, rendered once from it. */
+export class Advice {
+  #text: string | undefined;
+  constructor(
+    readonly assessment: Assessment,
+    /** The minutes line by line: Markdown joins them, the API encodes them (minutesJson). */
+    readonly lines: readonly Line[],
+  ) {}
+
+  /** The minutes in Markdown. */
+  get minutes(): string {
+    return (this.#text ??= minutesText(this.lines));
+  }
 }
 
 export type LeanAdvice = Pick<
@@ -90,8 +99,8 @@ export function assessmentOperations(core: Core) {
     parseAssessmentRequest(schema, body, library.defaultEdition);
 
   const advise = async (input: AssessmentRequest): Promise<Advice> => {
-    const assessment = await assess(library, editions.get(input.edition)!, calendar, input);
-    return { assessment, minutes: renderMinutes(assessment, wordings) };
+    const assessment = assess(library, editions.get(input.edition)!, calendar, input);
+    return new Advice(assessment, minutesLines(assessment, wordings));
   };
 
   const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> =>
