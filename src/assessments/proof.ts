@@ -34,9 +34,10 @@ export function ruleProperties(rule: CitedRule): RuleProperties {
 }
 
 /**
- * Above this many combinations a rule is checked on one value per answer class instead. That is as
- * strong: each leaf reads one fact, and the classes come from the engine's own truth tables, so the
- * engine cannot tell the values of a class apart. No rule of the current editions comes near it.
+ * The most combinations of answers one rule may read: the proof runs the engine on every one of
+ * them (the largest rule today, WT2015 (iii), reads 288). A rule beyond it stops start-up and asks
+ * to be split, rather than being proved on fewer values: any shortcut would rest on the truth
+ * tables the proof is there to check.
  */
 const MAX_COMBINATIONS = 100_000;
 
@@ -55,11 +56,12 @@ async function proveRule(compiled: CompiledEdition, c: CompiledRule, classes: nu
   const engine = new Engine([ruleProperties(c.rule)], { allowUndefinedFacts: false });
   const read = [...new Set(c.leaves.map((l) => leaves[l]!.slot))].map((i) => slots[i]!);
   const every = read.reduce((n, s) => n * s.domain.length, 1);
-  const values: number[][] = read.map((s) =>
-    every <= MAX_COMBINATIONS
-      ? s.domain.map((_, i) => i)
-      : s.classes.map((cls) => 31 - Math.clz32(cls.mask & -cls.mask)),
-  );
+  if (every > MAX_COMBINATIONS) {
+    throw new CompilationMismatch(
+      `${compiled.edition.id}: rule ${c.rule.id} reads ${every} combinations of answers, more than the ${MAX_COMBINATIONS} the start-up proof runs; split it into rules that read fewer questions`,
+    );
+  }
+  const values: number[][] = read.map((s) => s.domain.map((_, i) => i));
   for (const at of combinations(values.map((v) => v.length))) {
     const facts: Record<string, string | number> = {};
     read.forEach((s, k) => {

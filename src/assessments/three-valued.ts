@@ -9,7 +9,7 @@
  * - a rule is met when only TRUE is reachable from its root, not met when only FALSE is, and
  *   undetermined when both are;
  * - the possible outcomes are the outcome terminals reachable from the outcome root, where the
- *   outcome of a full set of answers is the strongest level with a met criterion (domain.md).
+ *   outcome of a full set of answers is the strongest level with a met criterion (OUTCOMES, strongest first).
  *
  * Each is one pass over the diagram, linear in its size, however many questions are open.
  */

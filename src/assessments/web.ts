@@ -186,6 +186,31 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     page(res, state, advice);
   });
 
+  // Save the advice from a result page: the case is opened if it is new. Anything wrong comes back
+  // on the page itself, with the answers as they were.
+  router.post("/cases/save", ...guarded, form, async (req, res) => {
+    const read = readForm(library, (req.body ?? {}) as Record<string, unknown>);
+    const reference = read.values.reference ?? "";
+    if (!reference && read.errors.length === 0)
+      read.errors.push({
+        href: "#reference",
+        field: "reference",
+        text: "Enter the board's case reference to save the advice",
+      });
+    if (read.errors.length > 0 || !read.body) {
+      page(res, read, undefined, 400);
+      return;
+    }
+    try {
+      await service.saveAdvice(ANYONE, reference, read.body);
+    } catch (e) {
+      if (!(e instanceof InvalidInput)) throw e;
+      page(res, { ...read, errors: questionnaireErrors(e) }, undefined, 400);
+      return;
+    }
+    res.redirect(303, `/cases/${encodeURIComponent(reference)}`);
+  });
+
   // The live panel: the same assessment, rendered as the outcome box alone.
   router.post("/assessment/panel", ...guarded, form, async (req, res) => {
     const { advice, state } = await adviseOn(readForm(library, (req.body ?? {}) as Record<string, unknown>));

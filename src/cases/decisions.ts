@@ -34,7 +34,9 @@ export function decisionPassages(d: DecisionOptions): Array<{ where: string } & 
 }
 
 export interface AdviceGiven {
-  adviceId: string;
+  /** Advice given before it had one id everywhere carries `decisionId` instead. */
+  adviceId?: string;
+  decisionId?: string;
   outcome: Outcome;
   determined: boolean;
   possibleOutcomes: Outcome[];

@@ -195,4 +195,44 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(res.status).toBe(404);
     ok("Problem", res.body);
   });
+
+  it("records a decision on advice recorded before advice and record shared one id, by the id its minutes print", async () => {
+    // Advice as records made before the change hold it: its own decisionId, a different record id.
+    const OLD = "OLD/2023-001";
+    const store = new RecordStore(db);
+    await store.createCase(OLD);
+    const fresh = await request(app)
+      .post("/v1/assessments")
+      .send({ answers: { childDied: "yes", abuseOrNeglect: "yes" } });
+    const { adviceId: printed, ...rest } = fresh.body as { adviceId: string };
+    await store.append(OLD, "assessment", {
+      request: { answers: {} },
+      assessment: { ...rest, decisionId: printed },
+    });
+    const res = await request(app)
+      .post(`/v1/cases/${encodeURIComponent(OLD)}/decisions`)
+      .send({
+        adviceId: printed,
+        decision: "serious-case-review",
+        decidedOn: "2024-03-26",
+        decidedBy: "Independent Chair",
+        reasons: "The criteria are met.",
+      });
+    expect(res.status).toBe(201);
+    expect(res.body.decision.advice.adviceId).toBe(printed);
+    expect(res.body.decision.departsFromAdvice).toBe(false);
+  });
+
+  it("names the decision's date when the deadlines it sets fall past the bank-holiday table", async () => {
+    const res = await request(app).post(`${path}/decisions`).send({
+      adviceId,
+      decision: "no-further-action",
+      decidedOn: "2028-12-29",
+      decidedBy: "Independent Chair",
+      reasons: "r",
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.type).toMatch(/date-out-of-range$/);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(["/decidedOn"]);
+  });
 });

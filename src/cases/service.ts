@@ -17,6 +17,7 @@ import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
 import type { AssessmentRequest } from "../contract/validation.js";
+import type { Timescale } from "../rulesets/types.js";
 import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { renderCaseMinutes } from "./minutes.js";
 import {
@@ -85,6 +86,22 @@ export function buildDecisionSchema(options: Core["decisions"], registry?: Contr
           "the request body must be a JSON object with adviceId, decision, decidedOn, decidedBy and reasons",
       },
     ),
+  );
+}
+
+/**
+ * The recorded advice a decision names: the record whose id is the advice's id. Advice recorded
+ * before the advice and its record shared one id is found by the id its minutes print.
+ */
+async function findAdvice(records: RecordStore, reference: string, id: string): Promise<StoredRecord | null> {
+  const byRecord = await records.record(reference, id);
+  if (byRecord) return byRecord.kind === "assessment" ? byRecord : null;
+  const all = (await records.records(reference)) ?? [];
+  return (
+    all.find((r) => {
+      const given = r.content.assessment as AdviceGiven | undefined;
+      return r.kind === "assessment" && given?.decisionId === id;
+    }) ?? null
   );
 }
 
@@ -181,8 +198,8 @@ export function caseOperations(
     const d = parsed.data;
     const records = openStore();
     if (!(await records.exists(reference))) throw notFound(reference);
-    const advice = await records.record(reference, d.adviceId);
-    if (!advice || advice.kind !== "assessment")
+    const advice = await findAdvice(records, reference, d.adviceId);
+    if (!advice)
       throw new InvalidInput([{ pointer: "/adviceId", detail: "is not advice recorded for this case" }]);
     if (d.corrects !== undefined) {
       const corrected = await records.record(reference, d.corrects);
@@ -209,7 +226,7 @@ export function caseOperations(
         reasons: d.reasons,
         ...(d.corrects ? { corrects: d.corrects } : {}),
         advice: {
-          adviceId: given.adviceId,
+          adviceId: given.adviceId ?? given.decisionId,
           edition: given.edition,
           ruleset: given.ruleset,
           outcome: given.outcome,
@@ -218,16 +235,24 @@ export function caseOperations(
         },
         departsFromAdvice: departs,
         departure: text,
-        deadlines: decisionDeadlines(
-          edition.timescales,
-          parseIsoDate(d.decidedOn)!,
-          option.review,
-          core.calendar,
-        ),
+        deadlines: deadlinesFrom(d.decidedOn, option.review, edition.timescales),
       });
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
       throw e;
+    }
+  };
+
+  /** The deadlines a decision sets, a date the calendar cannot count from named as the decision's. */
+  const deadlinesFrom = (decidedOn: string, review: boolean, timescales: Timescale[]) => {
+    try {
+      return decisionDeadlines(timescales, parseIsoDate(decidedOn)!, review, core.calendar);
+    } catch (e) {
+      if (!(e instanceof InvalidInput)) throw e;
+      throw new InvalidInput(
+        e.errors.map((f) => ({ pointer: "/decidedOn", detail: f.detail })),
+        e.code,
+      );
     }
   };
 

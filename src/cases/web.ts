@@ -1,12 +1,11 @@
 /**
- * The case pages: save the advice to a case from the result page, see a case's history and
- * minutes, and record the chair's decision with the GOV.UK patterns. The same functions record as
- * the API does (recordAssessment, recordDecision), so the two cannot differ.
+ * The case pages: a case's history and minutes, and the chair's decision recorded with the GOV.UK
+ * patterns. They record through the same service operations as the API (recordDecision), so the
+ * two cannot differ. Saving advice to a case starts on the result page (assessments/web.ts).
  */
 import express, { type Response } from "express";
 import { InvalidInput, NotFound } from "../errors.js";
 import { OUTCOME_WORDS } from "../assessments/minutes.js";
-import { readForm } from "../assessments/form.js";
 import type { Outcome } from "../rulesets/types.js";
 import { ANYONE, type Service } from "../service.js";
 import { formErrors, type FormError } from "../web/errors.js";
@@ -96,18 +95,6 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         }),
       );
   };
-
-  // Save the advice from a result page: the case is opened if it is new.
-  router.post("/cases/save", ...guarded, form, async (req, res) => {
-    const state = readForm(service.library, (req.body ?? {}) as FormBody);
-    const reference = state.values.reference ?? "";
-    if (!state.body || !reference)
-      throw new InvalidInput([
-        { pointer: "reference", detail: "a valid case reference and answers are needed to save the advice" },
-      ]);
-    await service.saveAdvice(ANYONE, reference, state.body);
-    res.redirect(303, caseUrl(reference));
-  });
 
   router.get("/cases/:reference", async (req, res) => {
     await page(res, String(req.params.reference));

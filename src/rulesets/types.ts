@@ -47,7 +47,7 @@ export type LeafCondition = z.output<typeof leafConditionSchema>;
 
 export type CriterionLevel = z.output<typeof levelSchema>;
 export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
-/** Strongest first, as domain.md orders them. */
+/** Strongest first: the outcome of a complete set of answers is the strongest with a met criterion. */
 export const OUTCOMES: readonly Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"];
 
 export const LEVEL_OUTCOME: Record<CriterionLevel, Outcome> = {

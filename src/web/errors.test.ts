@@ -63,4 +63,16 @@ describe("the pages' errors", () => {
       /name="childDied"[^>]*value="yes"[^>]*checked|value="yes"[^>]*name="childDied"[^>]*checked/,
     );
   });
+
+  it("saving advice under a reference that could be a name keeps the answers and says what to fix", async () => {
+    const res = await request(app)
+      .post("/cases/save")
+      .type("form")
+      .send({ reference: "Baby P", childDied: "yes", abuseOrNeglect: "yes" });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/href="#reference"/);
+    expect(res.text).toMatch(
+      /name="childDied"[^>]*value="yes"[^>]*checked|value="yes"[^>]*name="childDied"[^>]*checked/,
+    );
+  });
 });
