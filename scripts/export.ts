@@ -3,7 +3,7 @@
  * same configuration as the service (DATABASE_URL, or THRESHOLD_DATA_DIR for the embedded database).
  */
 import { loadConfig } from "../src/config.js";
-import { recordView } from "../src/cases/service.js";
+import { recordView } from "../src/cases/views.js";
 import { openDb } from "../src/cases/db.js";
 import { RecordStore } from "../src/cases/store.js";
 

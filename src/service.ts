@@ -11,6 +11,7 @@ import { Forbidden } from "./errors.js";
 import { assessmentOperations, type Advice } from "./assessments/service.js";
 import { caseOperations } from "./cases/service.js";
 import type { RecordStore } from "./cases/store.js";
+import { QA_DATE_NAMES } from "./quality/library.js";
 import { qualityOperations } from "./quality/service.js";
 import { rulesetOperations } from "./rulesets/service.js";
 import { timelineOperations } from "./timelines/service.js";
@@ -76,6 +77,8 @@ export function createService(core: Core, options: ServiceOptions = {}) {
     /** The loaded rules, for adapters that render questions, wordings and citations. */
     library: core.library,
     qualityLibrary: core.quality,
+    /** The dates a quality-assurance check reads, in the order a review meets them. */
+    qualityDateNames: QA_DATE_NAMES,
     decisionOptions: core.decisions.options,
     openapi: core.openapi,
     /** Whether decision records are kept on this instance. */

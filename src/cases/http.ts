@@ -7,7 +7,7 @@ import express, { type Response } from "express";
 import type { JsonBody } from "../http/api.js";
 import { actorOf } from "../http/security.js";
 import type { Service } from "../service.js";
-import { recordView } from "./service.js";
+import { recordView } from "./views.js";
 import type { StoredRecord } from "./store.js";
 
 function created(res: Response, r: StoredRecord, extra: Record<string, unknown> = {}): void {

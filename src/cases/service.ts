@@ -31,20 +31,6 @@ import {
 const REFERENCE_RULE =
   'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)';
 
-/** A record as the API and the export show it. */
-export function recordView(r: StoredRecord) {
-  return {
-    recordId: r.recordId,
-    reference: r.reference,
-    seq: r.seq,
-    kind: r.kind,
-    recordedAt: r.recordedAt,
-    hash: r.hash,
-    previousHash: r.previousHash,
-    content: r.content,
-  };
-}
-
 export function buildOpenCaseSchema(registry?: ContractRegistry) {
   return named(
     registry,

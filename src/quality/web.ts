@@ -12,7 +12,7 @@ import { readDateParts, text, type FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
 import type { ItemStatus, QaReport } from "./checklist.js";
-import { QA_DATE_NAMES, type QaDateName } from "./library.js";
+import type { QaDateName } from "./library.js";
 import type { PlanResult } from "./service.js";
 
 const QA_DATE_LABELS: Record<QaDateName, string> = {
@@ -37,7 +37,7 @@ const STATUS_CLASSES: Record<ItemStatus, string> = {
 };
 
 export function qualityPages(service: Service, { form, guarded }: PageForms): express.Router {
-  const { qualityLibrary: quality, library } = service;
+  const { qualityLibrary: quality, qualityDateNames: dateNames, library } = service;
   const env = createViews();
   const cite = citer(library);
   const router = express.Router();
@@ -59,7 +59,7 @@ export function qualityPages(service: Service, { form, guarded }: PageForms): ex
       nav: "quality",
       title: report ? "Quality assurance: result" : "Quality assurance of a finished review",
       errors: errors.map((e) => ({ text: e.text, href: e.href })),
-      dates: QA_DATE_NAMES.map((d) => ({
+      dates: dateNames.map((d) => ({
         name: d,
         label: QA_DATE_LABELS[d],
         day: values[`${d}-day`] ?? "",
@@ -109,7 +109,7 @@ export function qualityPages(service: Service, { form, guarded }: PageForms): ex
     const values: Record<string, string> = {};
     const errors: FormError[] = [];
     const dates: Record<string, string> = {};
-    for (const d of QA_DATE_NAMES) {
+    for (const d of dateNames) {
       const iso = readDateParts(body, d, QA_DATE_LABELS[d], values, errors);
       if (iso) dates[d] = iso;
     }

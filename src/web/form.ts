@@ -2,7 +2,7 @@
  * Reading form posts: one text value per field, and the GOV.UK date-input pattern (<name>-day,
  * -month, -year) read into an ISO date or a GOV.UK error message keyed by the field.
  */
-import { parseIsoDate } from "../timelines/calendar.js";
+import { isoDate } from "../contract/validation.js";
 import type { FormError } from "./errors.js";
 
 export type { FormError };
@@ -47,7 +47,7 @@ export function readDateParts(
     return undefined;
   }
   const iso = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
-  if (!parseIsoDate(iso)) {
+  if (!isoDate.safeParse(iso).success) {
     errors.push({ href: `#${name}-day`, field: name, text: `${label} must be a real date` });
     return undefined;
   }
