@@ -1,7 +1,7 @@
 /**
  * npm run bench: what an assessment costs, measured, in one run.
  *
- * Start-up: loadService in process (rules loaded, every edition compiled and proved against
+ * Start-up: loadCore in process (rules loaded, every edition compiled and proved against
  * json-rules-engine), and the built server from spawn to ready (GET /readyz answers 200), with its
  * embedded records database already initialised, and its memory when idle.
  *
@@ -25,7 +25,7 @@ import { defaultRulesDir } from "../src/config.js";
 import { assess, citedSources } from "../src/assessments/assess.js";
 import { compileEdition } from "../src/assessments/compile.js";
 import { renderMinutes } from "../src/assessments/minutes.js";
-import { loadCore as loadService } from "../src/core.js";
+import { loadCore } from "../src/core.js";
 import { loadRules } from "../src/rulesets/load.js";
 import { oracleOutcome, type Complete, type Raw } from "../test/support/oracle.js";
 import { answerSets, benchDataDir, startServer, untilReady } from "./support.js";
@@ -96,10 +96,10 @@ async function startUp(): Promise<void> {
   const loads: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = performance.now();
-    await loadService(defaultRulesDir());
+    await loadCore(defaultRulesDir());
     loads.push(performance.now() - t0);
   }
-  console.log(`    loadService (load, compile, prove)   ${spread(loads, "ms", 0)}   (the first is cold)`);
+  console.log(`    loadCore (load, compile, prove)     ${spread(loads, "ms", 0)}   (the first is cold)`);
   const library = loadRules(defaultRulesDir());
   const sources = citedSources(library);
   for (const [id, edition] of library.editions) {
@@ -132,7 +132,7 @@ async function startUp(): Promise<void> {
 }
 
 async function inProcess(): Promise<void> {
-  const service = await loadService(defaultRulesDir());
+  const service = await loadCore(defaultRulesDir());
   const ids = service.library.questions.map((q) => q.id);
   const wordings = new Map(service.library.questions.map((q) => [q.id, q.wording]));
   console.log(
@@ -183,7 +183,7 @@ async function overHttp(): Promise<void> {
   const server = await startServer({ RATE_LIMIT_PER_MINUTE: "10000000", THRESHOLD_DATA_DIR: benchDataDir() });
   try {
     await untilReady(server.url, performance.now());
-    const service = await loadService(defaultRulesDir());
+    const service = await loadCore(defaultRulesDir());
     const ids = service.library.questions.map((q) => q.id);
     const bodies = [...answerSets(ids, 0, 3, SETS), ...answerSets(ids, 0.5, 4, SETS)].map((answers, i) =>
       JSON.stringify({

@@ -48,6 +48,16 @@ const { schemas } = z.toJSONSchema(registry, {
 }) as unknown as { schemas: Record<string, Record<string, unknown>> };
 
 const doc = parseDocument(readFileSync(source, "utf8"));
+const GENERATED = " Generated from the zod schema by npm run openapi:generate: edit the schema, not this.";
+// A schema generated before and no longer made (renamed, or not named any more) goes too.
+const components = doc.getIn(["components", "schemas"]) as {
+  items: Array<{ key: unknown; value: { commentBefore?: string | null } | null }>;
+};
+for (const item of [...components.items]) {
+  const id = String((item.key as { value?: unknown })?.value ?? item.key);
+  if (item.value?.commentBefore === GENERATED && !(id in schemas))
+    doc.deleteIn(["components", "schemas", id]);
+}
 for (const [id, schema] of Object.entries(schemas)) {
   delete schema.$schema;
   delete schema.$id;

@@ -59,7 +59,7 @@ function intFromEnv(name: string, value: string | undefined, fallback: number, m
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith("127.");
 }
 

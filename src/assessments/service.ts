@@ -123,5 +123,5 @@ export function assessmentOperations(core: Core) {
   const questionGuidance = (editionId: string, questionId: string) =>
     guidance.get(`${editionId}:${questionId}`) ?? [];
 
-  return { parse, advise, adviseLean, wordings, questionGuidance };
+  return { parse, advise, adviseLean, questionGuidance };
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { defaultRulesDir } from "../config.js";
 import { createApp } from "../app.js";
-import { loadCore as loadService } from "../core.js";
+import { loadCore } from "../core.js";
 import type { Db } from "./db.js";
 import { RecordStore } from "./store.js";
 import { contractErrors } from "../../test/support/contract.js";
@@ -168,7 +168,7 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     const rules = mkdtempSync(path_.join(tmpdir(), "threshold-rules-"));
     cpSync(defaultRulesDir(), rules, { recursive: true });
     writeFileSync(path_.join(rules, "ruleset.yaml"), "version: 2099.1.0\n");
-    const changed = createApp(await loadService(rules), {
+    const changed = createApp(await loadCore(rules), {
       bodyLimit: 100 * 1024,
       records: new RecordStore(db),
     });

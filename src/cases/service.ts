@@ -278,6 +278,5 @@ export function caseOperations(
     caseRecords,
     caseMinutes,
     verifyCase,
-    decisionOptions: core.decisions.options,
   };
 }

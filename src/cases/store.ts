@@ -40,7 +40,7 @@ function canonical(value: unknown): string {
 }
 
 /** The hash of a record: over the previous hash and the record's canonical fields. */
-export function recordHash(r: Omit<StoredRecord, "hash" | "content"> & { contentText: string }): string {
+function recordHash(r: Omit<StoredRecord, "hash" | "content"> & { contentText: string }): string {
   const body = canonical({
     id: r.recordId,
     reference: r.reference,

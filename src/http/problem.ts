@@ -66,7 +66,7 @@ const DOMAIN_STATUS: Record<DomainError["kind"], [number, ProblemType]> = {
 };
 
 /** A domain error as the HTTP layer reports it. */
-export function fromDomain(e: DomainError): HttpProblem {
+function fromDomain(e: DomainError): HttpProblem {
   const [status, type] = DOMAIN_STATUS[e.kind];
   return new HttpProblem(status, e instanceof InvalidInput ? e.code : type, e.message, e.errors);
 }
@@ -113,9 +113,9 @@ export function methodNotAllowed(allowed: string) {
   };
 }
 
-export const PROBLEM_BASE = "https://threshold.invalid/problems/";
+const PROBLEM_BASE = "https://threshold.invalid/problems/";
 
-export function sendProblem(res: Response, e: HttpProblem, instance?: string): void {
+function sendProblem(res: Response, e: HttpProblem, instance?: string): void {
   res
     .status(e.status)
     .type("application/problem+json")
@@ -140,7 +140,7 @@ interface BodyParserError {
  * a body parser's (by its documented `type`), a path the router could not percent-decode. Null
  * for anything else, which is the service's fault.
  */
-export function clientProblem(err: unknown): HttpProblem | null {
+function clientProblem(err: unknown): HttpProblem | null {
   if (err instanceof HttpProblem) return err;
   if (err instanceof DomainError) return fromDomain(err);
   if (err instanceof URIError) {

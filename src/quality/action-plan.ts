@@ -37,7 +37,7 @@ export interface RowReport {
 }
 
 /** A timescale as boards write them: 2025-03-31, or 31/03/2025 in a UK spreadsheet. */
-export function readTimescale(value: string): Date | null {
+function readTimescale(value: string): Date | null {
   const v = value.trim();
   const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
   if (uk) return parseIsoDate(`${uk[3]}-${uk[2]!.padStart(2, "0")}-${uk[1]!.padStart(2, "0")}`);

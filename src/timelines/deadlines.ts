@@ -51,7 +51,7 @@ function approximateDays(t: Timescale): number {
 }
 
 /** Timescales in the order a case meets them: by the date they count from, then by distance. */
-export function orderTimescales(timescales: readonly Timescale[]): Timescale[] {
+function orderTimescales(timescales: readonly Timescale[]): Timescale[] {
   return [...timescales].sort(
     (a, b) =>
       DATE_NAMES.indexOf(a.from) - DATE_NAMES.indexOf(b.from) ||

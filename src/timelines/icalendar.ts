@@ -19,7 +19,7 @@ function utcDate(iso: string, addDays = 0): Date {
   return d;
 }
 
-export function caseKey(t: Timeline): string {
+function caseKey(t: Timeline): string {
   const anchor =
     t.reference ??
     `${t.edition.id}:${t.dates.referral ?? t.dates.becameAware ?? t.dates.decision ?? t.dates.publication ?? ""}`;
