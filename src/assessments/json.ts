@@ -11,20 +11,22 @@ import type { ActionReport, Assessment, CriterionReport, TriggerReport } from ".
 import type { Line } from "./minutes.js";
 import { adviceHead, type LeanAdvice } from "./service.js";
 
-/** Bytes written one after another into a buffer that grows as needed. */
-class Bytes {
-  private buf: Buffer;
-  private n = 0;
+/**
+ * A scratch buffer the encoders write into, kept between answers: encoding is synchronous, so one
+ * answer is written at a time, and each answer then takes a copy of exactly its own size.
+ */
+let scratch = Buffer.allocUnsafe(128 * 1024);
 
-  constructor(expected: number) {
-    this.buf = Buffer.allocUnsafe(expected);
-  }
+/** Bytes written one after another into the scratch buffer, which grows as needed. */
+class Bytes {
+  private buf = scratch;
+  private n = 0;
 
   private room(bytes: number): void {
     if (this.n + bytes <= this.buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + bytes));
     this.buf.copy(bigger, 0, 0, this.n);
-    this.buf = bigger;
+    this.buf = scratch = bigger;
   }
 
   /** Text, as UTF-8 (at most three bytes for each UTF-16 unit). */
@@ -44,8 +46,9 @@ class Bytes {
     return this;
   }
 
+  /** The answer's bytes, copied out of the scratch buffer. */
   done(): Buffer {
-    return this.buf.subarray(0, this.n);
+    return Buffer.from(this.buf.subarray(0, this.n));
   }
 }
 
@@ -138,7 +141,7 @@ function minutes(out: Bytes, lines: readonly Line[]): void {
 
 /** The answer as POST /v1/assessments gives it: the assessment, its edition reference and minutes. */
 export function assessmentJson(a: Assessment, minutesLines: readonly Line[]): Buffer {
-  const out = new Bytes(128 * 1024);
+  const out = new Bytes();
   out.text(JSON.stringify(adviceHead(a)).slice(0, -1));
   out.text(',"criteria":');
   list(out, a.criteria, criterion(out));
@@ -156,7 +159,7 @@ export function assessmentJson(a: Assessment, minutesLines: readonly Line[]): Bu
 
 /** The lean answer (POST /v1/assessments?view=lean), its citations encoded once. */
 export function leanJson(a: LeanAdvice): Buffer {
-  const out = new Bytes(16 * 1024);
+  const out = new Bytes();
   const { criteria, triggers, ...rest } = a;
   out.text(JSON.stringify(rest).slice(0, -1));
   const rule = (r: LeanAdvice["criteria"][number]) => {
