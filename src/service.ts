@@ -81,8 +81,6 @@ export function createService(core: Core, options: ServiceOptions = {}) {
     qualityDateNames: QA_DATE_NAMES,
     decisionOptions: core.decisions.options,
     openapi: core.openapi,
-    /** Whether decision records are kept on this instance. */
-    keepsRecords: options.records !== undefined,
 
     rulesets: op("readRules", rules.rulesets),
     ruleset: op("readRules", rules.ruleset),
@@ -96,8 +94,6 @@ export function createService(core: Core, options: ServiceOptions = {}) {
     assessLean: op("assess", async (body: unknown) => assessments.adviseLean(assessments.parse(body))),
     /** The quoted rules of an edition that read a question, for the questionnaire's help. */
     questionGuidance: assessments.questionGuidance,
-    /** Checks an assessment request without assessing it (a form's answers before saving). */
-    checkAssessmentRequest: op("assess", assessments.parse),
 
     timeline: op("timeline", timelines.timeline),
     timelineCalendar: op("timeline", timelines.timelineCalendar),

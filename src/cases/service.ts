@@ -5,14 +5,7 @@
  */
 import { z } from "zod";
 import type { Core } from "../core.js";
-import {
-  caseReference,
-  CASE_REFERENCE,
-  fieldErrors,
-  isoDate,
-  named,
-  type ContractRegistry,
-} from "../contract/validation.js";
+import { caseReference, fieldErrors, isoDate, named, type ContractRegistry } from "../contract/validation.js";
 import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
@@ -27,9 +20,6 @@ import {
   type StoredRecord,
   type VerifyResult,
 } from "./store.js";
-
-const REFERENCE_RULE =
-  'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)';
 
 export function buildOpenCaseSchema(registry?: ContractRegistry) {
   return named(
@@ -116,9 +106,9 @@ export function caseOperations(
 
   /** A reference as the board writes it; `pointer` names where it came from (body or path). */
   const checkReference = (reference: unknown, pointer: string): string => {
-    if (typeof reference !== "string" || !CASE_REFERENCE.test(reference))
-      throw new InvalidInput([{ pointer, detail: REFERENCE_RULE }]);
-    return reference;
+    const checked = caseReference.safeParse(reference);
+    if (!checked.success) throw new InvalidInput([{ pointer, detail: checked.error.issues[0]!.message }]);
+    return checked.data;
   };
 
   const openCase = async (body: unknown): Promise<StoredRecord> => {

@@ -8,15 +8,13 @@
  */
 import { z } from "zod";
 import { InvalidInput, type FieldError } from "../errors.js";
-import type { AnswerValue } from "../assessments/assess.js";
+import type { AnswerValue, AssessmentInput } from "../assessments/assess.js";
+import type { TimelineInput } from "../timelines/timeline.js";
 import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
 import { parseIsoDate } from "../timelines/calendar.js";
 
-export interface AssessmentRequest {
-  edition: string;
-  answers: Record<string, AnswerValue>;
-  dates: Partial<Record<DateName, Date>>;
-}
+/** A checked assessment request is the evaluation's input. */
+export type AssessmentRequest = AssessmentInput;
 
 /** RFC 6901 JSON Pointer for a zod issue path. */
 export function pointer(path: ReadonlyArray<PropertyKey>): string {
@@ -63,9 +61,12 @@ export const isoDate = z
   .refine((s) => parseIsoDate(s) !== null, { error: "must be a real calendar date written YYYY-MM-DD" })
   .describe("A calendar date, YYYY-MM-DD. Impossible dates (2024-02-30) are refused.");
 
+/** A board's own case reference: never a name. Letters, digits, "-" and "/", at most 40. */
+export const CASE_REFERENCE = /^[A-Za-z0-9/-]{1,40}$/;
+
 export const caseReference = z
   .string({ error: "must be the board's case reference" })
-  .regex(/^[A-Za-z0-9/-]{1,40}$/, {
+  .regex(CASE_REFERENCE, {
     error: 'must be the board\'s case reference: letters, digits, "-" and "/", at most 40 (never a name)',
   })
   .describe("The board's own case reference, never a name.");
@@ -166,9 +167,6 @@ export function buildAssessmentSchema(library: RuleLibrary, registry?: ContractR
   );
 }
 
-/** A board's own case reference: never a name. Letters, digits, "-" and "/", at most 40. */
-export const CASE_REFERENCE = /^[A-Za-z0-9/-]{1,40}$/;
-
 export function buildTimelineSchema(library: RuleLibrary, registry?: ContractRegistry) {
   named(registry, "CaseReference", caseReference);
   const milestoneIds = new Set([...library.editions.values()].flatMap((e) => e.timescales.map((t) => t.id)));
@@ -205,14 +203,8 @@ export function buildTimelineSchema(library: RuleLibrary, registry?: ContractReg
   return named(registry, "TimelineRequest", schema);
 }
 
-export interface TimelineRequest {
-  edition: string;
-  dates: Partial<Record<DateName, Date>>;
-  asOf?: Date;
-  agreedExtension?: Date;
-  done: Set<string>;
-  reference?: string;
-}
+/** A checked timeline request is the timeline's input, with its edition. */
+export type TimelineRequest = TimelineInput & { edition: string };
 
 export function parseTimelineRequest(
   schema: ReturnType<typeof buildTimelineSchema>,
