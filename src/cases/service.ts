@@ -126,10 +126,8 @@ export function caseOperations(
     }
   };
 
-  const recordAdvice = async (referenceIn: string, body: unknown) => {
-    const reference = checkReference(referenceIn, "reference");
-    const input = parseAssessment(body);
-    if (!(await openStore().exists(reference))) throw notFound(reference);
+  /** Assesses checked input and appends the advice to an open case. */
+  const appendAdvice = async (reference: string, input: AssessmentRequest) => {
     const { assessment, minutes } = await advise(input);
     const dates = Object.fromEntries(
       Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
@@ -150,21 +148,22 @@ export function caseOperations(
     }
   };
 
+  const recordAdvice = async (referenceIn: string, body: unknown) =>
+    appendAdvice(checkReference(referenceIn, "reference"), parseAssessment(body));
+
   /**
    * Saves advice to a case, opening the case first when it is new (the result page's "save to
    * case"). A case opened by someone else in between is no error: the advice joins it.
    */
   const saveAdvice = async (referenceIn: string, body: unknown) => {
     const reference = checkReference(referenceIn, "reference");
-    parseAssessment(body);
-    if (!(await openStore().exists(reference))) {
-      try {
-        await openStore().createCase(reference);
-      } catch (e) {
-        if (!(e instanceof CaseExistsError)) throw e;
-      }
+    const input = parseAssessment(body);
+    try {
+      await openStore().createCase(reference);
+    } catch (e) {
+      if (!(e instanceof CaseExistsError)) throw e;
     }
-    return recordAdvice(reference, body);
+    return appendAdvice(reference, input);
   };
 
   const recordDecision = async (referenceIn: string, body: unknown): Promise<StoredRecord> => {

@@ -102,7 +102,6 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
 
   router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
     const reference = String(req.params.reference);
-    await caseFile(reference);
     const body = (req.body ?? {}) as FormBody;
     const values: Record<string, string> = {
       decision: text(body.decision),
