@@ -35,7 +35,12 @@ export interface AppOptions {
 const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
 
 export function createApp(core: Core, options: AppOptions = {}): express.Express {
-  const service = createService(core, options.records ? { records: options.records } : {});
+  // Configured keys are what lets the service listen beyond loopback (config.ts): from then on a
+  // case needs a key.
+  const service = createService(core, {
+    ...(options.records ? { records: options.records } : {}),
+    anyoneMayUseCases: !options.apiKeyHashes?.length,
+  });
   const lifecycle = options.lifecycle ?? { draining: false };
   const app = express();
   app.disable("x-powered-by");

@@ -42,23 +42,40 @@ const ACCESS = {
 
 export type Operation = keyof typeof ACCESS;
 
-/**
- * The one place that decides whether an actor may perform an operation. Every actor the adapters
- * can produce today may: the API adapter admits only configured keys once any exist, and without
- * keys the service listens on loopback alone. An actor of a kind this function does not know is
- * refused, so a new kind of actor (a signed-in person) cannot slip through unchecked.
- */
-export function authorize(actor: Actor, operation: Operation): void {
-  if (actor.kind === "anyone" || actor.kind === "api-client") return;
-  throw new Forbidden(`${(actor as { kind: string }).kind} may not ${operation} (${ACCESS[operation]})`);
+/** Who may use case records without a key. */
+export interface AccessPolicy {
+  /**
+   * True only while nobody but this machine can reach the service (no API keys are configured,
+   * so it listens on loopback alone). Once it listens beyond loopback, a case is read or written
+   * only by a client that presented a configured key, until people sign in.
+   */
+  anyoneMayUseCases: boolean;
 }
 
-export interface ServiceOptions {
+/**
+ * The one place that decides whether an actor may perform an operation, for the API and the pages
+ * alike. Advice (assessments, timelines, quality checks, the rules) needs no case and no name. A
+ * case's records are sensitive: read or written by anyone only on loopback, otherwise only by a
+ * client with a key. An actor of a kind this function does not know is refused, so a new kind of
+ * actor (a signed-in person) cannot slip through unchecked.
+ */
+export function authorize(actor: Actor, operation: Operation, policy: AccessPolicy): void {
+  const access = ACCESS[operation];
+  if (actor.kind === "api-client") return;
+  if (actor.kind === "anyone" && (access === "advise" || policy.anyoneMayUseCases)) return;
+  throw new Forbidden(
+    actor.kind === "anyone"
+      ? "case records can be read or written here only with an API key, until sign-in is set up"
+      : `${(actor as { kind: string }).kind} may not ${operation}`,
+  );
+}
+
+export interface ServiceOptions extends AccessPolicy {
   /** The decision records; absent, the case operations answer Unavailable. */
   records?: RecordStore;
 }
 
-export function createService(core: Core, options: ServiceOptions = {}) {
+export function createService(core: Core, options: ServiceOptions) {
   const assessments = assessmentOperations(core);
   const timelines = timelineOperations(core);
   const cases = caseOperations(core, options.records, assessments.advise, assessments.parse);
@@ -69,7 +86,7 @@ export function createService(core: Core, options: ServiceOptions = {}) {
   const op =
     <A extends unknown[], R>(operation: Operation, f: (...args: A) => R) =>
     (actor: Actor, ...args: A): R => {
-      authorize(actor, operation);
+      authorize(actor, operation, options);
       return f(...args);
     };
 

@@ -7,6 +7,8 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { createApp, type AppOptions } from "../app.js";
+import { openDb } from "../cases/db.js";
+import { RecordStore } from "../cases/store.js";
 import { sha256 } from "./security.js";
 import { service } from "../../test/support/service.js";
 
@@ -20,6 +22,44 @@ async function appWith(extra: Partial<AppOptions>) {
 
 describe("API keys", () => {
   const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
+
+  it("when keys are configured (the service may listen beyond loopback), the case pages neither show nor record a case", async () => {
+    const db = await openDb({});
+    try {
+      const app = await appWith({ apiKeyHashes: hashes, records: new RecordStore(db) });
+      const opened = await request(app)
+        .post("/v1/cases")
+        .set("Authorization", `Bearer ${KEY}`)
+        .send({ reference: "KEYED-1" });
+      expect(opened.status).toBe(201);
+      const read = await request(app).get("/cases/KEYED-1").set("Accept", "text/html");
+      expect(read.status).toBe(403);
+      expect(read.text).not.toContain("KEYED-1</h1>");
+      const save = await request(app)
+        .post("/cases/save")
+        .type("form")
+        .send({ reference: "KEYED-2", childDied: "yes", abuseOrNeglect: "yes" });
+      expect(save.status).toBe(403);
+      const decide = await request(app).post("/cases/KEYED-1/decisions").type("form").send({
+        adviceId: "x",
+        decision: "no-further-action",
+        "decidedOn-day": "1",
+        "decidedOn-month": "2",
+        "decidedOn-year": "2024",
+        decidedBy: "Chair",
+        reasons: "r",
+      });
+      expect(decide.status).toBe(403);
+      // Nothing was written: the case holds only the record of its opening.
+      const history = await request(app).get("/v1/cases/KEYED-1").set("Authorization", `Bearer ${KEY}`);
+      expect(history.body.records).toHaveLength(1);
+      expect((await request(app).get("/v1/cases/KEYED-2").set("Authorization", `Bearer ${KEY}`)).status).toBe(
+        404,
+      );
+    } finally {
+      await db.close();
+    }
+  });
 
   it("when keys are configured, /v1 without a key answers 401 problem+json with a Bearer challenge", async () => {
     const app = await appWith({ apiKeyHashes: hashes });

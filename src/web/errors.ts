@@ -119,7 +119,12 @@ export function pageErrorHandler(rulesetFooter: object): ErrorRequestHandler {
       sendErrorPage(
         res,
         DOMAIN_STATUS[err.kind],
-        err instanceof InvalidInput ? err.errors.map((e) => e.detail) : [],
+        // What to do about it: the fields at fault, or why the service refused.
+        err instanceof InvalidInput
+          ? err.errors.map((e) => e.detail)
+          : err.kind === "forbidden"
+            ? [err.message]
+            : [],
         rulesetFooter,
       );
       return;
