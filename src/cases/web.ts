@@ -11,7 +11,7 @@ import { ANYONE, type Service } from "../service.js";
 import { formErrors, type FormError } from "../web/errors.js";
 import { readDateParts, text, type FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
-import { createViews } from "../web/views.js";
+import { createViews, defaultFooter } from "../web/views.js";
 import { renderCaseMinutes } from "./minutes.js";
 import type { StoredRecord } from "./store.js";
 
@@ -66,10 +66,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       .send(
         env.render("case.njk", {
           cspNonce: res.locals.cspNonce,
-          ruleset: {
-            version: service.library.version,
-            hash: service.library.editions.get(service.library.defaultEdition)!.hash,
-          },
+          ruleset: defaultFooter(service.library),
           title: `Case ${reference}`,
           reference,
           verification,

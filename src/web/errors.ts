@@ -71,78 +71,73 @@ const DOMAIN_STATUS: Record<DomainError["kind"], number> = {
   unavailable: 503,
 };
 
-/** An error page with its status. */
-export function sendErrorPage(
-  res: Response,
-  status: number,
-  details: string[] = [],
-  rulesetFooter?: object,
-): void {
-  const page = PAGES[status] ?? PAGES[status >= 500 ? 500 : 400]!;
-  res
-    .status(status)
-    .type("html")
-    .send(
-      createViews().render("error.njk", {
-        title: page.heading,
-        heading: page.heading,
-        paragraphs: page.paragraphs,
-        details,
-        cspNonce: res.locals.cspNonce,
-        ruleset: rulesetFooter ?? { version: "", hash: "" },
-      }),
-    );
-}
-
-/** 405 with Allow, as a page. */
-export function pageMethodNotAllowed(allowed: string) {
-  return (_req: Request, res: Response): void => {
-    res.setHeader("Allow", allowed);
-    sendErrorPage(res, 405);
+/** The pages' error pages, each naming the rule set in its footer like every other page. */
+export function errorPages(footer: { version: string; hash: string }) {
+  /** An error page with its status; `details` say what to do about it. */
+  const send = (res: Response, status: number, details: string[] = []): void => {
+    const page = PAGES[status] ?? PAGES[status >= 500 ? 500 : 400]!;
+    res
+      .status(status)
+      .type("html")
+      .send(
+        createViews().render("error.njk", {
+          title: page.heading,
+          heading: page.heading,
+          paragraphs: page.paragraphs,
+          details,
+          cspNonce: res.locals.cspNonce,
+          ruleset: footer,
+        }),
+      );
   };
+
+  /** 405 with Allow, as a page. */
+  const methodNotAllowed =
+    (allowed: string) =>
+    (_req: Request, res: Response): void => {
+      res.setHeader("Allow", allowed);
+      send(res, 405);
+    };
+
+  /** The error handler: domain errors by kind, a client's malformed request as 400 or 413. */
+  const handler: ErrorRequestHandler = (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof DomainError) {
+      // What to do about it: the fields at fault, or why the service refused.
+      const details =
+        err instanceof InvalidInput
+          ? err.errors.map((e) => e.detail)
+          : err.kind === "forbidden"
+            ? [err.message]
+            : [];
+      send(res, DOMAIN_STATUS[err.kind], details);
+      return;
+    }
+    if (err instanceof URIError) {
+      send(res, 404);
+      return;
+    }
+    const e = (err ?? {}) as ClientHttpError;
+    if (e.type === "entity.too.large") {
+      send(res, 413);
+      return;
+    }
+    if (e.expose && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+      send(res, e.status);
+      return;
+    }
+    logUnhandled(req, err);
+    send(res, 500);
+  };
+
+  return { send, methodNotAllowed, handler };
 }
 
 interface ClientHttpError {
   status?: number;
   expose?: boolean;
   type?: string;
-}
-
-/** The pages' error handler: domain errors by kind, a client's malformed request as 400 or 413. */
-export function pageErrorHandler(rulesetFooter: object): ErrorRequestHandler {
-  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    if (err instanceof DomainError) {
-      sendErrorPage(
-        res,
-        DOMAIN_STATUS[err.kind],
-        // What to do about it: the fields at fault, or why the service refused.
-        err instanceof InvalidInput
-          ? err.errors.map((e) => e.detail)
-          : err.kind === "forbidden"
-            ? [err.message]
-            : [],
-        rulesetFooter,
-      );
-      return;
-    }
-    if (err instanceof URIError) {
-      sendErrorPage(res, 404, [], rulesetFooter);
-      return;
-    }
-    const e = (err ?? {}) as ClientHttpError;
-    if (e.type === "entity.too.large") {
-      sendErrorPage(res, 413, [], rulesetFooter);
-      return;
-    }
-    if (e.expose && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
-      sendErrorPage(res, e.status, [], rulesetFooter);
-      return;
-    }
-    logUnhandled(req, err);
-    sendErrorPage(res, 500, [], rulesetFooter);
-  };
 }

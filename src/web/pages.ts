@@ -1,7 +1,7 @@
 /**
  * The pages: the questionnaire and its advice, the case pages, quality assurance and the action
  * plan, with their assets. Server-rendered with Nunjucks and GOV.UK Frontend; every form post is
- * rate limited like /v1; every error ends as a GOV.UK error page in one place (pageErrorHandler).
+ * rate limited like /v1; every error ends as a GOV.UK error page in one place (errorPages in errors.ts).
  */
 import path from "node:path";
 import express, { type RequestHandler } from "express";
@@ -11,7 +11,8 @@ import type { Service } from "../service.js";
 import { assessmentPages } from "../assessments/web.js";
 import { casePages } from "../cases/web.js";
 import { qualityPages } from "../quality/web.js";
-import { pageErrorHandler, pageMethodNotAllowed, sendErrorPage } from "./errors.js";
+import { errorPages } from "./errors.js";
+import { defaultFooter } from "./views.js";
 
 export interface PagesOptions {
   /** Form posts per client per minute; 0 or absent turns rate limiting off. */
@@ -50,25 +51,23 @@ function assetsRouter(): express.Router {
 
 export function pagesRouter(service: Service, options: PagesOptions = {}): express.Router {
   const router = express.Router();
+  const errors = errorPages(defaultFooter(service.library));
   const perMinute = options.rateLimitPerMinute;
   const forms: PageForms = {
     form: express.urlencoded({ extended: false, limit: BODY_LIMIT_BYTES, parameterLimit: 200 }),
-    guarded: perMinute ? [rateLimiter(perMinute, (res) => sendErrorPage(res, 429))] : [],
+    guarded: perMinute ? [rateLimiter(perMinute, (res) => errors.send(res, 429))] : [],
   };
-  const { library } = service;
-  const footer = { version: library.version, hash: library.editions.get(library.defaultEdition)!.hash };
   router.use(assetsRouter());
   router.use(assessmentPages(service, forms));
   router.use(qualityPages(service, forms));
   router.use(casePages(service, forms));
-  router.all(["/", "/quality-assurance", "/action-plans"], pageMethodNotAllowed("GET, POST"));
-  router.use(pageErrorHandler(footer));
+  router.all(["/", "/quality-assurance", "/action-plans"], errors.methodNotAllowed("GET, POST"));
+  router.use(errors.handler);
   return router;
 }
 
 /** The page for a path nothing answers. */
 export function pageNotFound(service: Service): RequestHandler {
-  const { library } = service;
-  const footer = { version: library.version, hash: library.editions.get(library.defaultEdition)!.hash };
-  return (_req, res) => sendErrorPage(res, 404, [], footer);
+  const errors = errorPages(defaultFooter(service.library));
+  return (_req, res) => errors.send(res, 404);
 }

@@ -22,3 +22,8 @@ export function citer(library: RuleLibrary): (c: Citation) => string {
   const shortTitle = new Map([...library.sources.values()].map((s) => [s.document, s.short]));
   return (c) => `${shortTitle.get(c.document) ?? c.document}, ${c.section} (${c.document})`;
 }
+
+/** The rule set a page names when it is about no edition in particular: the default one. */
+export function defaultFooter(library: RuleLibrary): { version: string; hash: string } {
+  return { version: library.version, hash: library.editions.get(library.defaultEdition)!.hash };
+}
