@@ -46,9 +46,15 @@ export class Conflict extends DomainError {
   readonly kind = "conflict";
 }
 
-/** The actor may not do this. */
+/** The actor may not do this; `missingRole` names the role that would allow it, when one would. */
 export class Forbidden extends DomainError {
   readonly kind = "forbidden";
+  constructor(
+    detail: string,
+    readonly missingRole?: "member" | "chair",
+  ) {
+    super(detail);
+  }
 }
 
 /** A part the operation needs is not there (records not configured, shutting down). */

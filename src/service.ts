@@ -17,16 +17,51 @@ import { rulesetOperations } from "./rulesets/service.js";
 import { timelineOperations } from "./timelines/service.js";
 
 /**
- * Who is asking. Until people sign in, an adapter knows only how a request arrived: an API
- * client presenting a configured key (named by the first characters of its hash, never the key),
- * or anyone who can reach the service (loopback only while no key is configured).
+ * What someone may do with cases. `member`: answer the questionnaire, save advice to a case, read
+ * cases. `chair`: also record and correct the chair's decision.
  */
-export type Actor = { kind: "anyone" } | { kind: "api-client"; keyHashPrefix: string };
+export type Role = "member" | "chair";
+export const ROLES: readonly Role[] = ["member", "chair"];
+
+/**
+ * Who is asking, as the adapter established it:
+ * - `anyone`: whoever can reach the service, with no sign-in (loopback only, nothing configured);
+ * - `api-client`: an application that presented a configured API key, by the key's name (never
+ *   the key), with the roles the key carries;
+ * - `person`: someone signed in with the board's identity provider, by the token's subject and
+ *   display name, with the roles read from the token.
+ * `address` is the client's network address, kept only in the case's access log.
+ */
+export type Actor =
+  | { kind: "anyone"; address?: string }
+  | { kind: "api-client"; name: string; roles: readonly Role[]; address?: string }
+  | { kind: "person"; subject: string; name: string; roles: readonly Role[]; address?: string };
 
 export const ANYONE: Actor = { kind: "anyone" };
 
+/** Who made a record, as the record keeps it: never more than the sign-in or the key gave. */
+export interface MadeBy {
+  kind: Actor["kind"];
+  /** The token's subject, or the key's name; absent for anyone on loopback. */
+  id?: string;
+  /** The display name from the token, or the key's name. */
+  name?: string;
+  roles?: readonly Role[];
+}
+
+export function madeBy(actor: Actor): MadeBy {
+  switch (actor.kind) {
+    case "anyone":
+      return { kind: "anyone" };
+    case "api-client":
+      return { kind: "api-client", id: actor.name, name: actor.name, roles: actor.roles };
+    case "person":
+      return { kind: "person", id: actor.subject, name: actor.name, roles: actor.roles };
+  }
+}
+
 /** What an operation does with a case's records, which is what permissions turn on. */
-type Access = "advise" | "read-case" | "write-case";
+type Access = "advise" | "read-case" | "write-case" | "decide";
 
 const ACCESS = {
   assess: "advise",
@@ -36,7 +71,7 @@ const ACCESS = {
   readRules: "advise",
   openCase: "write-case",
   recordAdvice: "write-case",
-  recordDecision: "write-case",
+  recordDecision: "decide",
   readCase: "read-case",
 } as const satisfies Record<string, Access>;
 
@@ -61,13 +96,23 @@ export interface AccessPolicy {
  */
 export function authorize(actor: Actor, operation: Operation, policy: AccessPolicy): void {
   const access = ACCESS[operation];
-  if (actor.kind === "api-client") return;
-  if (actor.kind === "anyone" && (access === "advise" || policy.anyoneMayUseCases)) return;
-  throw new Forbidden(
-    actor.kind === "anyone"
-      ? "case records can be read or written here only with an API key, until sign-in is set up"
-      : `${(actor as { kind: string }).kind} may not ${operation}`,
-  );
+  if (access === "advise") return;
+  if (actor.kind === "anyone") {
+    if (policy.anyoneMayUseCases) return;
+    throw new Forbidden("case records can be read or written here only after signing in or with an API key");
+  }
+  if (actor.kind === "api-client" || actor.kind === "person") {
+    // A chair may do all a member may; recording or correcting a decision is the chair's alone.
+    const needed: Role = access === "decide" ? "chair" : "member";
+    if (actor.roles.includes(needed) || actor.roles.includes("chair")) return;
+    throw new Forbidden(
+      access === "decide"
+        ? "recording or correcting a decision needs the chair role"
+        : "reading or writing a case needs the member or chair role",
+      needed,
+    );
+  }
+  throw new Forbidden(`${(actor as { kind: string }).kind} may not ${operation}`);
 }
 
 export interface ServiceOptions extends AccessPolicy {
@@ -88,6 +133,13 @@ export function createService(core: Core, options: ServiceOptions) {
     (actor: Actor, ...args: A): R => {
       authorize(actor, operation, options);
       return f(...args);
+    };
+  /** A case operation: authorized, and handed the actor, whom its records name. */
+  const caseOp =
+    <A extends unknown[], R>(operation: Operation, f: (actor: Actor, ...args: A) => R) =>
+    (actor: Actor, ...args: A): R => {
+      authorize(actor, operation, options);
+      return f(actor, ...args);
     };
 
   return {
@@ -119,14 +171,14 @@ export function createService(core: Core, options: ServiceOptions) {
     checkActionPlan: op("checkActionPlan", quality.checkActionPlan),
     checkActionPlanCsv: op("checkActionPlan", quality.checkActionPlanCsv),
 
-    openCase: op("openCase", cases.openCase),
-    recordAdvice: op("recordAdvice", cases.recordAdvice),
-    saveAdvice: op("recordAdvice", cases.saveAdvice),
-    recordDecision: op("recordDecision", cases.recordDecision),
-    caseFile: op("readCase", cases.caseFile),
-    caseRecords: op("readCase", cases.caseRecords),
-    caseMinutes: op("readCase", cases.caseMinutes),
-    verifyCase: op("readCase", cases.verifyCase),
+    openCase: caseOp("openCase", cases.openCase),
+    recordAdvice: caseOp("recordAdvice", cases.recordAdvice),
+    saveAdvice: caseOp("recordAdvice", cases.saveAdvice),
+    recordDecision: caseOp("recordDecision", cases.recordDecision),
+    caseFile: caseOp("readCase", cases.caseFile),
+    caseRecords: caseOp("readCase", cases.caseRecords),
+    caseMinutes: caseOp("readCase", cases.caseMinutes),
+    verifyCase: caseOp("readCase", cases.verifyCase),
   };
 }
 

@@ -11,6 +11,7 @@ import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
 import type { AssessmentRequest } from "../contract/validation.js";
 import type { Timescale } from "../rulesets/types.js";
+import type { Actor } from "../service.js";
 import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { renderCaseMinutes } from "./minutes.js";
 import {
@@ -111,7 +112,7 @@ export function caseOperations(
     return checked.data;
   };
 
-  const openCase = async (body: unknown): Promise<StoredRecord> => {
+  const openCase = async (_actor: Actor, body: unknown): Promise<StoredRecord> => {
     const parsed = openCaseSchema.safeParse(body);
     if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
     const reference = parsed.data.reference;
@@ -148,14 +149,14 @@ export function caseOperations(
     }
   };
 
-  const recordAdvice = async (referenceIn: string, body: unknown) =>
+  const recordAdvice = async (_actor: Actor, referenceIn: string, body: unknown) =>
     appendAdvice(checkReference(referenceIn, "reference"), parseAssessment(body));
 
   /**
    * Saves advice to a case, opening the case first when it is new (the result page's "save to
    * case"). A case opened by someone else in between is no error: the advice joins it.
    */
-  const saveAdvice = async (referenceIn: string, body: unknown) => {
+  const saveAdvice = async (_actor: Actor, referenceIn: string, body: unknown) => {
     const reference = checkReference(referenceIn, "reference");
     const input = parseAssessment(body);
     try {
@@ -166,7 +167,7 @@ export function caseOperations(
     return appendAdvice(reference, input);
   };
 
-  const recordDecision = async (referenceIn: string, body: unknown): Promise<StoredRecord> => {
+  const recordDecision = async (_actor: Actor, referenceIn: string, body: unknown): Promise<StoredRecord> => {
     const reference = checkReference(referenceIn, "reference");
     const parsed = decisionSchema.safeParse(body);
     if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
@@ -232,29 +233,29 @@ export function caseOperations(
   };
 
   /** A case's records and the check of their chain. */
-  const caseFile = async (referenceIn: string): Promise<CaseFile> => {
+  const caseFile = async (_actor: Actor, referenceIn: string): Promise<CaseFile> => {
     const reference = checkReference(referenceIn, "reference");
     const file = await openStore().caseFile(reference);
     if (!file) throw notFound(reference);
     return { reference, ...file };
   };
 
-  const verifyCase = async (referenceIn: string): Promise<VerifyResult> => {
+  const verifyCase = async (_actor: Actor, referenceIn: string): Promise<VerifyResult> => {
     const reference = checkReference(referenceIn, "reference");
     const result = await openStore().verify(reference);
     if (!result) throw notFound(reference);
     return result;
   };
 
-  const caseRecords = async (referenceIn: string): Promise<StoredRecord[]> => {
+  const caseRecords = async (_actor: Actor, referenceIn: string): Promise<StoredRecord[]> => {
     const reference = checkReference(referenceIn, "reference");
     const records = await openStore().records(reference);
     if (!records) throw notFound(reference);
     return records;
   };
 
-  const caseMinutes = async (reference: string): Promise<string> => {
-    const file = await caseFile(reference);
+  const caseMinutes = async (actor: Actor, reference: string): Promise<string> => {
+    const file = await caseFile(actor, reference);
     return renderCaseMinutes(file.reference, file.records, file.verification);
   };
 

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { ANYONE, type Actor } from "../service.js";
+import { ANYONE, ROLES, type Actor } from "../service.js";
 import { HttpProblem } from "./problem.js";
 
 export function sha256(text: string): Buffer {
@@ -19,8 +19,13 @@ export function requireApiKey(hashes: readonly string[]): RequestHandler {
     const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
     const presented = match ? sha256(match[1]!) : null;
     if (presented && known.some((k) => timingSafeEqual(k, presented))) {
-      // The actor is the key's client, named by its hash's first characters, never by the key.
-      const actor: Actor = { kind: "api-client", keyHashPrefix: presented.toString("hex").slice(0, 8) };
+      // The actor is the key's client, named by its hash's first characters, never by the key. A
+      // bare hash (no name, no role configured) carries every role, as before roles existed.
+      const actor: Actor = {
+        kind: "api-client",
+        name: `key ${presented.toString("hex").slice(0, 8)}`,
+        roles: ROLES,
+      };
       res.locals.actor = actor;
       next();
       return;
