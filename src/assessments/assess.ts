@@ -21,6 +21,7 @@ import type {
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
 import { computeDeadlines, type Applies } from "../timelines/deadlines.js";
 import type { CompiledEdition, CompiledRule } from "./compile.js";
+import { tensionsFor, type TensionReport } from "./tensions.js";
 import {
   OPEN,
   outcomesIfAnswered,
@@ -99,6 +100,8 @@ export interface Assessment {
   criteria: CriterionReport[];
   triggers: TriggerReport[];
   actions: ActionReport[];
+  /** Where the guidance pulls apart on these answers, with both quotes (rules/tensions/). */
+  tensions: TensionReport[];
   alternatives: Alternative[];
   recordKeeping: QuotedPassage[];
   /** The documents the citations name, with their titles. */
@@ -116,6 +119,7 @@ export function citedSources(library: RuleLibrary): Source[] {
       if (r.requires) add(r.requires.citation);
     }
     for (const t of e.timescales) add(t.citation);
+    for (const t of e.tensions) t.sides.forEach((side) => add(side.citation));
   }
   library.alternatives.forEach((a) => add(a.citation));
   library.recordKeeping.forEach((p) => add(p.citation));
@@ -226,6 +230,7 @@ export function assess(
   // The assessment's actions are the requirements; advice and the example timeline belong to the
   // fuller timeline (POST /v1/timelines), computed by the same function.
   const triggerStatus = new Map(triggers.map((t) => [t.id, t.status]));
+  const ruleStatus = new Map([...criteria, ...triggers].map((r) => [r.id, r.status]));
   const deadlines = computeDeadlines(compiled.requirementTimescales, input.dates, calendar, {
     // The loader refuses a timescale that names a trigger the rules do not have.
     triggerStatus: (id) => triggerStatus.get(id)!,
@@ -260,6 +265,8 @@ export function assess(
       citation: d.timescale.citation,
       quote: d.timescale.quote,
     })),
+    // The loader refuses a tension naming a rule the edition does not have.
+    tensions: tensionsFor(edition.tensions, (id) => ruleStatus.get(id)!),
     alternatives: library.alternatives,
     recordKeeping: library.recordKeeping,
     sources: compiled.sources,

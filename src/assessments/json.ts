@@ -149,6 +149,7 @@ export function assessmentJson(a: Assessment, minutesLines: readonly Line[]): Bu
   list(out, a.triggers, trigger(out));
   out.text(',"actions":');
   list(out, a.actions, action(out));
+  out.text(',"tensions":').json(a.tensions);
   out.text(',"alternatives":').bytes(once(a.alternatives));
   out.text(',"recordKeeping":').bytes(once(a.recordKeeping));
   out.text(',"sources":').bytes(once(a.sources));

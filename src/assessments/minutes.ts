@@ -187,11 +187,21 @@ export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string
     out.push("", `Not applicable on these answers: ${notMet.map((t) => t.title).join("; ")}.`);
   }
 
+  if (a.tensions.length > 0) {
+    out.push("", "## Where the guidance pulls apart", "");
+    out.push("The source texts say different things here; both are quoted, and the decision is the chair's.");
+    for (const t of a.tensions) {
+      out.push("", `### ${t.title}`, "", t.summary);
+      for (const side of t.sides) out.push("", guidance(side.appliesWhen, side.quote, side.citation));
+      out.push("", `How this advice reads it: ${t.reading}`);
+    }
+  }
+
   out.push("", "## Deadlines", "");
   out.push("| Action | Applies | Due | How it is counted | Source |", "| --- | --- | --- | --- | --- |");
   for (const x of a.actions) {
     if (x.applies === "not-required") continue;
-    const due = x.due ?? `needs ${x.from}`;
+    const due = x.due ?? (x.fromDate !== null ? "no time set" : `needs ${x.from}`);
     const source = `${x.citation.section} (${x.citation.document})`;
     out.push(`| ${cell(x.text)} | ${APPLIES_WORDS[x.applies]} | ${due} | ${x.rule} | ${source} |`);
   }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { readYaml } from "../rulesets/load.js";
-import { citationSchema } from "../rulesets/schema.js";
+import { citationSchema, quotedPassageSchema } from "../rulesets/schema.js";
 import type { Citation, Outcome, QuotedPassage, Timescale } from "../rulesets/types.js";
 import { computeDeadlines } from "../timelines/deadlines.js";
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
@@ -19,6 +19,8 @@ const fileSchema = z.strictObject({
         id: z.string().regex(/^[a-z][a-z-]*$/),
         text: z.string().min(1),
         review: z.boolean().default(false),
+        /** Where the option comes from, when it is not the form's (the file's own citation). */
+        source: quotedPassageSchema.optional(),
       }),
     )
     .min(1),
@@ -30,7 +32,12 @@ export function loadDecisionOptions(rulesDir: string): DecisionOptions {
 }
 
 export function decisionPassages(d: DecisionOptions): Array<{ where: string } & QuotedPassage> {
-  return [{ where: "decisions.yaml: quote", citation: d.citation, quote: d.quote }];
+  return [
+    { where: "decisions.yaml: quote", citation: d.citation, quote: d.quote },
+    ...d.options.flatMap((o, i) =>
+      o.source ? [{ where: `decisions.yaml: options.${i}.source.quote`, ...o.source }] : [],
+    ),
+  ];
 }
 
 export interface AdviceGiven {
@@ -98,8 +105,11 @@ export function decisionDeadlines(
   review: boolean,
   calendar: WorkingDayCalendar,
 ): KeptDeadline[] {
+  // A duty that applies only if a review is held (the 2010 notification, 000 §4.3) is not kept
+  // with a decision not to hold one.
   const wanted = timescales.filter(
-    (t) => t.id === "notify-decision" || (review && t.id === "complete-review"),
+    (t) =>
+      (t.id === "notify-decision" || t.id === "complete-review") && (review || t.appliesWhen !== "review"),
   );
   return computeDeadlines(wanted, { decision: decidedOn }, calendar).map((d) => ({
     id: d.timescale.id,

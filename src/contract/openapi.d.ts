@@ -393,6 +393,17 @@ export interface components {
             developmentalDelay?: components["schemas"]["Answer"];
             ageYears?: components["schemas"]["AgeAnswer"];
             healthSeriousIncident?: components["schemas"]["Answer"];
+            diedInYoiOrSecureTrainingCentre?: components["schemas"]["Answer"];
+            incidentInSecureChildrensHome?: components["schemas"]["Answer"];
+            killedByFamilyOrHouseholdMember?: components["schemas"]["Answer"];
+            placedOutOfArea?: components["schemas"]["Answer"];
+            knownToMoreThanOneBoard?: components["schemas"]["Answer"];
+            nationalPanelChallenge?: components["schemas"]["Answer"];
+            learningFromMultiAgencyPractice?: components["schemas"]["Answer"];
+            learningBelowThreshold?: components["schemas"]["Answer"];
+            mediaInterest?: components["schemas"]["Answer"];
+            criminalProceedings?: components["schemas"]["Answer"];
+            linkedToComplexAbuse?: components["schemas"]["Answer"];
         };
         /** @description The dates the board has. Deadlines are computed from those given; the decision may not precede the referral, nor publication the decision. */
         Dates: {
@@ -534,6 +545,8 @@ export interface components {
             criteria: components["schemas"]["Criterion"][];
             triggers: components["schemas"]["Trigger"][];
             actions: components["schemas"]["Action"][];
+            /** @description Where the source texts' own paragraphs pull apart on these answers, each with both quotes and what the advice does about it. */
+            tensions: components["schemas"]["Tension"][];
             alternatives: components["schemas"]["Alternative"][];
             /** @description What the guidance asks the record of a decision to hold. */
             recordKeeping: components["schemas"]["Passage"][];
@@ -541,6 +554,24 @@ export interface components {
             sources: components["schemas"]["Source"][];
             /** @description A Markdown rationale for the minutes. */
             minutes: string;
+        };
+        Tension: {
+            id: string;
+            title: string;
+            summary: string;
+            /** @description The rule statuses it arises from, as this assessment found them (empty when it arises in every assessment of the edition). */
+            because: {
+                rule: string;
+                status: components["schemas"]["Status"];
+            }[];
+            sides: {
+                /** @description The reading, and when it applies. */
+                appliesWhen: string;
+                citation: components["schemas"]["Citation"];
+                quote: string;
+            }[];
+            /** @description What the advice does about it; the decision stays the chair's. */
+            reading: string;
         };
         /** @description The advice without minutes, quotes or alternatives (POST /v1/assessments?view=lean). */
         AssessmentLean: {

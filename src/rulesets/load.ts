@@ -7,8 +7,9 @@
  * Layout (see rules/README.md):
  *   ruleset.yaml, sources.yaml, questions.yaml, alternatives.yaml, record-keeping.yaml
  *   editions/<edition>/edition.yaml and editions/<edition>/criteria/<rule>.yaml
- *   triggers/<rule>.yaml        shared by every edition
+ *   triggers/<rule>.yaml        shared by every edition, or by those its `editions:` names
  *   timescales/<id>.yaml        shared, or <id>.<edition>.yaml with `edition:` for one edition
+ *   tensions/<id>.yaml          where the guidance pulls apart, for the editions it names
  * Files ending .cases.yaml are test cases, not rules: the loader skips them.
  */
 import { createHash } from "node:crypto";
@@ -25,6 +26,7 @@ import {
   recordKeepingFileSchema,
   rulesetFileSchema,
   sourcesFileSchema,
+  tensionFileSchema,
   timescaleFileSchema,
   triggerFileSchema,
   withDocuments,
@@ -39,6 +41,7 @@ import {
   type Question,
   type RuleLibrary,
   type Source,
+  type Tension,
   type Timescale,
 } from "./types.js";
 
@@ -279,8 +282,23 @@ export function loadRules(root: string): RuleLibrary {
     return { file, ...data };
   });
 
-  const editions = new Map<string, Edition>();
+  const tensionFiles = listYaml(root, "tensions").map((f) => read(f, tensionFileSchema));
+  const tensions: Tension[] = tensionFiles.map(({ file, data }) => {
+    expectIdMatchesFile(file, data.id);
+    return { file, ...data };
+  });
+
   const editionDirs = readdirSync(path.join(root, "editions")).sort();
+  const editionIds = new Set(editionDirs);
+  const namesEditions = (file: string, field: string, ids: readonly string[] | undefined) =>
+    ids?.forEach((e, i) => {
+      if (!editionIds.has(e))
+        throw new RuleFileError(file, `${field}.${i}`, `"${e}" is not an edition in rules/editions`);
+    });
+  for (const t of triggers) namesEditions(t.file, "editions", t.editions);
+  for (const t of tensions) namesEditions(t.file, "editions", t.editions);
+
+  const editions = new Map<string, Edition>();
   for (const dir of editionDirs) {
     const info = read(`editions/${dir}/edition.yaml`, editionFileSchema);
     if (info.data.id !== dir) throw new RuleFileError(info.file, "id", `must be "${dir}", the folder's name`);
@@ -293,8 +311,9 @@ export function loadRules(root: string): RuleLibrary {
       checkRule(rule, questionById);
       return rule;
     });
+    const ownTriggers = triggers.filter((t) => t.editions === undefined || t.editions.includes(dir));
     const ids = new Set<string>();
-    for (const r of [...criteria, ...triggers]) {
+    for (const r of [...criteria, ...ownTriggers]) {
       if (ids.has(r.id))
         throw new RuleFileError(r.file, "id", `"${r.id}" is used by another rule of edition ${dir}`);
       ids.add(r.id);
@@ -305,16 +324,34 @@ export function loadRules(root: string): RuleLibrary {
       ...timescales.filter((t) => t.edition === undefined && !own.some((o) => o.id === t.id)),
       ...own,
     ].sort((a, b) => a.file.localeCompare(b.file));
+    for (const t of editionTimescales) {
+      const { appliesWhen } = t;
+      if (typeof appliesWhen === "object" && !ids.has(appliesWhen.trigger)) {
+        throw new RuleFileError(
+          t.file,
+          "appliesWhen.trigger",
+          `"${appliesWhen.trigger}" is not a trigger of edition ${dir}`,
+        );
+      }
+    }
+    const ownTensions = tensions.filter((t) => t.editions.includes(dir));
+    for (const t of ownTensions) {
+      t.when.forEach((w, i) => {
+        if (!ids.has(w.rule))
+          throw new RuleFileError(t.file, `when.${i}.rule`, `"${w.rule}" is not a rule of edition ${dir}`);
+      });
+    }
     const questionsUsed = new Set<string>();
-    for (const r of [...criteria, ...triggers])
+    for (const r of [...criteria, ...ownTriggers])
       for (const [leaf] of leaves(r.conditions, "")) questionsUsed.add(leaf.fact);
 
     const hashed = [
       ...shared,
       info,
       ...criteriaFiles,
-      ...triggerFiles,
+      ...triggerFiles.filter((t) => ownTriggers.some((o) => o.file === t.file)),
       ...timescaleFiles.filter((t) => editionTimescales.some((e) => e.file === t.file)),
+      ...tensionFiles.filter((t) => ownTensions.some((o) => o.file === t.file)),
     ].sort((a, b) => a.file.localeCompare(b.file));
     const hash = createHash("sha256");
     for (const f of hashed) hash.update(f.file).update("\0").update(f.bytes).update("\0");
@@ -322,8 +359,9 @@ export function loadRules(root: string): RuleLibrary {
     editions.set(dir, {
       ...info.data,
       criteria,
-      triggers,
+      triggers: ownTriggers,
       timescales: editionTimescales,
+      tensions: ownTensions,
       questionsUsed,
       hash: `sha256:${hash.digest("hex")}`,
     });

@@ -17,6 +17,13 @@ export function allQuotedPassages(library: RuleLibrary): Array<{ where: string }
       out.push({ where: `${t.file}: quote`, citation: t.citation, quote: t.quote });
     }
   }
+  for (const edition of library.editions.values()) {
+    for (const t of edition.tensions) {
+      if (seen.has(t.file)) continue;
+      seen.add(t.file);
+      t.sides.forEach((side, i) => out.push({ where: `${t.file}: sides.${i}.quote`, ...side }));
+    }
+  }
   library.alternatives.forEach((a, i) => out.push({ where: `alternatives.yaml: ${i}.quote`, ...a }));
   library.recordKeeping.forEach((a, i) => out.push({ where: `record-keeping.yaml: ${i}.quote`, ...a }));
   return out;

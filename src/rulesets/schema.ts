@@ -93,7 +93,14 @@ export const ruleFileSchema = z.strictObject({
 
 export const criterionFileSchema = ruleFileSchema.extend({ level: levelSchema });
 
-export const triggerFileSchema = ruleFileSchema.extend({ requires: requirementSchema });
+/**
+ * A trigger is shared by every edition unless `editions` names the ones it belongs to: a duty one
+ * edition's guidance sets (004's notifiable incidents, for instance) is not another edition's.
+ */
+export const triggerFileSchema = ruleFileSchema.extend({
+  requires: requirementSchema,
+  editions: z.array(id).min(1, "must name at least one edition").optional(),
+});
 
 export const questionGroupSchema = z.enum([
   "incident",
@@ -143,12 +150,34 @@ export const timescaleFileSchema = z.strictObject({
   edition: id.optional(),
   text,
   from: dateNameSchema,
-  add: offsetSchema,
+  /** Absent where the guidance sets a duty but no time for it: the milestone then has no date. */
+  add: offsetSchema.optional(),
   appliesWhen: appliesWhenSchema,
   nature: timescaleNatureSchema.default("requirement"),
   /** Present when an agreed extension date may replace the computed one, with the guidance for it. */
   extension: requirementSchema.optional(),
   ...quotedSchema,
+});
+
+export const statusSchema = z.enum(["met", "not-met", "undetermined"]);
+
+/**
+ * A tension: where a source's own paragraphs pull apart, the answer says so with both quotes
+ * rather than silently picking one (rules/tensions/). `when` names the rule statuses under which
+ * it arises (every entry must hold); without it, it arises in every assessment of its editions.
+ */
+export const tensionFileSchema = z.strictObject({
+  id,
+  title: text,
+  summary: text,
+  editions: z.array(id).min(1, "must name at least one edition"),
+  when: z
+    .array(z.strictObject({ rule: id, status: z.array(statusSchema).min(1, "must list a status") }))
+    .default([]),
+  sides: z
+    .array(z.strictObject({ appliesWhen: text, ...quotedSchema }))
+    .min(2, "must give both sides, each with its quote"),
+  reading: text,
 });
 
 export const editionFileSchema = z.strictObject({

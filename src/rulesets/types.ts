@@ -21,6 +21,7 @@ import {
   type requirementSchema,
   type ruleFileSchema,
   type sourceSchema,
+  type tensionFileSchema,
   type timescaleFileSchema,
   type timescaleNatureSchema,
 } from "./schema.js";
@@ -66,6 +67,8 @@ export interface CitedRule extends z.output<typeof ruleFileSchema> {
   level?: CriterionLevel;
   /** Triggers only: what follows when the trigger is met. */
   requires?: Requirement;
+  /** Triggers only: the editions it belongs to, when not every edition. */
+  editions?: string[];
   /** Path of the file, relative to the rules folder. */
   file: string;
 }
@@ -87,10 +90,17 @@ export type QuotedPassage = z.output<typeof quotedPassageSchema>;
 export type Source = z.output<typeof sourceSchema>;
 export type EditionInfo = z.output<typeof editionFileSchema>;
 
+/** Where the guidance pulls apart (rules/tensions/), with both quotes. */
+export interface Tension extends z.output<typeof tensionFileSchema> {
+  /** Path of the file, relative to the rules folder. */
+  file: string;
+}
+
 export interface Edition extends EditionInfo {
   criteria: CitedRule[];
   triggers: CitedRule[];
   timescales: Timescale[];
+  tensions: Tension[];
   /** Ids of the questions this edition's rules read. */
   questionsUsed: Set<string>;
   /** sha256 over every file this edition is built from. */

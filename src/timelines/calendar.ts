@@ -110,7 +110,7 @@ function plural(n: number, unit: string): string {
   return `${a} ${unit}${a === 1 ? "" : "s"}`;
 }
 
-/** "5 working days after", "7 working days before", "1 month after". */
+/** "5 working days after", "7 working days before", "1 month after"; "at once, counted from" for 0. */
 export function describeOffset(offset: Offset): string {
   const [unit, n] =
     offset.workingDays !== undefined
@@ -120,5 +120,6 @@ export function describeOffset(offset: Offset): string {
         : offset.weeks !== undefined
           ? ["week", offset.weeks]
           : ["month", offset.months ?? 0];
+  if (n === 0) return "at once, counted from";
   return `${plural(n, unit)} ${n < 0 ? "before" : "after"}`;
 }

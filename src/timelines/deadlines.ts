@@ -43,8 +43,13 @@ export const NATURE_WORDS: Record<TimescaleNature, string> = {
 /** Working days' notice that counts as "due soon". */
 export const DUE_SOON_WORKING_DAYS = 5;
 
+/** The rule's words where the guidance sets a duty but no time for it. */
+export const NO_TIME_SET = "no time is set by the guidance";
+
 function approximateDays(t: Timescale): number {
   const a = t.add;
+  // A duty without a time sorts after the dated ones counted from the same date.
+  if (a === undefined) return Number.MAX_SAFE_INTEGER;
   return a.workingDays !== undefined
     ? a.workingDays * 1.4
     : (a.days ?? 0) + (a.weeks ?? 0) * 7 + (a.months ?? 0) * 30.4;
@@ -106,13 +111,14 @@ export function computeDeadlines(
       appliesWhen = `when the trigger ${t.appliesWhen.trigger} is met`;
     }
     const from = dates[t.from];
+    const add = t.add;
     let due: string | null = null;
-    if (from !== undefined) {
+    if (from !== undefined && add !== undefined) {
       try {
-        due = formatIsoDate(calendar.add(from, t.add));
+        due = formatIsoDate(calendar.add(from, add));
       } catch (e) {
         if (e instanceof DateOutOfRangeError) {
-          throw outOfRange(`dates/${t.from}`, `the deadline ${t.id} (${describeOffset(t.add)} this date)`, e);
+          throw outOfRange(`dates/${t.from}`, `the deadline ${t.id} (${describeOffset(add)} this date)`, e);
         }
         throw e;
       }
@@ -123,8 +129,12 @@ export function computeDeadlines(
       timescale: t,
       applies,
       appliesWhen,
-      rule: extended ? "the agreed extension date" : `${describeOffset(t.add)} ${DATE_LABELS[t.from]}`,
-      counting: t.add.workingDays !== undefined && !extended ? "working-days" : "calendar",
+      rule: extended
+        ? "the agreed extension date"
+        : add === undefined
+          ? `${NO_TIME_SET}: after ${DATE_LABELS[t.from]}`
+          : `${describeOffset(add)} ${DATE_LABELS[t.from]}`,
+      counting: add?.workingDays !== undefined && !extended ? "working-days" : "calendar",
       fromDate: from ? formatIsoDate(from) : null,
       due,
       extended,
