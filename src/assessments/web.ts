@@ -133,7 +133,10 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
         .map((x) => [
           { text: x.text },
           { text: APPLIES_WORDS[x.applies] },
-          { text: x.due ?? (x.fromDate !== null ? "no time set" : `needs ${DATE_LABELS[x.from].toLowerCase()}`) },
+          {
+            text:
+              x.due ?? (x.fromDate !== null ? "no time set" : `needs ${DATE_LABELS[x.from].toLowerCase()}`),
+          },
           { text: x.rule },
           { text: `${x.citation.section} (${x.citation.document})` },
         ]),

@@ -128,12 +128,59 @@ describe("loading rules/", () => {
 
   it("stops on a timescale naming a trigger that does not exist", () => {
     const e = loadError(
-      brokenCopy("timescales/notify-ofsted.yaml", (t) =>
+      brokenCopy("timescales/notify-ofsted.wt2015.yaml", (t) =>
         t.replace("trigger: notifiable-incident", "trigger: notifiable"),
       ),
     );
-    expect(e.file).toBe("timescales/notify-ofsted.yaml");
+    expect(e.file).toBe("timescales/notify-ofsted.wt2015.yaml");
     expect(e.field).toBe("appliesWhen.trigger");
+  });
+
+  it("stops on a timescale naming a trigger its edition does not have", () => {
+    // notifiable-incident belongs to wt2015 only (004 §2.2); a shared timescale cannot rest on it.
+    const e = loadError(
+      brokenCopy("timescales/notify-ofsted.wt2015.yaml", (t) => t.replace("edition: wt2015\n", "")),
+    );
+    expect(e.file).toBe("timescales/notify-ofsted.wt2015.yaml");
+    expect(e.field).toBe("appliesWhen.trigger");
+    expect(e.message).toContain("is not a trigger of edition wt2010");
+  });
+
+  it("stops on a trigger naming an edition that does not exist", () => {
+    const e = loadError(
+      brokenCopy("triggers/leder.yaml", (t) => t.replace("editions: [wt2015]", "editions: [wt2016]")),
+    );
+    expect(e.file).toBe("triggers/leder.yaml");
+    expect(e.field).toBe("editions.0");
+  });
+
+  it("stops on a tension naming a rule its edition does not have", () => {
+    const e = loadError(
+      brokenCopy("tensions/custody-death-notifiable.yaml", (t) =>
+        t.replace("rule: wt2015-iii-custody", "rule: wt2010-8.9-custody"),
+      ),
+    );
+    expect(e.file).toBe("tensions/custody-death-notifiable.yaml");
+    expect(e.field).toBe("when.0.rule");
+  });
+
+  it("stops on a tension with one side only", () => {
+    const e = loadError(
+      brokenCopy("tensions/who-decides.yaml", (t) => t.slice(0, t.indexOf("  - appliesWhen: By §3.8"))),
+    );
+    expect(e.file).toBe("tensions/who-decides.yaml");
+    expect(e.field).toBe("sides");
+  });
+
+  it("gives each edition its own triggers and timescales: wt2010 has none of 004's", () => {
+    const lib = loadRules(defaultRulesDir());
+    const wt2010 = lib.editions.get("wt2010")!;
+    expect(wt2010.triggers.map((t) => t.id)).not.toContain("notifiable-incident");
+    expect(wt2010.triggers.map((t) => t.id)).not.toContain("leder");
+    for (const t of wt2010.timescales) expect(t.citation.document, t.file).toMatch(/^00[0-3]_/);
+    const wt2015 = lib.editions.get("wt2015")!;
+    expect(wt2015.triggers.map((t) => t.id)).toContain("notifiable-incident");
+    expect(wt2015.triggers.map((t) => t.id)).not.toContain("lead-board");
   });
 
   it('accepts "unknown" as a value where the rule reads the question as answered', () => {

@@ -64,7 +64,10 @@ describe("POST /v1/timelines: the full plan of a case", () => {
       "chair-decision": "2024-02-29",
       // over Good Friday and Easter Monday
       "notify-decision": "2024-04-04",
-      "secure-records": "2024-04-04",
+      // at once from the referral (004 §5.6, first bullet); §5.6's latest date beside it
+      "secure-records": "2024-01-31",
+      "secure-records-latest": "2024-04-04",
+      "secure-files-on-notification": "2023-12-22",
       "scoping-meeting": "2024-04-04",
       "appoint-lead-reviewer": "2024-04-04",
       "imr-briefing": "2024-04-09",
@@ -122,6 +125,51 @@ describe("POST /v1/timelines: the full plan of a case", () => {
     const complete = res.body.milestones.find((m) => m.id === "complete-review")!;
     expect(complete.citation).toEqual({ document: "000_e68e991094baaa7a.txt", section: "§6.7" });
     expect(complete.due).toBe("2024-09-26");
+  });
+
+  it("gives wt2010 its own duties, citing only 000 to 003: none of 004's", async () => {
+    const res = await timeline({ ...CASE, edition: "wt2010" });
+    for (const m of res.body.milestones) expect(m.citation.document, m.id).toMatch(/^00[0-3]_/);
+    const ids = res.body.milestones.map((m) => m.id);
+    for (const id of ["notify-ofsted", "subgroup-meeting", "imrs-complete", "keep-published-until"])
+      expect(ids).not.toContain(id);
+    const due = Object.fromEntries(res.body.milestones.map((m) => [m.id, m.due]));
+    expect(due).toMatchObject({
+      // 000 §4.2: records secured "as a matter of priority" once a review may be needed
+      "secure-records": "2024-01-31",
+      // 000 §4.3: the Director informed "immediately" of a decision to proceed
+      "inform-dcs": "2024-03-26",
+      // 000 §4.3 and Appendix I: Ofsted notified within a month of the case coming to attention
+      "notify-decision": "2024-02-29",
+      // 000 Appendix B
+      "example-media-strategy": "2024-06-30",
+    });
+    const byId = new Map(res.body.milestones.map((m) => [m.id, m]));
+    expect(byId.get("inform-dcs")!.citation.section).toBe("§4.3, Next steps");
+    expect(byId.get("commission-imrs")).toMatchObject({ due: null, nature: "requirement" });
+    expect(byId.get("commission-imrs")!.rule).toContain("no time is set by the guidance");
+  });
+
+  it("gives a duty the guidance sets no time for no date, and says so", async () => {
+    const res = await timeline(CASE);
+    const cqc = res.body.milestones.find((m) => m.id === "inform-cqc-and-hmic")!;
+    expect(cqc).toMatchObject({ due: null, citation: { section: "§5.7" } });
+    expect(cqc.rule).toBe("no time is set by the guidance: after the date of the chair's decision");
+  });
+
+  it("sets 001's duties beyond Stage 1 as advice: the report to the board within the six months", async () => {
+    const res = await timeline(CASE);
+    const byId = new Map(res.body.milestones.map((m) => [m.id, m]));
+    expect(byId.get("present-to-board")).toMatchObject({
+      due: "2024-09-26",
+      nature: "advice",
+      citation: { section: "Stage 6" },
+    });
+    expect(byId.get("plan-publication-approach")).toMatchObject({ due: "2024-09-26", nature: "advice" });
+    expect(byId.get("report-death-to-chair")).toMatchObject({
+      nature: "advice",
+      citation: { section: "Stage 1" },
+    });
   });
 
   it("counts over the state funeral of 2022 and from a Saturday over the coronation of 2023", async () => {

@@ -10,6 +10,13 @@ export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
 
 const y = (a: Complete, id: string): boolean => a[id] === "yes";
 const age = (a: Complete): number => a.ageYears as number;
+/** Serious harm read as given: unanswered, a yes to the situation stands for it; only "no" denies it. */
+const harmNotDenied = (raw: Raw): boolean => raw.childSeriouslyHarmed !== "no";
+const notifiable = (a: Complete): boolean =>
+  (y(a, "childDied") && y(a, "abuseOrNeglect")) ||
+  (y(a, "childSeriouslyHarmed") && y(a, "abuseOrNeglect")) ||
+  (y(a, "childDied") && y(a, "lookedAfterChild")) ||
+  (y(a, "childDied") && y(a, "regulatedSettingOrService"));
 
 const ELEVEN = [
   (a: Complete) => y(a, "harmNotRecognised") || y(a, "harmNotShared") || y(a, "harmNotActedOn"),
@@ -39,16 +46,19 @@ export const ORACLE: Record<string, Record<string, (a: Complete, raw: Raw) => bo
       (y(a, "diedInCustody") ||
         y(a, "detainedUnderMentalHealthAct") ||
         (y(a, "deprivationOfLibertyOrder") && (age(a) === 16 || age(a) === 17))),
-    "wt2015-iv-life-threatening-injury": (a) =>
-      y(a, "lifeThreateningInjuryOrPermanentImpairment") && y(a, "concernsAboutWorkingTogether"),
-    "wt2015-v-sexual-abuse": (a) =>
-      y(a, "seriouslyHarmedBySexualAbuse") && y(a, "concernsAboutWorkingTogether"),
+    // A yes to the situation says the child was seriously harmed: only an answer of "no" closes it.
+    "wt2015-iv-life-threatening-injury": (a, raw) =>
+      harmNotDenied(raw) &&
+      y(a, "lifeThreateningInjuryOrPermanentImpairment") &&
+      y(a, "concernsAboutWorkingTogether"),
+    "wt2015-v-sexual-abuse": (a, raw) =>
+      harmNotDenied(raw) && y(a, "seriouslyHarmedBySexualAbuse") && y(a, "concernsAboutWorkingTogether"),
     "wt2015-vi-parent-murdered": (a) =>
       y(a, "parentMurderedWithHomicideReview") && y(a, "concernsAboutWorkingTogether"),
     "wt2015-vii-killed-by-parent-with-mental-illness": (a) =>
       y(a, "childDied") && y(a, "killedByParentWithMentalIllness") && y(a, "concernsAboutWorkingTogether"),
-    "wt2015-viii-violent-assault": (a) =>
-      y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
+    "wt2015-viii-violent-assault": (a, raw) =>
+      harmNotDenied(raw) && y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
     ...Object.fromEntries(ELEVEN.map((f, i) => [`wt2015-q${String(i + 1).padStart(2, "0")}`, f])),
   },
   wt2010: {
@@ -58,26 +68,50 @@ export const ORACLE: Record<string, Record<string, (a: Complete, raw: Raw) => bo
       (y(a, "killedByParentWithMentalIllness") || y(a, "killedByCarerOrRelativeWithRiskFactors")),
     "wt2010-8.9-custody": (a) =>
       y(a, "childDied") && (y(a, "diedInCustody") || y(a, "detainedUnderMentalHealthAct")),
-    "wt2010-8.11-1": (a) =>
-      y(a, "lifeThreateningInjuryOrPermanentImpairment") && y(a, "concernsAboutWorkingTogether"),
-    "wt2010-8.11-2": (a) => y(a, "seriouslyHarmedBySexualAbuse") && y(a, "concernsAboutWorkingTogether"),
-    "wt2010-8.11-3": (a) => y(a, "parentMurderedWithHomicideReview") && y(a, "concernsAboutWorkingTogether"),
-    "wt2010-8.11-4": (a) => y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
+    // 8.11: "whenever a child has been seriously harmed in the following situations", every one.
+    "wt2010-8.11-1": (a, raw) =>
+      harmNotDenied(raw) &&
+      y(a, "lifeThreateningInjuryOrPermanentImpairment") &&
+      y(a, "concernsAboutWorkingTogether"),
+    "wt2010-8.11-2": (a, raw) =>
+      harmNotDenied(raw) && y(a, "seriouslyHarmedBySexualAbuse") && y(a, "concernsAboutWorkingTogether"),
+    "wt2010-8.11-3": (a) =>
+      y(a, "childSeriouslyHarmed") &&
+      y(a, "parentMurderedWithHomicideReview") &&
+      y(a, "concernsAboutWorkingTogether"),
+    "wt2010-8.11-4": (a, raw) =>
+      harmNotDenied(raw) && y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
     ...Object.fromEntries(ELEVEN.map((f, i) => [`wt2010-q${String(i + 1).padStart(2, "0")}`, f])),
   },
 };
 
 export const ORACLE_TRIGGERS: Record<string, (a: Complete) => boolean> = {
-  "notifiable-incident": (a) =>
-    (y(a, "childDied") && y(a, "abuseOrNeglect")) ||
-    (y(a, "childSeriouslyHarmed") && y(a, "abuseOrNeglect")) ||
-    (y(a, "childDied") && y(a, "lookedAfterChild")) ||
-    (y(a, "childDied") && y(a, "regulatedSettingOrService")),
+  "notifiable-incident": notifiable,
+  "notifiable-child-death": (a) =>
+    y(a, "childDied") &&
+    (y(a, "abuseOrNeglect") || y(a, "lookedAfterChild") || y(a, "regulatedSettingOrService")),
+  "consider-referral-to-subgroup": notifiable,
+  "out-of-area-notification": (a) => y(a, "placedOutOfArea") && notifiable(a),
+  "health-declaration": (a) => y(a, "healthSeriousIncident"),
+  "national-panel-challenge": (a) => y(a, "nationalPanelChallenge"),
+  "dhr-young-person": (a) =>
+    y(a, "childDied") && y(a, "killedByFamilyOrHouseholdMember") && (age(a) === 16 || age(a) === 17),
+  "youth-justice-board-review": (a) =>
+    y(a, "incidentInSecureChildrensHome") && (y(a, "childDied") || y(a, "childSeriouslyHarmed")),
+  "lead-board": (a) => y(a, "knownToMoreThanOneBoard"),
+  "lead-board-looked-after": (a) =>
+    y(a, "lookedAfterChild") && (y(a, "placedOutOfArea") || y(a, "knownToMoreThanOneBoard")),
+  "child-death-review-looked-after": (a) => y(a, "childDied") && y(a, "lookedAfterChild"),
+  "case-review-below-threshold": (a) =>
+    y(a, "learningFromMultiAgencyPractice") || y(a, "learningBelowThreshold"),
+  "media-interest": (a) => y(a, "mediaInterest"),
+  "criminal-proceedings": (a) => y(a, "criminalProceedings"),
+  "complex-abuse-link": (a) => y(a, "linkedToComplexAbuse"),
   leder: (a) =>
     y(a, "childDied") && (y(a, "learningDisability") || (y(a, "developmentalDelay") && age(a) < 5)),
   "child-death-review": (a) => y(a, "childDied"),
   "domestic-homicide-review": (a) => y(a, "parentMurderedWithHomicideReview"),
-  "prisons-probation-ombudsman": (a) => y(a, "childDied") && y(a, "diedInCustody"),
+  "prisons-probation-ombudsman": (a) => y(a, "childDied") && y(a, "diedInYoiOrSecureTrainingCentre"),
   "other-children-at-risk": (a) =>
     y(a, "abuseOrNeglect") && (y(a, "childDied") || y(a, "childSeriouslyHarmed")),
   "health-serious-incident": (a) => y(a, "healthSeriousIncident"),
