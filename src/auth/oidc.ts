@@ -93,7 +93,12 @@ export class OidcSignIn {
     let name = nameOf(idToken);
     if ((roles === undefined || name === undefined) && config.serverMetadata().userinfo_endpoint) {
       // fetchUserInfo checks that userinfo speaks of the ID token's subject.
-      const userinfo = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
+      let userinfo;
+      try {
+        userinfo = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
+      } catch (e) {
+        throw new SignInFailed(`userinfo was refused: ${e instanceof Error ? e.message : String(e)}`);
+      }
       roles ??= rolesFrom(userinfo, reading);
       name ??= nameOf(userinfo);
     }

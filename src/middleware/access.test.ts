@@ -169,3 +169,21 @@ describe("enumerating case pages", () => {
     expect(await last!.text()).toContain("Too many requests");
   });
 });
+
+describe("cookies on an https service", () => {
+  it("are Secure, HttpOnly, SameSite=Lax and __Host- prefixed, so no other host or path can set them", async () => {
+    const { default: request } = await import("supertest");
+    const { createApp } = await import("../app.js");
+    const { service } = await import("../../test/support/service.js");
+    const app = createApp(await service(), { publicUrl: new URL("https://threshold.board.example") });
+    const res = await request(app).get("/").set("Host", "threshold.board.example").set("Accept", "text/html");
+    expect(res.status).toBe(200);
+    expect(res.headers["set-cookie"]).toEqual([
+      expect.stringMatching(
+        /^__Host-threshold-csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
+      ),
+    ]);
+    // Under PUBLIC_URL, its host is the only one served.
+    expect((await request(app).get("/").set("Accept", "text/html")).status).toBe(421);
+  });
+});

@@ -10,7 +10,8 @@
  * answers in its own way. The standard RateLimit headers (draft 8) say what is left.
  *
  * express-rate-limit, used before, keyed on the Bearer token before it was checked and cost some
- * 60 µs a request; a memory limiter's consume costs about 10 µs.
+ * 60 µs a request; RateLimiterMemory's consume measured 0.65 µs (200,000 calls over 50 keys, Node
+ * 20, on the shared 2-core machine), so two per request cost nothing that shows.
  */
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
