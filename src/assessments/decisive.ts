@@ -67,6 +67,8 @@ export interface DecisivePlan {
   /** Per level: true when the slot is a literal one. */
   literal: boolean[];
   literalQuestions: Map<string, LiteralQuestion>;
+  /** The slots' allowed classes with nothing answered, and the findings then, worked out once. */
+  nothingAnswered: { allowed: Int32Array; findings?: DecisiveFinding[] };
 }
 
 export function planDecisive(
@@ -103,12 +105,18 @@ export function planDecisive(
       answered,
     });
   }
+  const nothingAnswered = {
+    allowed: Int32Array.from(slots, (s) =>
+      s.literal ? 1 << s.classOf[s.position.get("unknown")!]! : (1 << s.classes.length) - 1,
+    ),
+  };
   return {
     diagram,
     root: roots[0]!,
     questionOf: slots.map((s) => s.question),
     literal: slots.map((s) => s.literal),
     literalQuestions,
+    nothingAnswered,
   };
 }
 
@@ -119,16 +127,23 @@ function terminalValue(t: number, threshold: number): number {
 }
 
 /**
+ * Nodes already given an id, per level: the allowed children's ids (-1 for a class not allowed)
+ * and the id. A level holds a handful of nodes, so a linear scan beats hashing.
+ */
+type Registry = Array<Array<{ children: number[]; id: number }>>;
+
+/**
  * Canonical ids of the diagram's nodes as functions of the open slots (those allowing more than one
- * class), for one threshold, into `canon`. `table` is shared by the passes of one threshold, so ids
- * from different passes over the same open slots compare.
+ * class), for one threshold, into `canon`. `registry` is shared by the passes of one threshold, so
+ * ids from different passes over the same open slots compare; `next` hands out new ids.
  */
 function reduce(
   d: Diagram,
   allowed: ArrayLike<number>,
   threshold: number,
-  table: Map<number | string, number>,
+  registry: Registry,
   canon: Int32Array,
+  next: { id: number },
 ): void {
   const { level, first, edges, arity } = d;
   for (let t = 0; t < TERMINALS; t++) canon[t] = terminalValue(t, threshold);
@@ -153,18 +168,23 @@ function reduce(
       canon[n] = same;
       continue;
     }
-    // The key: the level and the allowed children's ids (0 for a class not allowed). Ids stay far
-    // below 2^14 (a few per node), so up to three classes fit a number exactly; more use a string.
-    let key: number | string;
-    if (ar <= 3) {
-      key = l;
-      for (let k = 0; k < ar; k++) key = key * 16384 + ((a >> k) & 1 ? canon[edges[e + k]!]! + 1 : 0);
-    } else {
-      key = `${l}`;
-      for (let k = 0; k < ar; k++) key += `,${(a >> k) & 1 ? canon[edges[e + k]!]! : -1}`;
+    const known = (registry[l] ??= []);
+    let id = -1;
+    for (const r of known) {
+      let equal = true;
+      for (let k = 0; k < ar && equal; k++)
+        equal = r.children[k] === ((a >> k) & 1 ? canon[edges[e + k]!]! : -1);
+      if (equal) {
+        id = r.id;
+        break;
+      }
     }
-    let id = table.get(key);
-    if (id === undefined) table.set(key, (id = table.size + 2));
+    if (id === -1) {
+      const children: number[] = [];
+      for (let k = 0; k < ar; k++) children.push((a >> k) & 1 ? canon[edges[e + k]!]! : -1);
+      id = next.id++;
+      known.push({ children, id });
+    }
     canon[n] = id;
   }
 }
@@ -183,6 +203,20 @@ export interface DecisiveFinding {
  * unanswered.
  */
 export function findDecisive(
+  plan: DecisivePlan,
+  allowed: ArrayLike<number>,
+  isOpen: (question: string) => boolean,
+): DecisiveFinding[] {
+  // Nothing answered is where every questionnaire starts: that answer is kept once worked out.
+  const none = plan.nothingAnswered;
+  const isNone = none.allowed.every((m, i) => m === allowed[i]);
+  if (isNone && none.findings) return none.findings;
+  const found = decisiveFor(plan, allowed, isOpen);
+  if (isNone) none.findings = found;
+  return found;
+}
+
+function decisiveFor(
   plan: DecisivePlan,
   allowed: ArrayLike<number>,
   isOpen: (question: string) => boolean,
@@ -209,14 +243,29 @@ export function findDecisive(
   /** Per threshold, per combination: the root's canonical id. */
   const rootIds: number[][] = [];
   for (let th = 0; th < THRESHOLDS; th++) {
-    const table = new Map<number | string, number>();
+    const registry: Registry = [];
+    const next = { id: 2 };
     const ids: number[] = [];
+    // States that set the slots alike (unanswered with the open slot "yes" is answered "yes" when
+    // the literal reading of "unknown" is that of "yes") give the same root: one pass for both.
+    const done = new Map<string, number>();
     for (const combo of combos) {
+      const masks: number[] = [];
       combo.forEach((i, j) => {
         const q = literals[j]!;
-        q.slots.forEach((s, k) => (local[s] = statesOf[j]![i]!.masks[k]!));
+        q.slots.forEach((s, k) => {
+          local[s] = statesOf[j]![i]!.masks[k]!;
+          masks.push(local[s]!);
+        });
       });
-      reduce(d, local, th, table, canon);
+      const key = masks.join(",");
+      const seen = done.get(key);
+      if (seen !== undefined) {
+        ids.push(seen);
+        continue;
+      }
+      reduce(d, local, th, registry, canon, next);
+      done.set(key, canon[root]!);
       ids.push(canon[root]!);
       // Ordinary open slots: a reachable node on the level whose allowed children differ.
       reached.fill(0);
