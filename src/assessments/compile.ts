@@ -36,6 +36,7 @@ import {
 } from "../rulesets/types.js";
 import { describeCondition } from "./describe.js";
 import { CONSIDER, Diagram, FALSE, INITIATE, NOT_MET, TRUE } from "./diagram.js";
+import { planDecisive, type DecisivePlan } from "./decisive.js";
 import { proveAgainstEngine, ruleProperties } from "./proof.js";
 
 /** A place in the answer state: a question, or a question as one rule reads it literally. */
@@ -87,6 +88,12 @@ export interface CompiledEdition {
   diagram: Diagram;
   /** The outcome for complete answers: the strongest level with a met criterion. */
   outcomeRoot: number;
+  /** The outcome diagram alone and the questions read as answered, for the decisive questions. */
+  decisive: DecisivePlan;
+  /** Per question one of the eleven questions reads: that criterion (they are grouped under it). */
+  elevenQuestions: Map<string, { criterion: string; title: string }>;
+  /** Each question's place in the vocabulary, which orders the questionnaire. */
+  questionOrder: Map<string, number>;
   /** The questions this edition reads, in vocabulary order. */
   usedQuestionIds: string[];
   sources: Source[];
@@ -262,6 +269,13 @@ export async function compileEdition(
   const [outcomeRoot] = roots as [number];
   all.forEach((c, i) => (c.diagram = roots[i + 1]!));
 
+  const elevenQuestions = new Map<string, { criterion: string; title: string }>();
+  for (const c of criteria) {
+    if (c.rule.level !== "useful-lessons") continue;
+    for (const l of c.leaves)
+      elevenQuestions.set(leaves[l]!.condition.fact, { criterion: c.rule.id, title: c.rule.title });
+  }
+
   const compiled: CompiledEdition = {
     edition,
     engine,
@@ -271,6 +285,9 @@ export async function compileEdition(
     triggers,
     diagram,
     outcomeRoot,
+    decisive: planDecisive({ diagram, outcomeRoot, slots }),
+    elevenQuestions,
+    questionOrder: new Map(questionIds.map((id, i) => [id, i])),
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
     sources,
     requirementTimescales: edition.timescales.filter((t) => t.nature === "requirement"),
