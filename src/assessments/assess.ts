@@ -10,14 +10,15 @@ import type {
   Answer,
   Citation,
   CriterionLevel,
-  DateName,
   DocumentId,
+  FromDateName,
   Outcome,
   QuotedPassage,
   Requirement,
   RuleLibrary,
   Source,
 } from "../rulesets/types.js";
+import { namedChoice, type EditionChoice } from "../rulesets/select.js";
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
 import { computeDeadlines, type Applies } from "../timelines/deadlines.js";
 import type { CompiledEdition, CompiledRule } from "./compile.js";
@@ -35,9 +36,11 @@ export type AnswerValue = Answer | number;
 
 export interface AssessmentInput {
   edition: string;
+  /** How the edition was chosen (src/rulesets/select.ts); named by the caller when left out. */
+  choice?: EditionChoice;
   /** Only the questions the caller sent; anything omitted is unknown. */
   answers: Record<string, AnswerValue>;
-  dates: Partial<Record<DateName, Date>>;
+  dates: Partial<Record<FromDateName, Date>>;
 }
 
 export interface Basis {
@@ -79,7 +82,7 @@ export interface ActionReport {
   applies: Applies;
   appliesWhen: string;
   rule: string;
-  from: DateName;
+  from: FromDateName;
   fromDate: string | null;
   due: string | null;
   citation: Citation;
@@ -90,6 +93,7 @@ export interface Assessment {
   /** Identifies this piece of advice, so minutes and later records can refer to it. */
   adviceId: string;
   edition: { id: string; title: string };
+  editionChoice: EditionChoice;
   ruleset: { version: string; hash: string };
   outcome: Outcome;
   determined: boolean;
@@ -201,7 +205,7 @@ export function assess(
   });
 
   const reachable = down[compiled.outcomeRoot]!;
-  const possible = outcomesOf(reachable);
+  const possible = outcomesOf(compiled.ladder, reachable);
   const determined = possible.length === 1;
 
   // A question is decisive when some answer to it would narrow the outcomes still possible.
@@ -217,7 +221,7 @@ export function assess(
         wording: library.questionById.get(slot.question)!.wording,
         ifAnswered: slot.classes.map((cls, k) => ({
           answer: cls.label,
-          possibleOutcomes: outcomesOf(ifAnswered(slot.index, k)),
+          possibleOutcomes: outcomesOf(compiled.ladder, ifAnswered(slot.index, k)),
         })),
       });
     }
@@ -239,6 +243,7 @@ export function assess(
   return {
     adviceId: randomUUID(),
     edition: { id: edition.id, title: edition.title },
+    editionChoice: input.choice ?? namedChoice(edition),
     ruleset: { version: library.version, hash: edition.hash },
     // What every way of answering the open questions gives at least: the established outcome.
     outcome: possible[possible.length - 1]!,

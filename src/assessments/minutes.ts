@@ -11,20 +11,8 @@
  * block rendered once, and only the former are encoded per answer.
  */
 import type { Assessment, Basis, RuleReport } from "./assess.js";
-import type { Citation, Outcome, Source } from "../rulesets/types.js";
-
-export const OUTCOME_WORDS: Record<Outcome, string> = {
-  "initiate-scr": "Initiate a Serious Case Review",
-  "consider-scr": "Consider a Serious Case Review",
-  "criteria-not-met": "The criteria for a Serious Case Review are not met",
-};
-
-/** The same, to stand inside a sentence. */
-export const OUTCOME_PHRASE: Record<Outcome, string> = {
-  "initiate-scr": "initiate a Serious Case Review",
-  "consider-scr": "consider a Serious Case Review",
-  "criteria-not-met": "the criteria are not met",
-};
+import { ladderFor } from "../rulesets/outcomes.js";
+import type { Citation, Source } from "../rulesets/types.js";
 
 export const STATUS_WORDS = { met: "Met", "not-met": "Not met", undetermined: "Undetermined" } as const;
 
@@ -80,7 +68,11 @@ function guidanceBlock(
   if (block === undefined) {
     const source = sources.get(citation.document);
     const cite = `${source?.short ?? citation.document}, ${citation.section} (${citation.document})`;
-    const text = `${summary ? `${summary}\n\n` : ""}${blockquote(quote)}\n\nSource: ${cite}.`;
+    // A source not held word for word is stated in the project's words, and says so.
+    const text =
+      source?.quoted === false
+        ? `${summary ? `${summary}\n\n` : ""}${blockquote(`Not quoted; in the project's words: ${quote}`)}\n\nSource: ${cite}, ${source.address}.`
+        : `${summary ? `${summary}\n\n` : ""}${blockquote(quote)}\n\nSource: ${cite}.`;
     block = { text, json: Buffer.from(JSON.stringify(text).slice(1, -1)) };
     blocks.set(citation, block);
   }
@@ -104,6 +96,14 @@ export function renderMinutes(a: Assessment, wordings: ReadonlyMap<string, strin
 /** The minutes line by line (see minutesText and minutesJson). */
 export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string>): Line[] {
   const out: Line[] = [];
+  // The outcomes' words are the edition's (edition.yaml `outcomes`).
+  const {
+    words: OUTCOME_WORDS,
+    phrase: OUTCOME_PHRASE,
+    none,
+    reviewTitle,
+    decidersOwn,
+  } = ladderFor(a.edition.id);
   const sources = new Map(a.sources.map((s) => [s.document, s]));
   const guidance = (summary: string | null, quote: string, citation: Citation) =>
     guidanceBlock(sources, summary, quote, citation);
@@ -117,13 +117,16 @@ export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string
   };
 
   out.push(
-    "# Serious Case Review decision: advice for the minutes",
+    `# ${reviewTitle} decision: advice for the minutes`,
     "",
     `Criteria: ${a.edition.title} (${a.edition.id}). Rule set ${a.ruleset.version}, ${a.ruleset.hash}.`,
     "",
     `Advice reference: ${a.adviceId}.`,
     "",
-    "This is advice from the Threshold decision service. The decision is the chair's alone.",
+    `This is advice from the Threshold decision service. The decision is ${decidersOwn} alone.`,
+    "",
+    `Edition chosen: ${a.editionChoice.reason}`,
+    ...a.editionChoice.warnings.flatMap((w) => ["", `**Confirm:** ${w}`]),
     "",
     "## Advice",
     "",
@@ -134,7 +137,7 @@ export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string
     );
   } else {
     const established =
-      a.outcome === "criteria-not-met"
+      a.outcome === none
         ? "no criterion is met on the answers given so far"
         : `${OUTCOME_PHRASE[a.outcome]} (a criterion at that level is met; a stronger outcome remains possible)`;
     out.push(
@@ -206,7 +209,7 @@ export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string
     out.push(`| ${cell(x.text)} | ${APPLIES_WORDS[x.applies]} | ${due} | ${x.rule} | ${source} |`);
   }
 
-  out.push("", "## If no Serious Case Review is held", "", "The guidance offers these alternatives:");
+  out.push("", `## If no ${reviewTitle} is held`, "", "The guidance offers these alternatives:");
   for (const alt of a.alternatives) {
     out.push("", `### ${alt.title}`, "", guidance(alt.text, alt.quote, alt.citation));
   }

@@ -32,6 +32,7 @@ export type LeanAdvice = Pick<
   Assessment,
   | "adviceId"
   | "edition"
+  | "editionChoice"
   | "ruleset"
   | "outcome"
   | "determined"
@@ -64,6 +65,7 @@ export function adviceHead(a: Assessment) {
   return {
     adviceId: a.adviceId,
     edition: a.edition,
+    editionChoice: a.editionChoice,
     ruleset: a.ruleset,
     outcome: a.outcome,
     determined: a.determined,
@@ -96,7 +98,7 @@ export function assessmentOperations(core: Core) {
 
   /** Checks a request body (the API's JSON, or a form read into the same shape). */
   const parse = (body: unknown): AssessmentRequest =>
-    parseAssessmentRequest(schema, body, library.defaultEdition);
+    parseAssessmentRequest(schema, body, library);
 
   const advise = async (input: AssessmentRequest): Promise<Advice> => {
     const assessment = assess(library, editions.get(input.edition)!, calendar, input);

@@ -11,7 +11,8 @@ import { ANYONE, type Advice, type Service } from "../service.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
 import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
-import { APPLIES_WORDS, OUTCOME_PHRASE, OUTCOME_WORDS, STATUS_WORDS } from "./minutes.js";
+import { ladderFor } from "../rulesets/outcomes.js";
+import { APPLIES_WORDS, STATUS_WORDS } from "./minutes.js";
 
 const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
   {
@@ -104,6 +105,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   };
 
   const resultContext = ({ assessment: a, minutes }: Advice) => {
+    const { words: OUTCOME_WORDS, phrase: OUTCOME_PHRASE, none } = ladderFor(a.edition.id);
     return {
       assessment: {
         ...a,
@@ -117,7 +119,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       },
       outcomeWords: OUTCOME_WORDS,
       establishedWords:
-        a.outcome === "criteria-not-met"
+        a.outcome === none
           ? "no criterion is met on the answers given so far"
           : `${OUTCOME_PHRASE[a.outcome]} (a stronger outcome remains possible)`,
       possibleWords: a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join("; "),

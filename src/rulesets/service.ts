@@ -22,6 +22,11 @@ export function rulesetOperations(core: Core) {
     description: e.description,
     default: e.default,
     source: e.source,
+    country: e.country,
+    periods: e.periods.map((p) => ({ from: p.from, until: p.until ?? null, ...(p.warning ? { warning: p.warning } : {}) })),
+    datesNote: e.datesNote,
+    reviewName: e.reviewName,
+    outcomes: e.outcomes.map(({ id, words, phrase, follows }) => ({ id, words, phrase, follows })),
     ruleset: rulesetVersion(e),
     links: { self: `/v1/rulesets/${e.id}` },
   });

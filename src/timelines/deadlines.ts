@@ -3,7 +3,7 @@
  * One implementation for both the assessment's `actions` and the timeline (POST /v1/timelines).
  */
 import { InvalidInput } from "../errors.js";
-import { DATE_NAMES, type DateName, type Timescale, type TimescaleNature } from "../rulesets/types.js";
+import { FROM_DATE_NAMES, type FromDateName, type Timescale, type TimescaleNature } from "../rulesets/types.js";
 import type { Status } from "../assessments/three-valued.js";
 import { DateOutOfRangeError, describeOffset, formatIsoDate, type WorkingDayCalendar } from "./calendar.js";
 
@@ -27,7 +27,8 @@ export interface Deadline {
   progress?: Progress;
 }
 
-export const DATE_LABELS: Record<DateName, string> = {
+export const DATE_LABELS: Record<FromDateName, string> = {
+  incident: "the date of the incident",
   becameAware: "the date the local authority became aware of the incident",
   referral: "the date of the referral",
   decision: "the date of the chair's decision",
@@ -59,7 +60,7 @@ function approximateDays(t: Timescale): number {
 function orderTimescales(timescales: readonly Timescale[]): Timescale[] {
   return [...timescales].sort(
     (a, b) =>
-      DATE_NAMES.indexOf(a.from) - DATE_NAMES.indexOf(b.from) ||
+      FROM_DATE_NAMES.indexOf(a.from) - FROM_DATE_NAMES.indexOf(b.from) ||
       approximateDays(a) - approximateDays(b) ||
       a.id.localeCompare(b.id),
   );
@@ -79,7 +80,7 @@ function outOfRange(field: string, what: string, e: DateOutOfRangeError): Invali
 
 export function computeDeadlines(
   timescales: readonly Timescale[],
-  dates: Partial<Record<DateName, Date>>,
+  dates: Partial<Record<FromDateName, Date>>,
   calendar: WorkingDayCalendar,
   options: DeadlineOptions = {},
 ): Deadline[] {
@@ -118,7 +119,7 @@ export function computeDeadlines(
         due = formatIsoDate(calendar.add(from, add));
       } catch (e) {
         if (e instanceof DateOutOfRangeError) {
-          throw outOfRange(`dates/${t.from}`, `the deadline ${t.id} (${describeOffset(add)} this date)`, e);
+          throw outOfRange(t.from === "incident" ? "incidentDate" : `dates/${t.from}`, `the deadline ${t.id} (${describeOffset(add)} this date)`, e);
         }
         throw e;
       }
