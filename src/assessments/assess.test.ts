@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_CHILD_AGE } from "../rulesets/types.js";
 import {
+  LADDERS,
   ORACLE_TRIGGERS,
   oracleCriterion,
   oracleOutcome,
@@ -18,7 +19,6 @@ import {
 import { service } from "../../test/support/service.js";
 import { assess, type AnswerValue } from "./assess.js";
 
-const ORDER: Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"];
 const MAX_OPEN = 7;
 
 /** Answers over the edition's questions with at most MAX_OPEN open; some unknowns omitted. */
@@ -67,7 +67,8 @@ function statusOver(values: boolean[]): string {
   return values.every(Boolean) ? "met" : values.some(Boolean) ? "undetermined" : "not-met";
 }
 
-for (const edition of ["wt2015", "wt2010"]) {
+for (const edition of Object.keys(LADDERS)) {
+  const ORDER: Outcome[] = LADDERS[edition]!;
   describe(`three-valued evaluation, ${edition}, against brute force`, () => {
     it("matches every status, outcome and decisive question", async () => {
       const s = await service();

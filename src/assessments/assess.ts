@@ -64,6 +64,8 @@ export interface RuleReport {
 export interface CriterionReport extends RuleReport {
   level: CriterionLevel;
   outcome: Outcome;
+  /** The law behind the rule, in the project's words, where the quote restates it. */
+  law?: QuotedPassage;
 }
 
 export interface TriggerReport extends RuleReport {
@@ -121,6 +123,7 @@ export function citedSources(library: RuleLibrary): Source[] {
     for (const r of [...e.criteria, ...e.triggers]) {
       add(r.citation);
       if (r.requires) add(r.requires.citation);
+      if (r.law) add(r.law.citation);
     }
     for (const t of e.timescales) add(t.citation);
     for (const t of e.tensions) t.sides.forEach((side) => add(side.citation));
@@ -196,6 +199,7 @@ export function assess(
     const r = report(c) as CriterionReport;
     r.level = c.rule.level!;
     r.outcome = c.outcome!;
+    if (c.rule.law) r.law = c.rule.law;
     return r;
   });
   const triggers: TriggerReport[] = compiled.triggers.map((c) => {
@@ -238,6 +242,7 @@ export function assess(
   const deadlines = computeDeadlines(compiled.requirementTimescales, input.dates, calendar, {
     // The loader refuses a timescale that names a trigger the rules do not have.
     triggerStatus: (id) => triggerStatus.get(id)!,
+    ifReview: `if ${edition.decider} decide${edition.decider.endsWith("s") ? "" : "s"} to hold ${edition.reviewName}`,
   });
 
   return {

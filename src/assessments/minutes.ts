@@ -109,6 +109,8 @@ export function minutesLines(a: Assessment, wordings: ReadonlyMap<string, string
     guidanceBlock(sources, summary, quote, citation);
   const ruleSection = (r: RuleReport, heading: string): Line[] => {
     const lines: Line[] = [`### ${heading}`, "", guidance(r.summary, r.quote, r.citation), ""];
+    const law = (r as { law?: { quote: string; citation: Citation } }).law;
+    if (law) lines.push("The law:", guidance(null, law.quote, law.citation), "");
     lines.push(`Answers read: ${r.basis.map(basisLine).join("; ")}.`);
     for (const x of r.assumptions) {
       lines.push("", `Unanswered question read as the guidance directs: ${x.question}. ${x.because}`);

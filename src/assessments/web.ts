@@ -28,6 +28,17 @@ const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
       "The board should consider a review in these situations when there are concerns about how local professionals and services worked together.",
   },
   { id: "useful-lessons", title: "The eleven questions" },
+  {
+    id: "wales",
+    title: "The child protection register",
+    intro: "Whether the review is concise or extended turns on this.",
+  },
+  {
+    id: "local-review",
+    title: "Local and national review criteria",
+    intro:
+      "Criteria the safeguarding partners take into account. Meeting one does not oblige a review: the partners decide.",
+  },
   { id: "notification", title: "Notification and LeDeR" },
   { id: "parallel", title: "Parallel processes" },
 ];
@@ -74,7 +85,8 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     }).filter((g) => g.questions.length > 0);
 
     const context: Record<string, unknown> = {
-      title: advice ? "Advice" : "Does this case need a Serious Case Review?",
+      title: advice ? "Advice" : `Does this case need ${edition.reviewName}?`,
+      heading: `Does this case need ${edition.reviewName}?`,
       nav: "decide",
       cspNonce: res.locals.cspNonce,
       ruleset: { version: library.version, hash: edition.hash },

@@ -349,7 +349,7 @@ export interface components {
          * @description The edition of the guidance; `wt2015` is the default.
          * @enum {string}
          */
-        EditionId: "wt2010" | "wt2015";
+        EditionId: "cspr-2018" | "wales-cpr" | "wt2010" | "wt2015";
         /** @enum {string} */
         Answer: "yes" | "no" | "unknown";
         /** @description The child's age in whole years (0 to 17), or `unknown`. */
@@ -404,6 +404,14 @@ export interface components {
             mediaInterest?: components["schemas"]["Answer"];
             criminalProceedings?: components["schemas"]["Answer"];
             linkedToComplexAbuse?: components["schemas"]["Answer"];
+            incidentInArea?: components["schemas"]["Answer"];
+            childProtectionRegisterOrLookedAfterInSixMonths?: components["schemas"]["Answer"];
+            normallyResidentHarmedOutsideEngland?: components["schemas"]["Answer"];
+            improvementsNeeded?: components["schemas"]["Answer"];
+            recurrentThemes?: components["schemas"]["Answer"];
+            twoOrMoreAgenciesWorkingTogether?: components["schemas"]["Answer"];
+            panelConcludedLocalReviewMoreAppropriate?: components["schemas"]["Answer"];
+            lawOrGuidanceChangeNeeded?: components["schemas"]["Answer"];
         };
         /** @description The dates the board has. Deadlines are computed from those given; the decision may not precede the referral, nor publication the decision. */
         Dates: {
@@ -482,6 +490,8 @@ export interface components {
             because: string;
         };
         Criterion: {
+            /** @description The law behind the rule, where the quote is a seed's restatement of it; a source with quoted false is stated in the project's words. */
+            law?: components["schemas"]["Passage"];
             id: string;
             title: string;
             /** @enum {string} */
@@ -677,6 +687,8 @@ export interface components {
             usedByEdition: boolean;
         };
         RuleSummary: {
+            outcome?: components["schemas"]["Outcome"];
+            law?: components["schemas"]["Passage"];
             id: string;
             title: string;
             /** @enum {string} */
@@ -709,10 +721,10 @@ export interface components {
             id: string;
             text: string;
             /**
-             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B).
+             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B); scope: a date bounding what a review looks at (no progress status).
              * @enum {string}
              */
-            nature: "requirement" | "advice" | "example";
+            nature: "requirement" | "advice" | "example" | "scope";
             /** @enum {string} */
             applies: "required" | "if-review-held" | "may-be-required" | "not-required";
             appliesWhen: string;

@@ -87,7 +87,13 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
  * Working Together 2010/2015 put them; take-into-account for criteria the law lists for a decision
  * to weigh, without making any of them a duty (SI 2018/789 reg 11).
  */
-export const levelSchema = z.enum(["must", "should-always", "consider", "useful-lessons", "take-into-account"]);
+export const levelSchema = z.enum([
+  "must",
+  "should-always",
+  "consider",
+  "useful-lessons",
+  "take-into-account",
+]);
 
 const unknownReadingSchema = z.strictObject({ question: questionId, because: text });
 
@@ -98,6 +104,11 @@ export const ruleFileSchema = z.strictObject({
   ...quotedSchema,
   conditions: conditionSchema,
   readsUnknownAsAnswer: z.array(unknownReadingSchema).default([]),
+  /**
+   * The law behind the rule where the quote is a seed's restatement of it (a child practice
+   * review: 001 quoted, SI 2012/1712 stated in the project's words).
+   */
+  law: quotedPassageSchema.optional(),
 });
 
 /**
@@ -162,9 +173,10 @@ export const appliesWhenSchema = z.union([
 ]);
 /**
  * requirement: statutory guidance or the board's procedure; advice: 001's suggestions to chairs;
- * example: 000 Appendix B's example timeline.
+ * example: 000 Appendix B's example timeline; scope: a date bounding what a review looks at (a
+ * child practice review's 12 months), shown on the timeline without a progress status.
  */
-export const timescaleNatureSchema = z.enum(["requirement", "advice", "example"]);
+export const timescaleNatureSchema = z.enum(["requirement", "advice", "example", "scope"]);
 
 export const timescaleFileSchema = z.strictObject({
   id,
@@ -206,7 +218,11 @@ export const tensionFileSchema = z.strictObject({
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "must be a real calendar date");
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    "must be a real calendar date",
+  );
 
 /**
  * One rung of an edition's outcome ladder. `follows` says which decision follows the advice: a
@@ -270,21 +286,33 @@ export const sourceSchema = z
     title: text,
     short: text,
     quoted: z.literal(false).optional(),
-    address: z.string().regex(/^https:\/\/\S+$/, "must be an https address").optional(),
+    address: z
+      .string()
+      .regex(/^https:\/\/\S+$/, "must be an https address")
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const check = (schema: z.ZodType, value: unknown) => {
       const r = schema.safeParse(value);
-      if (!r.success) ctx.addIssue({ code: "custom", path: ["document"], message: r.error.issues[0]!.message });
+      if (!r.success)
+        ctx.addIssue({ code: "custom", path: ["document"], message: r.error.issues[0]!.message });
     };
     if (s.quoted === false) {
       check(unquotedDocumentId, s.document);
       if (s.address === undefined)
-        ctx.addIssue({ code: "custom", path: ["address"], message: "a source not quoted must give the address of its text" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["address"],
+          message: "a source not quoted must give the address of its text",
+        });
     } else {
       check(documentFileName, s.document);
       if (s.address !== undefined)
-        ctx.addIssue({ code: "custom", path: ["address"], message: "is for sources not quoted (quoted: false)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["address"],
+          message: "is for sources not quoted (quoted: false)",
+        });
     }
   });
 export const sourcesFileSchema = z

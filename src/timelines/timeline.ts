@@ -68,6 +68,7 @@ export function buildTimeline(
     ...(input.asOf ? { asOf: input.asOf } : {}),
     ...(input.agreedExtension ? { agreedExtension: input.agreedExtension } : {}),
     done: input.done,
+    ifReview: `if ${edition.decider} decide${edition.decider.endsWith("s") ? "" : "s"} to hold ${edition.reviewName}`,
   });
   const dates: Partial<Record<DateName, string>> = {};
   // The incident's date is echoed in editionChoice; `dates` echoes the board's.
