@@ -166,11 +166,7 @@ for (const edition of EDITIONS) {
       const compiled = s.editions.get(edition)!;
       const schema = buildAssessmentSchema(s.library);
       for (const c of ruleCases()) {
-        const input = parseAssessmentRequest(
-          schema,
-          { edition, answers: c.answers },
-          s.library,
-        );
+        const input = parseAssessmentRequest(schema, { edition, answers: c.answers }, s.library);
         await expectStatusesMatchEngine(s.library, compiled, input.answers);
       }
     });
@@ -240,7 +236,10 @@ describe("the start-up proof", () => {
   it("refuses an outcome diagram that disagrees with the criteria, naming the answers", async () => {
     const s = await service();
     const compiled = s.editions.get("wt2010")!;
-    const proof = proveAgainstEngine({ ...compiled, outcomeRoot: outcomeTerminal(compiled.ladder.length - 1) });
+    const proof = proveAgainstEngine({
+      ...compiled,
+      outcomeRoot: outcomeTerminal(compiled.ladder.length - 1),
+    });
     await expect(proof).rejects.toThrow(CompilationMismatch);
     await expect(proof).rejects.toThrow(
       /^wt2010: the outcome diagram disagrees with the criteria on answers .*: yes/,

@@ -97,8 +97,7 @@ export function assessmentOperations(core: Core) {
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
 
   /** Checks a request body (the API's JSON, or a form read into the same shape). */
-  const parse = (body: unknown): AssessmentRequest =>
-    parseAssessmentRequest(schema, body, library);
+  const parse = (body: unknown): AssessmentRequest => parseAssessmentRequest(schema, body, library);
 
   const advise = async (input: AssessmentRequest): Promise<Advice> => {
     const assessment = assess(library, editions.get(input.edition)!, calendar, input);

@@ -242,7 +242,16 @@ export function parseTimelineRequest(
 ): TimelineRequest {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
-  const { edition: asked, incidentDate, country, dates, asOf, agreedExtension, done, reference } = parsed.data;
+  const {
+    edition: asked,
+    incidentDate,
+    country,
+    dates,
+    asOf,
+    agreedExtension,
+    done,
+    reference,
+  } = parsed.data;
   const { edition, choice } = chooseEdition(library, { edition: asked, incidentDate, country });
   return {
     edition,

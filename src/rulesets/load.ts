@@ -89,7 +89,12 @@ export function unquotedDocuments(sources: Iterable<Source>): Set<DocumentId> {
  * passage's text under `quote` from here on, and every rendering marks it as not quoted by its
  * source (quoted: false). A wrong key stops start-up with the field named.
  */
-function statementsAsPassages(file: string, value: unknown, at: string[], unquoted: ReadonlySet<string>): void {
+function statementsAsPassages(
+  file: string,
+  value: unknown,
+  at: string[],
+  unquoted: ReadonlySet<string>,
+): void {
   if (Array.isArray(value)) {
     value.forEach((v, i) => statementsAsPassages(file, v, [...at, String(i)], unquoted));
     return;
@@ -294,13 +299,21 @@ function checkLadder(file: string, ladder: EditionInfo["outcomes"]): EditionInfo
     seen.add(rung.id);
     rung.levels.forEach((l, k) => {
       if (levels.has(l))
-        throw new RuleFileError(file, `outcomes.${i}.levels.${k}`, `level "${l}" already brings about another outcome`);
+        throw new RuleFileError(
+          file,
+          `outcomes.${i}.levels.${k}`,
+          `level "${l}" already brings about another outcome`,
+        );
       levels.add(l);
     });
   });
   const last = ladder.length - 1;
   if (ladder[last]!.levels.length > 0)
-    throw new RuleFileError(file, `outcomes.${last}.levels`, "the last outcome is for no criterion met: it takes no levels");
+    throw new RuleFileError(
+      file,
+      `outcomes.${last}.levels`,
+      "the last outcome is for no criterion met: it takes no levels",
+    );
   return ladder;
 }
 
@@ -340,7 +353,11 @@ function checkPeriods(editions: Edition[]): void {
   );
   for (const a of spans) {
     if (a.until < a.from)
-      throw new RuleFileError(`editions/${a.e.id}/edition.yaml`, `periods.${a.i}.until`, `must not be before from (${a.from})`);
+      throw new RuleFileError(
+        `editions/${a.e.id}/edition.yaml`,
+        `periods.${a.i}.until`,
+        `must not be before from (${a.from})`,
+      );
     for (const b of spans) {
       if (a === b || a.e.country !== b.e.country) continue;
       if (a.from <= b.until && b.from <= a.until)
@@ -430,7 +447,12 @@ export function loadRules(root: string): RuleLibrary {
     const ladder = checkLadder(info.file, info.data.outcomes);
     const criteria = criteriaFiles.map(({ file, data }) => {
       expectIdMatchesFile(file, data.id);
-      const rule: CitedRule = { kind: "criterion", file, ...data, outcome: outcomeOf(file, data, ladder, dir) };
+      const rule: CitedRule = {
+        kind: "criterion",
+        file,
+        ...data,
+        outcome: outcomeOf(file, data, ladder, dir),
+      };
       checkRule(rule, questionById);
       return rule;
     });

@@ -22,7 +22,9 @@ const memo = new WeakMap<object, LadderWords>();
 /** The words of each edition loaded, by id: the loader remembers them (loadRules). */
 const byEdition = new Map<string, LadderWords>();
 
-export function rememberLadder(edition: Pick<EditionInfo, "id" | "outcomes" | "reviewName" | "decider">): void {
+export function rememberLadder(
+  edition: Pick<EditionInfo, "id" | "outcomes" | "reviewName" | "decider">,
+): void {
   byEdition.set(edition.id, ladderWords(edition));
 }
 

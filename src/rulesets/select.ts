@@ -60,7 +60,10 @@ export function byDateAndPlace(library: RuleLibrary, incidentDate: string, count
   throw new InvalidInput([{ pointer: "/incidentDate", detail }]);
 }
 
-export function chooseEdition(library: RuleLibrary, asked: EditionAsked): { edition: string; choice: EditionChoice } {
+export function chooseEdition(
+  library: RuleLibrary,
+  asked: EditionAsked,
+): { edition: string; choice: EditionChoice } {
   const { edition, incidentDate, country } = asked;
   if ((incidentDate === undefined) !== (country === undefined)) {
     const missing = incidentDate === undefined ? "incidentDate" : "country";
@@ -87,7 +90,12 @@ export function chooseEdition(library: RuleLibrary, asked: EditionAsked): { edit
     }
     return {
       edition,
-      choice: { by: "request", ...base, reason: `The request named the edition: ${named.title} (${edition}).`, warnings },
+      choice: {
+        by: "request",
+        ...base,
+        reason: `The request named the edition: ${named.title} (${edition}).`,
+        warnings,
+      },
     };
   }
   if (incidentDate !== undefined && country !== undefined) {
