@@ -12,6 +12,9 @@
  */
 import type { Assessment, Basis, RuleReport } from "./assess.js";
 import { ladderFor } from "../rulesets/outcomes.js";
+
+/** The words of an edition's outcomes, for every rendering of the advice (pages, case records). */
+export { ladderFor };
 import type { Citation, Source } from "../rulesets/types.js";
 
 export const STATUS_WORDS = { met: "Met", "not-met": "Not met", undetermined: "Undetermined" } as const;

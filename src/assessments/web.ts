@@ -11,8 +11,7 @@ import { ANYONE, type Advice, type Service } from "../service.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
 import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
-import { ladderFor } from "../rulesets/outcomes.js";
-import { APPLIES_WORDS, STATUS_WORDS } from "./minutes.js";
+import { APPLIES_WORDS, ladderFor, STATUS_WORDS } from "./minutes.js";
 
 const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
   {

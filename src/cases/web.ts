@@ -5,7 +5,7 @@
  */
 import express, { type Response } from "express";
 import { InvalidInput, NotFound } from "../errors.js";
-import { ladderFor } from "../rulesets/outcomes.js";
+import { ladderFor } from "../assessments/minutes.js";
 import type { Outcome } from "../rulesets/types.js";
 import { ANYONE, type Service } from "../service.js";
 import { formErrors, type FormError } from "../web/errors.js";
