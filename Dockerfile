@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # Threshold decision service. Build: docker build -t threshold .
-# Run:   docker run --rm -p 3000:3000 --read-only --tmpfs /tmp -v threshold-data:/data threshold
+# Run:   docker run --rm -p 3000:3000 --read-only --tmpfs /tmp -v threshold-data:/data \
+#          -e PUBLIC_URL=... -e OIDC_ISSUER=... -e OIDC_CLIENT_ID=... -e OIDC_CLIENT_SECRET=... threshold
+# It listens on all interfaces, so it refuses to start without sign-in (see the README).
 
 ARG NODE_VERSION=24
 

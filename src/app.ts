@@ -6,23 +6,37 @@
  */
 import express from "express";
 import type { Logger } from "pino";
+import { OidcSignIn } from "./auth/oidc.js";
+import type { SessionStore } from "./auth/sessions.js";
 import type { RecordStore } from "./cases/store.js";
-import { BODY_LIMIT_BYTES } from "./config.js";
+import { BODY_LIMIT_BYTES, type ApiKey, type OidcConfig } from "./config.js";
 import type { Core } from "./core.js";
 import { NotFound } from "./errors.js";
 import { apiRouter } from "./http/api.js";
 import { problemHandler } from "./http/problem.js";
+import { hostGuard, ownAddress } from "./middleware/hosts.js";
 import { requestLog } from "./middleware/logging.js";
+import { rateLimits } from "./middleware/rate-limit.js";
+import { cookieNames, sessionReader } from "./middleware/session.js";
 import { securityHeaders } from "./middleware/security-headers.js";
-import { createService } from "./service.js";
-import { pageNotFound, pagesRouter } from "./web/pages.js";
+import { ROLES, createService } from "./service.js";
+import { csrfTokens } from "./web/csrf.js";
+import { pageErrors, pageNotFound, pagesRouter } from "./web/pages.js";
 
 export interface AppOptions {
   bodyLimit?: number;
-  /** SHA-256 hashes (hex) of the API keys; none means /v1 is open (and the server binds loopback). */
+  /** Named API keys with their roles. */
+  apiKeys?: readonly ApiKey[];
+  /** Bare SHA-256 hashes (hex) of API keys, each carrying every role. */
   apiKeyHashes?: readonly string[];
-  /** Requests per client per minute on /v1 and on page forms; 0 or absent turns rate limiting off. */
+  /** The address people use; without it, only loopback names on the listening port are served. */
+  publicUrl?: URL;
+  /** Sign-in with the board's identity provider, and where its sessions are kept. */
+  signIn?: { oidc: OidcConfig; sessions: SessionStore };
+  /** Requests per identity per minute, pages and /v1 alike; 0 or absent turns rate limiting off. */
   rateLimitPerMinute?: number;
+  /** Requests per client address per minute, before authentication (default 4 × the above). */
+  rateLimitPerAddressPerMinute?: number;
   trustProxy?: string | number | boolean;
   logger?: Logger;
   /** The decision records; absent, case operations answer 503. */
@@ -35,12 +49,24 @@ export interface AppOptions {
 const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
 
 export function createApp(core: Core, options: AppOptions = {}): express.Express {
-  // Configured keys are what lets the service listen beyond loopback (config.ts): from then on a
-  // case needs a key.
+  const keys: ApiKey[] = [
+    ...(options.apiKeys ?? []),
+    ...(options.apiKeyHashes ?? []).map((hash) => ({ name: `key ${hash.slice(0, 8)}`, roles: ROLES, hash })),
+  ];
+  // With keys or sign-in configured, a case needs one of them; with neither (loopback only, as
+  // config.ts insists), anyone on this machine may use cases.
   const service = createService(core, {
     ...(options.records ? { records: options.records } : {}),
-    anyoneMayUseCases: !options.apiKeyHashes?.length,
+    anyoneMayUseCases: keys.length === 0 && !options.signIn,
   });
+  if (options.signIn && !options.publicUrl)
+    throw new Error("sign-in needs the public URL (its callback's address)");
+  const own = ownAddress(options.publicUrl);
+  const cookies = cookieNames(options.publicUrl?.protocol === "https:");
+  const readSession = sessionReader(options.signIn?.sessions, cookies);
+  const perMinute = options.rateLimitPerMinute ?? 0;
+  const limits = rateLimits(perMinute, options.rateLimitPerAddressPerMinute ?? perMinute * 4);
+  const signIn = !!options.signIn;
   const lifecycle = options.lifecycle ?? { draining: false };
   const app = express();
   app.disable("x-powered-by");
@@ -56,20 +82,35 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
     if (lifecycle.draining) res.setHeader("Connection", "close");
     next();
   });
+  // Before anything else: a foreign Host is refused (DNS rebinding), then every request counts
+  // against its address, before anyone is identified.
+  app.use(hostGuard(own), limits.byAddress);
 
   app.use(
     apiRouter(service, {
       bodyLimit: options.bodyLimit ?? BODY_LIMIT_BYTES,
-      ...(options.apiKeyHashes ? { apiKeyHashes: options.apiKeyHashes } : {}),
-      ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      access: { keys, signIn, readSession, own },
+      limits,
       lifecycle,
     }),
   );
   app.use(
-    pagesRouter(
-      service,
-      options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {},
-    ),
+    pagesRouter(service, {
+      access: { signIn, readSession, own, csrf: csrfTokens(cookies) },
+      limits,
+      ...(options.signIn
+        ? {
+            signIn: {
+              oidc: new OidcSignIn(options.signIn.oidc, new URL("/auth/callback", options.publicUrl)),
+              sessions: options.signIn.sessions,
+              cookies,
+              publicUrl: options.publicUrl!,
+              readSession,
+              own,
+            },
+          }
+        : {}),
+    }),
   );
 
   const notFoundPage = pageNotFound(service);
@@ -81,6 +122,15 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
     }
     notFoundPage(req, res, next);
   });
-  app.use(problemHandler);
+  // What was refused before either adapter ran (a foreign Host, too many requests from an address)
+  // is answered like the rest: a page for a browser, problem+json for everyone else.
+  const pageError = pageErrors(service);
+  app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "")) {
+      pageError(err, req, res, next);
+      return;
+    }
+    problemHandler(err, req, res, next);
+  });
   return app;
 }

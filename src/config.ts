@@ -2,10 +2,33 @@
  * Configuration, read from the environment in this one module and nowhere else.
  *
  *   PORT, HOST                 where to listen (default 127.0.0.1:3000)
- *   THRESHOLD_API_KEY_SHA256   comma-separated SHA-256 hashes (hex) of the API keys; when set, every
- *                              /v1 route needs "Authorization: Bearer <key>". Only hashes are kept:
- *                              `npm run api-key` makes a key and its hash.
- *   RATE_LIMIT_PER_MINUTE      requests per client per minute on /v1 (default 300; 0 turns it off)
+ *   PUBLIC_URL                 the address people use (e.g. https://threshold.board.example); the
+ *                              sign-in redirect URI is PUBLIC_URL/auth/callback, and requests whose
+ *                              Host or Origin is not this one are refused. Without it, only loopback
+ *                              names (127.0.0.1, localhost, [::1]) on the listening port are served.
+ *   OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET
+ *                              sign-in with the board's OpenID Connect provider (all three, or none)
+ *   OIDC_SCOPES                scopes asked for (default "openid profile email")
+ *   OIDC_ROLES_CLAIM           the claim holding roles or groups (default "roles"; a dotted path such
+ *                              as "realm_access.roles" reads a nested claim), from the ID token, or
+ *                              from userinfo when the ID token does not carry it
+ *   OIDC_ROLE_MAP              how the claim's values become roles, e.g.
+ *                              "threshold-chairs=chair,threshold-members=member"; without it, the
+ *                              values "member" and "chair" are the roles themselves
+ *   SESSION_IDLE_MINUTES       a signed-in session ends after this long unused (default 30)
+ *   SESSION_MAX_HOURS          and this long after signing in, whatever (default 8)
+ *   THRESHOLD_API_KEYS         named API keys with their roles, comma-separated
+ *                              "name:role[+role]:sha256hex" (e.g. "case-system:member+chair:<hash>")
+ *   THRESHOLD_API_KEY_SHA256   comma-separated SHA-256 hashes (hex) of API keys carrying every role.
+ *                              With any key, every /v1 route needs "Authorization: Bearer <key>" (or a
+ *                              signed-in session). Only hashes are kept: `npm run api-key` makes one.
+ *   RATE_LIMIT_PER_MINUTE      requests per minute per identity (an API key, a signed-in person, or
+ *                              the address of someone not signed in), pages and API alike (default
+ *                              300; 0 turns every rate limit off)
+ *   RATE_LIMIT_PER_ADDRESS_PER_MINUTE
+ *                              requests per minute per client address, counted before anyone is
+ *                              identified, so random Bearer tokens get no fresh allowance (default
+ *                              four times RATE_LIMIT_PER_MINUTE: several people may share a proxy)
  *   TRUST_PROXY                express "trust proxy" setting, for a service behind a load balancer
  *                              (e.g. "1" or "loopback"); default off, so X-Forwarded-For is ignored
  *   LOG_LEVEL                  pino level (default info; "silent" for none)
@@ -17,19 +40,42 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Role } from "./service.js";
+
+/** An API key as configured: its name (what records say wrote them), its roles, its hash. */
+export interface ApiKey {
+  name: string;
+  roles: readonly Role[];
+  /** SHA-256 of the key, hex. */
+  hash: string;
+}
+
+/** Sign-in with the board's OpenID Connect provider. */
+export interface OidcConfig {
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  /** The claim holding roles or groups; a dotted path reads a nested claim. */
+  rolesClaim: string;
+  /** Claim values to roles; absent, "member" and "chair" are taken as they are. */
+  roleMap?: ReadonlyMap<string, readonly Role[]>;
+}
 
 export interface Config {
   port: number;
   host: string;
-  /** True when HOST asked for a non-loopback address but no API keys are configured. */
-  hostRestrictedToLoopback: boolean;
-  /** The address HOST asked for. */
-  requestedHost: string;
+  /** The address people use; the Host and Origin checks and the sign-in redirect derive from it. */
+  publicUrl?: URL;
+  oidc?: OidcConfig;
+  session: { idleMinutes: number; maxHours: number };
   rulesDir: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
-  apiKeyHashes: string[];
+  /** Named keys and bare hashes alike; a bare hash is a key with every role. */
+  apiKeys: ApiKey[];
   rateLimitPerMinute: number;
+  rateLimitPerAddressPerMinute: number;
   trustProxy: string | number | boolean;
   logLevel: string;
   /** Longest a request may take, headers and body included (Node's requestTimeout). */
@@ -63,7 +109,7 @@ function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith("127.");
 }
 
-function apiKeyHashes(value: string | undefined): string[] {
+function apiKeyHashes(value: string | undefined): ApiKey[] {
   if (!value) return [];
   const hashes = value
     .split(",")
@@ -76,7 +122,106 @@ function apiKeyHashes(value: string | undefined): string[] {
       );
     }
   }
-  return hashes;
+  // Named by the hash's first characters, never by the key.
+  return hashes.map((hash) => ({ name: `key ${hash.slice(0, 8)}`, roles: ["member", "chair"], hash }));
+}
+
+const ROLE_NAMES: readonly Role[] = ["member", "chair"];
+
+function roleList(name: string, value: string): Role[] {
+  const roles = value.split("+").map((r) => r.trim());
+  if (!roles.length || roles.some((r) => !ROLE_NAMES.includes(r as Role))) {
+    throw new ConfigError(`${name}: "${value}" must be member, chair or member+chair`);
+  }
+  return [...new Set(roles)] as Role[];
+}
+
+/** THRESHOLD_API_KEYS: "name:role[+role]:sha256hex", comma-separated. */
+function namedApiKeys(value: string | undefined): ApiKey[] {
+  if (!value) return [];
+  return value
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([A-Za-z0-9][A-Za-z0-9 ._-]{0,63}):([a-z+]+):([0-9a-fA-F]{64})$/.exec(entry);
+      if (!m) {
+        throw new ConfigError(
+          'THRESHOLD_API_KEYS must hold "name:role[+role]:sha256hex" entries, comma-separated (e.g. "case-system:member:<64 hex digits>"); never the keys themselves',
+        );
+      }
+      return { name: m[1]!, roles: roleList("THRESHOLD_API_KEYS", m[2]!), hash: m[3]!.toLowerCase() };
+    });
+}
+
+function publicUrl(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) address, not "${value}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      `PUBLIC_URL must be an http(s) address with no user, query or fragment, not "${value}"`,
+    );
+  }
+  if (url.pathname !== "/") {
+    throw new ConfigError(`PUBLIC_URL must be the service's origin with no path, not "${value}"`);
+  }
+  return url;
+}
+
+function oidc(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const names = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+  const set = names.filter((n) => env[n]);
+  if (set.length === 0) return undefined;
+  if (set.length < names.length) {
+    throw new ConfigError(
+      `sign-in needs all of ${names.join(", ")}; missing ${names.filter((n) => !env[n]).join(", ")}`,
+    );
+  }
+  let issuer: URL;
+  try {
+    issuer = new URL(env.OIDC_ISSUER!);
+  } catch {
+    throw new ConfigError(`OIDC_ISSUER must be the provider's issuer URL, not "${env.OIDC_ISSUER}"`);
+  }
+  // A provider is reached over HTTPS; plain HTTP only to one on this machine (a test provider).
+  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && isLoopback(bare(issuer.hostname)))) {
+    throw new ConfigError("OIDC_ISSUER must be an https address (http only on loopback)");
+  }
+  let roleMap: Map<string, Role[]> | undefined;
+  if (env.OIDC_ROLE_MAP) {
+    roleMap = new Map();
+    for (const entry of env.OIDC_ROLE_MAP.split(",")
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const at = entry.lastIndexOf("=");
+      if (at < 1) {
+        throw new ConfigError(
+          'OIDC_ROLE_MAP must hold "value=role[+role]" entries, comma-separated (e.g. "threshold-chairs=chair")',
+        );
+      }
+      const roles = roleList("OIDC_ROLE_MAP", entry.slice(at + 1));
+      const value = entry.slice(0, at).trim();
+      roleMap.set(value, [...new Set([...(roleMap.get(value) ?? []), ...roles])]);
+    }
+  }
+  return {
+    issuer,
+    clientId: env.OIDC_CLIENT_ID!,
+    clientSecret: env.OIDC_CLIENT_SECRET!,
+    scopes: env.OIDC_SCOPES || "openid profile email",
+    rolesClaim: env.OIDC_ROLES_CLAIM || "roles",
+    ...(roleMap ? { roleMap } : {}),
+  };
+}
+
+/** "[::1]" as URL.hostname gives it, as a bare address. */
+function bare(hostname: string): string {
+  return hostname.replace(/^\[(.*)\]$/, "$1");
 }
 
 function trustProxy(value: string | undefined): string | number | boolean {
@@ -86,19 +231,42 @@ function trustProxy(value: string | undefined): string | number | boolean {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const keys = apiKeyHashes(env.THRESHOLD_API_KEY_SHA256);
-  const requested = env.HOST || "127.0.0.1";
-  // Without API keys the service must not be reachable from other machines.
-  const restricted = keys.length === 0 && !isLoopback(requested);
+  const keys = [...namedApiKeys(env.THRESHOLD_API_KEYS), ...apiKeyHashes(env.THRESHOLD_API_KEY_SHA256)];
+  const names = new Set<string>();
+  for (const k of keys) {
+    if (names.has(k.name))
+      throw new ConfigError(`two API keys are named "${k.name}"; each needs its own name`);
+    names.add(k.name);
+  }
+  const host = env.HOST || "127.0.0.1";
+  const url = publicUrl(env.PUBLIC_URL);
+  const signIn = oidc(env);
+  if (signIn && !url) {
+    throw new ConfigError(
+      "sign-in (OIDC_ISSUER) needs PUBLIC_URL: the redirect URI is PUBLIC_URL/auth/callback",
+    );
+  }
+  refuseUnguarded(host, url, signIn !== undefined, keys.length > 0);
+  const perMinute = intFromEnv("RATE_LIMIT_PER_MINUTE", env.RATE_LIMIT_PER_MINUTE, 300, 10_000_000);
   return {
     port: intFromEnv("PORT", env.PORT, 3000),
-    host: restricted ? "127.0.0.1" : requested,
-    hostRestrictedToLoopback: restricted,
-    requestedHost: requested,
+    host,
+    ...(url ? { publicUrl: url } : {}),
+    ...(signIn ? { oidc: signIn } : {}),
+    session: {
+      idleMinutes: intFromEnv("SESSION_IDLE_MINUTES", env.SESSION_IDLE_MINUTES, 30, 24 * 60) || 30,
+      maxHours: intFromEnv("SESSION_MAX_HOURS", env.SESSION_MAX_HOURS, 8, 24 * 7) || 8,
+    },
     rulesDir: env.RULES_DIR ? path.resolve(env.RULES_DIR) : defaultRulesDir(),
     bodyLimit: BODY_LIMIT_BYTES,
-    apiKeyHashes: keys,
-    rateLimitPerMinute: intFromEnv("RATE_LIMIT_PER_MINUTE", env.RATE_LIMIT_PER_MINUTE, 300, 10_000_000),
+    apiKeys: keys,
+    rateLimitPerMinute: perMinute,
+    rateLimitPerAddressPerMinute: intFromEnv(
+      "RATE_LIMIT_PER_ADDRESS_PER_MINUTE",
+      env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      perMinute * 4,
+      40_000_000,
+    ),
     trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || "info",
     requestTimeoutMs: 30_000,
@@ -108,6 +276,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? path.resolve(env.THRESHOLD_DATA_DIR)
       : path.join(projectRoot(), "var", "records"),
   };
+}
+
+/**
+ * The rule that cannot be forgotten: a service others can reach (HOST beyond loopback, or a
+ * PUBLIC_URL naming another machine) must have sign-in for its pages, and sign-in or keys for its
+ * API. Sign-in covers both (a signed-in session may call /v1), so it is what is required; keys
+ * alone leave the pages open. On loopback with nothing configured, one person on their own machine
+ * uses it without sign-in, as before.
+ */
+function refuseUnguarded(host: string, url: URL | undefined, signIn: boolean, keys: boolean): void {
+  const beyond = !isLoopback(host)
+    ? `HOST is ${host}`
+    : url && !isLoopback(bare(url.hostname))
+      ? `PUBLIC_URL is ${url.origin}`
+      : null;
+  if (!beyond || signIn) return;
+  throw new ConfigError(
+    `${beyond}, so others could reach the service, but sign-in is not configured: set PUBLIC_URL, OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see the README, "Connecting the board's identity provider")${keys ? "; API keys guard only /v1, never the pages" : ""}, or listen on loopback (HOST=127.0.0.1)`,
+  );
 }
 
 /** The folder holding package.json, whether running from src/ (tsx) or dist/src/ (compiled). */

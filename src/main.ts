@@ -16,6 +16,7 @@ import { answerClientError } from "./http/problem.js";
 import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
 import { RecordStore } from "./cases/store.js";
+import { SessionStore } from "./auth/sessions.js";
 import { loadCore } from "./core.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -65,12 +66,16 @@ async function main(): Promise<void> {
     : `the embedded database in ${config.dataDir}`;
   const db = await opening.catch((e: Error) => cannotStart(`cannot open ${where}: ${e.message}`));
   const records = new RecordStore(db);
+  const sessions = config.oidc ? new SessionStore(db, config.session) : undefined;
 
   const lifecycle = { draining: false };
   const app = createApp(service, {
     bodyLimit: config.bodyLimit,
-    apiKeyHashes: config.apiKeyHashes,
+    apiKeys: config.apiKeys,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.oidc && sessions ? { signIn: { oidc: config.oidc, sessions } } : {}),
     rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimitPerAddressPerMinute: config.rateLimitPerAddressPerMinute,
     trustProxy: config.trustProxy,
     logger,
     lifecycle,
@@ -81,24 +86,27 @@ async function main(): Promise<void> {
     const editions = [...service.library.editions.values()]
       .map((e) => `${e.id} ${e.hash.slice(0, 19)}`)
       .join(", ");
-    const access = config.apiKeyHashes.length
-      ? `${config.apiKeyHashes.length} API key(s) configured; /v1 needs a Bearer key`
-      : "no API keys configured: /v1 is open, so the service listens on loopback only";
+    const keys = config.apiKeys.length
+      ? `${config.apiKeys.length} API key(s) configured (${config.apiKeys.map((k) => `${k.name}: ${k.roles.join("+")}`).join(", ")})`
+      : "no API keys configured";
+    const access = config.oidc
+      ? `sign-in with ${config.oidc.issuer.href} for the pages and /v1 (roles from the "${config.oidc.rolesClaim}" claim${config.oidc.roleMap ? " through OIDC_ROLE_MAP" : ""}); ${keys}`
+      : config.apiKeys.length
+        ? `no sign-in: the pages work without it on loopback only, and never show a case; /v1 needs a key; ${keys}`
+        : "no sign-in and no API keys: open to this machine alone (loopback), as the service refuses to listen further without sign-in";
     logger.info({ address, port, ruleset: service.library.version }, "listening");
     console.log(
       `threshold: listening on http://${address.includes(":") ? `[${address}]` : address}:${port} (rule set ${service.library.version}: ${editions})`,
     );
     console.log(`threshold: ${access}`);
-    if (config.hostRestrictedToLoopback) {
-      console.log(
-        `threshold: HOST asked for ${config.requestedHost}, but without API keys the service binds ${config.host}; set THRESHOLD_API_KEY_SHA256 to listen beyond this machine`,
-      );
-    }
+    console.log(
+      `threshold: serving ${config.publicUrl ? `Host ${config.publicUrl.host} only (PUBLIC_URL)` : "loopback names (127.0.0.1, localhost, [::1]) only; set PUBLIC_URL for any other"}`,
+    );
     const store =
       db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database at ${config.dataDir}`;
     console.log(`threshold: decision records in ${store}`);
     console.log(
-      `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per client on /v1 and on page forms` : "off"}`,
+      `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per key, person or anonymous address, and ${config.rateLimitPerAddressPerMinute} per address, on pages and /v1` : "off"}`,
     );
   });
   server.requestTimeout = config.requestTimeoutMs;

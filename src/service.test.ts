@@ -10,9 +10,19 @@ const noRole: Actor = { kind: "person", subject: "s-3", name: "Nobody", roles: [
 const memberKey: Actor = { kind: "api-client", name: "case-system", roles: ["member"] };
 
 describe("who may do what", () => {
-  it("advice needs nobody: anyone may assess, even beyond loopback", () => {
+  it("advice needs no case: anyone who reaches the service may assess, and a member or a key too", () => {
     expect(() => authorize(ANYONE, "assess", beyond)).not.toThrow();
-    expect(() => authorize(noRole, "timeline", beyond)).not.toThrow();
+    expect(() => authorize(member, "timeline", beyond)).not.toThrow();
+    expect(() => authorize(memberKey, "checkQuality", beyond)).not.toThrow();
+  });
+
+  it("someone signed in with neither role is refused even advice, naming the member role", () => {
+    try {
+      authorize(noRole, "assess", beyond);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Forbidden).missingRole).toBe("member");
+    }
   });
 
   it("beyond loopback, anyone without sign-in or a key is refused a case", () => {

@@ -80,35 +80,40 @@ export type Operation = keyof typeof ACCESS;
 /** Who may use case records without a key. */
 export interface AccessPolicy {
   /**
-   * True only while nobody but this machine can reach the service (no API keys are configured,
-   * so it listens on loopback alone). Once it listens beyond loopback, a case is read or written
-   * only by a client that presented a configured key, until people sign in.
+   * True only when neither API keys nor sign-in are configured, which the service allows on
+   * loopback alone (config.ts refuses to start otherwise). Then anyone on this machine may use
+   * cases; otherwise a case is read or written only with a key or after signing in.
    */
   anyoneMayUseCases: boolean;
 }
 
 /**
  * The one place that decides whether an actor may perform an operation, for the API and the pages
- * alike. Advice (assessments, timelines, quality checks, the rules) needs no case and no name. A
+ * alike. Advice (assessments, timelines, quality checks, the rules) needs no case: anyone may have
+ * it where anyone reaches the service, and a key or a signed-in person needs a role for it. A
  * case's records are sensitive: read or written by anyone only on loopback, otherwise only by a
  * client with a key. An actor of a kind this function does not know is refused, so a new kind of
  * actor (a signed-in person) cannot slip through unchecked.
  */
 export function authorize(actor: Actor, operation: Operation, policy: AccessPolicy): void {
   const access = ACCESS[operation];
-  if (access === "advise") return;
   if (actor.kind === "anyone") {
+    if (access === "advise") return;
     if (policy.anyoneMayUseCases) return;
     throw new Forbidden("case records can be read or written here only after signing in or with an API key");
   }
   if (actor.kind === "api-client" || actor.kind === "person") {
     // A chair may do all a member may; recording or correcting a decision is the chair's alone.
+    // Someone signed in with neither role may do nothing, not even ask for advice: the board's
+    // identity provider, not the service, says who its members are.
     const needed: Role = access === "decide" ? "chair" : "member";
     if (actor.roles.includes(needed) || actor.roles.includes("chair")) return;
     throw new Forbidden(
       access === "decide"
         ? "recording or correcting a decision needs the chair role"
-        : "reading or writing a case needs the member or chair role",
+        : access === "advise"
+          ? "using Threshold needs the member or chair role"
+          : "reading or writing a case needs the member or chair role",
       needed,
     );
   }

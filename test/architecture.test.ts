@@ -43,8 +43,10 @@ const isPages = (f: string) => f.startsWith("web/") || /^[a-z-]+\/(web|form)\.ts
 /**
  * What an adapter may import besides its own adapter's shared files: the seam, the domain's errors,
  * the configuration, the contract, the shared middleware, the rule vocabulary's types and words,
- * and the pure renderers of a feature (its minutes, its JSON, its form and its views). Anything
- * else is a feature's work, reached through src/service.ts, which is where `authorize` runs.
+ * the pure renderers of a feature (its minutes, its JSON, its form and its views), and sign-in
+ * (src/auth: sessions and the identity provider), which establishes who the actor is before the
+ * seam and touches no case. Anything else is a feature's work, reached through src/service.ts,
+ * which is where `authorize` runs.
  */
 const ALLOWED = [
   /^service\.ts$/,
@@ -54,6 +56,7 @@ const ALLOWED = [
   /^middleware\//,
   /^rulesets\/types\.ts$/,
   /^[a-z-]+\/(minutes|json|form|views)\.ts$/,
+  /^auth\/(oidc|sessions|roles)\.ts$/,
 ];
 const allowed = (from: string, to: string) =>
   ALLOWED.some((a) => a.test(to)) || (isApi(from) && isApi(to)) || (isPages(from) && isPages(to));

@@ -74,3 +74,52 @@ describe("zod and the OpenAPI document give the same verdict on request bodies",
     );
   });
 });
+
+describe("the OpenAPI document declares access", () => {
+  type Op = { responses: Record<string, unknown>; security?: unknown[] };
+  const doc = openapiDocument() as unknown as {
+    paths: Record<string, Record<string, Op>>;
+    security: unknown[];
+    components: { securitySchemes: Record<string, { type: string; scheme?: string; in?: string }> };
+  };
+  const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => method !== "parameters")
+      .map(([method, op]) => ({ path, method, op })),
+  );
+
+  it("a bearer API key and the sign-in cookie as security schemes, required by default", () => {
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.signInSession).toMatchObject({ type: "apiKey", in: "cookie" });
+    expect(doc.security).toEqual([{ apiKey: [] }, { signInSession: [] }, {}]);
+  });
+
+  it("401, 403, 421 and 429 on every /v1 operation; the probes need no credential", () => {
+    const v1 = operations.filter((o) => o.path.startsWith("/v1"));
+    expect(v1.length).toBeGreaterThan(10);
+    const missing = v1.flatMap(({ path, method, op }) =>
+      ["401", "403", "421", "429"].filter((s) => !(s in op.responses)).map((s) => `${method} ${path} ${s}`),
+    );
+    expect(missing).toEqual([]);
+    for (const probe of ["/healthz", "/readyz"]) expect(doc.paths[probe]!.get!.security).toEqual([]);
+  });
+
+  it("the refusals the service gives conform to the Problem schema", async () => {
+    const { startApp } = await import("./support/app.js");
+    const app = await startApp({
+      apiKeyHashes: ["0".repeat(64)],
+      rateLimitPerMinute: 1,
+      rateLimitPerAddressPerMinute: 1,
+    });
+    try {
+      const unauthorized = await fetch(`${app.base}/v1/rulesets`);
+      expect(unauthorized.status).toBe(401);
+      expect(contractErrors("Problem", await unauthorized.json())).toEqual([]);
+      const limited = await fetch(`${app.base}/v1/rulesets`);
+      expect(limited.status).toBe(429);
+      expect(contractErrors("Problem", await limited.json())).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});

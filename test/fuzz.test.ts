@@ -22,6 +22,10 @@ const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 let adviceId = "";
 const ADVICE_ID = "$ADVICE_ID";
 const CASE = "FUZZ-1";
+/** The page forms' CSRF token and its cookie (GET / gives them), put in place of these in requests. */
+let csrf = { token: "", cookie: "" };
+const CSRF_TOKEN = "$CSRF_TOKEN";
+const CSRF_COOKIE = "$CSRF_COOKIE";
 
 interface Sent {
   method: string;
@@ -37,8 +41,13 @@ interface Answer {
 }
 
 function sendOnce(r: Sent): Promise<{ answer?: Answer; error?: Error; reused: boolean }> {
-  const body = r.body?.replaceAll(ADVICE_ID, adviceId) ?? null;
-  const headers = { ...r.headers };
+  const body = r.body?.replaceAll(ADVICE_ID, adviceId).replaceAll(CSRF_TOKEN, csrf.token) ?? null;
+  const headers = Object.fromEntries(
+    Object.entries(r.headers).map(([k, v]) => [
+      k,
+      v.replaceAll(CSRF_COOKIE, csrf.cookie).replaceAll("$ORIGIN", `http://127.0.0.1:${app.port}`),
+    ]),
+  );
   if (body !== null && headers["content-length"] !== undefined) {
     headers["content-length"] = String(Buffer.byteLength(body));
   }
@@ -100,6 +109,12 @@ async function json(
 
 beforeAll(async () => {
   app = await startApp({ records: true });
+  // A browser's first visit: the page gives the forms' token, and its cookie.
+  const first = await fetch(`${app.base}/`, { headers: { accept: "text/html" } });
+  csrf = {
+    cookie: first.headers.get("set-cookie")!.split(";")[0]!,
+    token: /name="_csrf" value="([^"]+)"/.exec(await first.text())![1]!,
+  };
   // A real case, with advice and a decision on it, for fuzzed requests to reach.
   const opened = await json("POST", "/v1/cases", { reference: CASE });
   expect(opened.status).toBe(201);
@@ -656,14 +671,29 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
     return { method: "POST", path: "/action-plans", type: "multipart/form-data; boundary=x", body };
   }),
 );
-const nearlyValid: fc.Arbitrary<Sent> = plain.chain((p) =>
+/** A page's form, as the page's own form sends it: with its CSRF token, cookie and Origin. */
+function asPageForm(p: Plain): Plain & { headers?: Record<string, string> } {
+  if (p.body === undefined || isApi(p.path)) return p;
+  const headers = { cookie: CSRF_COOKIE, origin: "$ORIGIN" };
+  if (p.type?.startsWith("multipart/")) {
+    const part = `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${CSRF_TOKEN}\r\n`;
+    return { ...p, body: part + p.body, headers };
+  }
+  return { ...p, body: `_csrf=${CSRF_TOKEN}&${p.body}`, headers };
+}
+const nearlyValid: fc.Arbitrary<Sent> = plain.map(asPageForm).chain((p) =>
   fc.constantFrom(...(p.accept ?? ["*/*"])).map((accept): Sent => ({
     method: p.method,
     path: p.path,
     headers:
       p.body === undefined
         ? { accept }
-        : { "content-type": p.type!, accept, "content-length": String(Buffer.byteLength(p.body)) },
+        : {
+            "content-type": p.type!,
+            accept,
+            "content-length": String(Buffer.byteLength(p.body)),
+            ...p.headers,
+          },
     body: p.body ?? null,
   })),
 );

@@ -7,7 +7,8 @@
 import express, { type Response } from "express";
 import { InvalidInput } from "../errors.js";
 import { DATE_NAMES, type QuestionGroup } from "../rulesets/types.js";
-import { ANYONE, type Advice, type Service } from "../service.js";
+import type { Advice, Service } from "../service.js";
+import { actorOf } from "../middleware/actor.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
 import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
@@ -167,10 +168,13 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   };
 
   /** The advice for a form's answers, or the form again with the service's objections. */
-  const adviseOn = async (state: FormState): Promise<{ advice?: Advice; state: FormState }> => {
+  const adviseOn = async (
+    res: Response,
+    state: FormState,
+  ): Promise<{ advice?: Advice; state: FormState }> => {
     if (!state.body) return { state };
     try {
-      return { advice: await service.assess(ANYONE, state.body), state };
+      return { advice: await service.assess(actorOf(res), state.body), state };
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;
       return { state: { ...state, errors: questionnaireErrors(e) } };
@@ -194,7 +198,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       page(res, { ...read, errors: [] });
       return;
     }
-    const { advice, state } = await adviseOn(read);
+    const { advice, state } = await adviseOn(res, read);
     if (!advice) {
       page(res, state, undefined, 400);
       return;
@@ -218,7 +222,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       return;
     }
     try {
-      await service.saveAdvice(ANYONE, reference, read.body);
+      await service.saveAdvice(actorOf(res), reference, read.body);
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;
       page(res, { ...read, errors: questionnaireErrors(e) }, undefined, 400);
@@ -229,7 +233,10 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
 
   // The live panel: the same assessment, rendered as the outcome box alone.
   router.post("/assessment/panel", ...guarded, form, async (req, res) => {
-    const { advice, state } = await adviseOn(readForm(library, (req.body ?? {}) as Record<string, unknown>));
+    const { advice, state } = await adviseOn(
+      res,
+      readForm(library, (req.body ?? {}) as Record<string, unknown>),
+    );
     if (!advice) {
       res
         .status(200)

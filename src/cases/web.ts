@@ -7,7 +7,8 @@ import express, { type Response } from "express";
 import { InvalidInput, NotFound } from "../errors.js";
 import { ladderFor } from "../assessments/minutes.js";
 import type { Outcome } from "../rulesets/types.js";
-import { ANYONE, type Service } from "../service.js";
+import type { Service } from "../service.js";
+import { actorOf } from "../middleware/actor.js";
 import { formErrors, type FormError } from "../web/errors.js";
 import { readDateParts, text, type FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
@@ -31,9 +32,9 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   const env = createViews();
   const router = express.Router();
   /** A case that does not exist, or a reference that cannot be one, is a page not found. */
-  const caseFile = async (reference: string) => {
+  const caseFile = async (res: Response, reference: string) => {
     try {
-      return await service.caseFile(ANYONE, reference);
+      return await service.caseFile(actorOf(res), reference);
     } catch (e) {
       if (e instanceof InvalidInput) throw new NotFound("there is no such case");
       throw e;
@@ -68,7 +69,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     errors: FormError[] = [],
     status = 200,
   ) => {
-    const { records, verification } = await caseFile(reference);
+    const { records, verification } = await caseFile(res, reference);
     const advice = [...records].reverse().find((r) => r.kind === "assessment");
     const adviceOutcome = advice
       ? (advice.content.assessment as { outcome: Outcome; determined: boolean; edition: { id: string } })
@@ -134,7 +135,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
     if (errors.length) return page(res, reference, values, errors, 400);
     try {
-      await service.recordDecision(ANYONE, reference, {
+      await service.recordDecision(actorOf(res), reference, {
         adviceId: text(body.adviceId),
         decision: values.decision,
         decidedOn,

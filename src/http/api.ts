@@ -1,5 +1,5 @@
 /**
- * The JSON API: /v1 behind its API keys and rate limit, the health and readiness checks, and the
+ * The JSON API: /v1 behind its API keys (or a signed-in session) and rate limit, the health and readiness checks, and the
  * OpenAPI document, with each feature's routes mounted. Every error below here becomes
  * problem+json in one place (problemHandler).
  */
@@ -12,16 +12,16 @@ import { caseRoutes } from "../cases/http.js";
 import { qualityRoutes } from "../quality/http.js";
 import { rulesetRoutes } from "../rulesets/http.js";
 import { timelineRoutes } from "../timelines/http.js";
-import { rateLimiter } from "../middleware/rate-limit.js";
-import { HttpProblem, methodNotAllowed, problemHandler, requireJson } from "./problem.js";
-import { actorOf, requireApiKey } from "./security.js";
+import type { RateLimits } from "../middleware/rate-limit.js";
+import { methodNotAllowed, problemHandler, requireJson } from "./problem.js";
+import { actorOf, apiGate, type ApiAccess } from "./security.js";
 
 export interface ApiOptions {
   bodyLimit: number;
-  /** SHA-256 hashes (hex) of the API keys; none means /v1 is open (and the server binds loopback). */
-  apiKeyHashes?: readonly string[];
-  /** Requests per client per minute on /v1; 0 or absent turns rate limiting off. */
-  rateLimitPerMinute?: number;
+  /** Who may call /v1: keys, sessions, or (neither configured, loopback only) anyone. */
+  access: ApiAccess;
+  /** The rate limit per identity, shared with the pages (the one per address runs before). */
+  limits: RateLimits;
   lifecycle: { draining: boolean };
 }
 
@@ -33,22 +33,7 @@ export interface JsonBody {
 
 export function apiRouter(service: Service, options: ApiOptions): express.Router {
   const router = express.Router();
-  const perMinute = options.rateLimitPerMinute;
-  if (perMinute) {
-    router.use(
-      "/v1",
-      rateLimiter(perMinute, (_res, next) =>
-        next(
-          new HttpProblem(
-            429,
-            "too-many-requests",
-            `more than ${perMinute} requests a minute; wait and try again`,
-          ),
-        ),
-      ),
-    );
-  }
-  if (options.apiKeyHashes?.length) router.use("/v1", requireApiKey(options.apiKeyHashes));
+  router.use("/v1", apiGate(options.access), options.limits.byIdentity);
 
   router.get("/healthz", (_req, res) => {
     const body: components["schemas"]["Health"] = {

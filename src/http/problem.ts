@@ -8,6 +8,14 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from "expre
 import { DomainError, InvalidInput, type FieldError } from "../errors.js";
 import { BODY_LIMIT_WORDS } from "../config.js";
 import { logUnhandled } from "../middleware/logging.js";
+import { Refusal, type RefusalKind } from "../middleware/refusal.js";
+
+const REFUSAL_TYPE: Record<RefusalKind, ProblemType> = {
+  misdirected: "misdirected-request",
+  "too-many-requests": "too-many-requests",
+  "cross-site": "forbidden",
+  unauthorized: "unauthorized",
+};
 
 export type ProblemType =
   | "invalid-request"
@@ -21,6 +29,7 @@ export type ProblemType =
   | "conflict"
   | "unauthorized"
   | "forbidden"
+  | "misdirected-request"
   | "too-many-requests"
   | "unavailable"
   | "timeout"
@@ -38,6 +47,7 @@ const TITLES: Record<ProblemType, string> = {
   conflict: "Already exists",
   unauthorized: "Authentication is required",
   forbidden: "Not allowed",
+  "misdirected-request": "This is not the service's address",
   "too-many-requests": "Too many requests",
   unavailable: "The service is unavailable",
   timeout: "The request took too long",
@@ -142,6 +152,7 @@ interface BodyParserError {
  */
 function clientProblem(err: unknown): HttpProblem | null {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof Refusal) return new HttpProblem(err.status, REFUSAL_TYPE[err.kind], err.message);
   if (err instanceof DomainError) return fromDomain(err);
   if (err instanceof URIError) {
     return new HttpProblem(400, "invalid-request", "the path is not validly percent-encoded", [
@@ -180,6 +191,7 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
     return;
   }
   const problem = clientProblem(err);
+  if (err instanceof Refusal) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
   if (problem) {
     sendProblem(res, problem, req.originalUrl.split("?")[0]);
     return;

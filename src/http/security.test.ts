@@ -20,9 +20,9 @@ async function appWith(extra: Partial<AppOptions>) {
   return createApp(await service(), { ...options, ...extra });
 }
 
-describe("API keys", () => {
-  const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
+const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
 
+describe("API keys", () => {
   it("when keys are configured (the service may listen beyond loopback), the case pages neither show nor record a case", async () => {
     const db = await openDb({});
     try {
@@ -88,15 +88,94 @@ describe("API keys", () => {
 
   it("stores only hashes: configuring a key itself is refused at start-up", () => {
     expect(() => loadConfig({ THRESHOLD_API_KEY_SHA256: KEY })).toThrow(/SHA-256 hashes/);
-    expect(loadConfig({ THRESHOLD_API_KEY_SHA256: hashes.join(",") }).apiKeyHashes).toEqual(hashes);
+    expect(loadConfig({ THRESHOLD_API_KEY_SHA256: hashes.join(",") }).apiKeys.map((k) => k.hash)).toEqual(
+      hashes,
+    );
+    expect(() => loadConfig({ THRESHOLD_API_KEYS: `case-system:member:${KEY}` })).toThrow(
+      /THRESHOLD_API_KEYS/,
+    );
   });
 
-  it("without keys, binds loopback only, whatever HOST asks", () => {
-    const open = loadConfig({ HOST: "0.0.0.0" });
-    expect(open.host).toBe("127.0.0.1");
-    expect(open.hostRestrictedToLoopback).toBe(true);
-    const keyed = loadConfig({ HOST: "0.0.0.0", THRESHOLD_API_KEY_SHA256: hashes[0] });
-    expect(keyed.host).toBe("0.0.0.0");
+  it("reads named keys with their roles, and gives a bare hash every role", () => {
+    const config = loadConfig({
+      THRESHOLD_API_KEYS: `case-system:member:${hashes[0]}, minutes-robot:member+chair:${hashes[1]!.toUpperCase()}`,
+      THRESHOLD_API_KEY_SHA256: sha256("third").toString("hex"),
+    });
+    expect(config.apiKeys.map((k) => [k.name, k.roles])).toEqual([
+      ["case-system", ["member"]],
+      ["minutes-robot", ["member", "chair"]],
+      [`key ${sha256("third").toString("hex").slice(0, 8)}`, ["member", "chair"]],
+    ]);
+    expect(() => loadConfig({ THRESHOLD_API_KEYS: `a:admin:${hashes[0]}` })).toThrow(/member, chair/);
+    expect(() => loadConfig({ THRESHOLD_API_KEYS: `a:member:${hashes[0]},a:chair:${hashes[1]}` })).toThrow(
+      /two API keys are named "a"/,
+    );
+  });
+});
+
+describe("the rule that cannot be forgotten", () => {
+  const signIn = {
+    PUBLIC_URL: "https://threshold.board.example",
+    OIDC_ISSUER: "https://login.board.example/realms/board",
+    OIDC_CLIENT_ID: "threshold",
+    OIDC_CLIENT_SECRET: "s3cret",
+  };
+
+  it("refuses to start beyond loopback without sign-in, whatever keys there are", () => {
+    expect(() => loadConfig({ HOST: "0.0.0.0" })).toThrow(/sign-in is not configured/);
+    expect(() => loadConfig({ HOST: "0.0.0.0", THRESHOLD_API_KEY_SHA256: hashes[0] })).toThrow(
+      /API keys guard only \/v1, never the pages/,
+    );
+    expect(() => loadConfig({ HOST: "192.168.1.20", THRESHOLD_API_KEY_SHA256: hashes[0] })).toThrow(
+      /HOST is 192.168.1.20/,
+    );
+    // Behind a proxy on this machine, a PUBLIC_URL naming another host is reaching beyond too.
+    expect(() => loadConfig({ PUBLIC_URL: "https://threshold.board.example" })).toThrow(
+      /PUBLIC_URL is https:\/\/threshold.board.example/,
+    );
+  });
+
+  it("starts beyond loopback with sign-in configured, with or without keys", () => {
+    const config = loadConfig({ HOST: "0.0.0.0", ...signIn });
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.oidc?.issuer.href).toBe("https://login.board.example/realms/board");
+    expect(config.oidc?.rolesClaim).toBe("roles");
+    expect(
+      loadConfig({ HOST: "0.0.0.0", ...signIn, THRESHOLD_API_KEY_SHA256: hashes[0] }).apiKeys,
+    ).toHaveLength(1);
+  });
+
+  it("on loopback with nothing configured, keeps working without sign-in", () => {
+    const config = loadConfig({});
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.oidc).toBeUndefined();
+    expect(loadConfig({ HOST: "::1" }).host).toBe("::1");
+    expect(loadConfig({ HOST: "localhost", PUBLIC_URL: "http://localhost:3000" }).publicUrl?.host).toBe(
+      "localhost:3000",
+    );
+  });
+
+  it("names what is missing from a half-configured sign-in", () => {
+    expect(() => loadConfig({ OIDC_ISSUER: signIn.OIDC_ISSUER })).toThrow(
+      /missing OIDC_CLIENT_ID, OIDC_CLIENT_SECRET/,
+    );
+    const noUrl: Record<string, string> = { ...signIn };
+    delete noUrl.PUBLIC_URL;
+    expect(() => loadConfig(noUrl)).toThrow(/needs PUBLIC_URL/);
+    expect(() => loadConfig({ ...signIn, OIDC_ISSUER: "http://login.board.example" })).toThrow(/https/);
+    expect(() => loadConfig({ ...signIn, PUBLIC_URL: "https://x.example/threshold" })).toThrow(/no path/);
+    expect(() => loadConfig({ ...signIn, OIDC_ROLE_MAP: "chairs" })).toThrow(/OIDC_ROLE_MAP/);
+    const mapped = loadConfig({
+      ...signIn,
+      OIDC_ROLES_CLAIM: "groups",
+      OIDC_ROLE_MAP: "threshold-chairs=chair, threshold-members=member, board-leads=member+chair",
+    });
+    expect(mapped.oidc?.rolesClaim).toBe("groups");
+    expect([...mapped.oidc!.roleMap!.entries()]).toEqual([
+      ["threshold-chairs", ["chair"]],
+      ["threshold-members", ["member"]],
+      ["board-leads", ["member", "chair"]],
+    ]);
   });
 });
 

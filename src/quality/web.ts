@@ -6,7 +6,8 @@ import express, { type Response } from "express";
 import multer from "multer";
 import { BODY_LIMIT_BYTES, BODY_LIMIT_WORDS } from "../config.js";
 import { InvalidInput } from "../errors.js";
-import { ANYONE, type Service } from "../service.js";
+import type { Service } from "../service.js";
+import { actorOf } from "../middleware/actor.js";
 import { formErrors, type FormError } from "../web/errors.js";
 import { readDateParts, text, type FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
@@ -36,7 +37,7 @@ const STATUS_CLASSES: Record<ItemStatus, string> = {
   unknown: "govuk-tag--yellow",
 };
 
-export function qualityPages(service: Service, { form, guarded }: PageForms): express.Router {
+export function qualityPages(service: Service, { form, guarded, verify }: PageForms): express.Router {
   const { qualityLibrary: quality, qualityDateNames: dateNames, library } = service;
   const env = createViews();
   const cite = citer(library);
@@ -125,7 +126,7 @@ export function qualityPages(service: Service, { form, guarded }: PageForms): ex
       return;
     }
     try {
-      qaPage(res, values, [], service.checkQuality(ANYONE, { answers, dates }));
+      qaPage(res, values, [], service.checkQuality(actorOf(res), { answers, dates }));
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;
       const mapped = formErrors(e, (pointer) => {
@@ -185,6 +186,8 @@ export function qualityPages(service: Service, { form, guarded }: PageForms): ex
   router.get("/action-plans", (_req, res) => planPage(res, {}, []));
   router.post("/action-plans", ...guarded, (req, res, next) => {
     upload.single("plan")(req, res, (err: unknown) => {
+      const refused = verify(req, res);
+      if (refused) return next(refused);
       const body = (req.body ?? {}) as FormBody;
       const values: Record<string, string> = {};
       const errors: FormError[] = [];
@@ -207,7 +210,12 @@ export function qualityPages(service: Service, { form, guarded }: PageForms): ex
         errors.push({ href: "#plan", field: "plan", text: "Select the action plan as a CSV file" });
       if (errors.length) return planPage(res, values, errors, undefined, 400);
       try {
-        planPage(res, values, [], service.checkActionPlanCsv(ANYONE, file!.buffer.toString("utf8"), asOfIso));
+        planPage(
+          res,
+          values,
+          [],
+          service.checkActionPlanCsv(actorOf(res), file!.buffer.toString("utf8"), asOfIso),
+        );
       } catch (e) {
         if (!(e instanceof InvalidInput)) return next(e);
         const [first] = e.errors;

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { createApp } from "../app.js";
 import { service } from "../../test/support/service.js";
+import { formPass, postForm } from "../../test/support/forms.js";
 
 let app: Express;
 beforeAll(async () => {
@@ -41,14 +42,14 @@ describe("the pages' errors", () => {
   });
 
   it("a form posted with the wrong method gets a page, with Allow", async () => {
-    const res = await request(app).put("/quality-assurance");
+    const res = await request(app).put("/quality-assurance").set("Sec-Fetch-Site", "same-origin");
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, POST");
     expect(res.headers["content-type"]).toMatch(/^text\/html/);
   });
 
   it("a working-day count past the bank-holiday table keeps the answers and names the date beside its field", async () => {
-    const res = await request(app).post("/assessment").type("form").send({
+    const res = await postForm(app, "/assessment", await formPass(app), {
       childDied: "yes",
       abuseOrNeglect: "yes",
       "becameAware-day": "2",
@@ -65,10 +66,11 @@ describe("the pages' errors", () => {
   });
 
   it("saving advice under a reference that could be a name keeps the answers and says what to fix", async () => {
-    const res = await request(app)
-      .post("/cases/save")
-      .type("form")
-      .send({ reference: "Baby P", childDied: "yes", abuseOrNeglect: "yes" });
+    const res = await postForm(app, "/cases/save", await formPass(app), {
+      reference: "Baby P",
+      childDied: "yes",
+      abuseOrNeglect: "yes",
+    });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/href="#reference"/);
     expect(res.text).toMatch(

@@ -5,9 +5,11 @@
  * that is the service's fault goes to the operator's log, never to the page.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from "express";
-import { DomainError, InvalidInput, type FieldError } from "../errors.js";
+import { DomainError, Forbidden, InvalidInput, type FieldError } from "../errors.js";
 import { BODY_LIMIT_WORDS } from "../config.js";
 import { logUnhandled } from "../middleware/logging.js";
+import { Refusal } from "../middleware/refusal.js";
+import { signInHref } from "./access.js";
 import { createViews } from "./views.js";
 
 export interface FormError {
@@ -38,6 +40,12 @@ const PAGES: Record<number, { heading: string; paragraphs: string[] }> = {
     heading: "There is a problem with what was sent",
     paragraphs: ["The page could not use what it was sent. Go back, check the answers and try again."],
   },
+  401: {
+    heading: "Sign in to use Threshold",
+    paragraphs: [
+      "You need to sign in with your organisation's account. Anything you sent has not been saved.",
+    ],
+  },
   403: { heading: "You cannot do this", paragraphs: ["You do not have permission to do this."] },
   404: {
     heading: "Page not found",
@@ -54,6 +62,12 @@ const PAGES: Record<number, { heading: string; paragraphs: string[] }> = {
   413: {
     heading: "What was sent is too large",
     paragraphs: [`A form or file may be at most ${BODY_LIMIT_WORDS}.`],
+  },
+  421: {
+    heading: "This is not Threshold's address",
+    paragraphs: [
+      "The page was asked for under an address that is not this service's. Use the service's own address.",
+    ],
   },
   429: { heading: "Too many requests", paragraphs: ["Wait a minute, then try again."] },
   503: { heading: "Sorry, the service is unavailable", paragraphs: ["Try again later."] },
@@ -74,7 +88,7 @@ const DOMAIN_STATUS: Record<DomainError["kind"], number> = {
 /** The pages' error pages, each naming the rule set in its footer like every other page. */
 export function errorPages(footer: { version: string; hash: string }) {
   /** An error page with its status; `details` say what to do about it. */
-  const send = (res: Response, status: number, details: string[] = []): void => {
+  const send = (res: Response, status: number, details: string[] = [], signIn?: string): void => {
     const page = PAGES[status] ?? PAGES[status >= 500 ? 500 : 400]!;
     res
       .status(status)
@@ -85,6 +99,7 @@ export function errorPages(footer: { version: string; hash: string }) {
           heading: page.heading,
           paragraphs: page.paragraphs,
           details,
+          signInHref: signIn,
           cspNonce: res.locals.cspNonce,
           ruleset: footer,
         }),
@@ -105,13 +120,25 @@ export function errorPages(footer: { version: string; hash: string }) {
       next(err);
       return;
     }
+    if (err instanceof Refusal) {
+      for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+      send(res, err.status, [err.message], err.kind === "unauthorized" ? signInHref(req) : undefined);
+      return;
+    }
     if (err instanceof DomainError) {
-      // What to do about it: the fields at fault, or why the service refused.
+      // What to do about it: the fields at fault, or why the service refused and what role is missing.
       const details =
         err instanceof InvalidInput
           ? err.errors.map((e) => e.detail)
-          : err.kind === "forbidden"
-            ? [err.message]
+          : err instanceof Forbidden
+            ? [
+                err.message,
+                ...(err.missingRole
+                  ? [
+                      `You need the ${err.missingRole} role. Ask whoever runs your board's sign-in to give it to you.`,
+                    ]
+                  : []),
+              ]
             : [];
       send(res, DOMAIN_STATUS[err.kind], details);
       return;

@@ -1,27 +1,41 @@
 /**
  * The pages: the questionnaire and its advice, the case pages, quality assurance and the action
- * plan, with their assets. Server-rendered with Nunjucks and GOV.UK Frontend; every form post is
- * rate limited like /v1; every error ends as a GOV.UK error page in one place (errorPages in errors.ts).
+ * plan, and signing in and out, with their assets. Server-rendered with Nunjucks and GOV.UK
+ * Frontend. Before any page: who is asking (access.ts: the signed-in person, a redirect to sign in,
+ * or anyone on loopback), the same-origin check on form posts, and the rate limit per identity
+ * shared with /v1; every form's CSRF token is checked as its body is read. Every error ends as a
+ * GOV.UK error page in one place (errorPages in errors.ts).
  */
 import path from "node:path";
-import express, { type RequestHandler } from "express";
+import express, { type Request, type RequestHandler, type Response } from "express";
 import { BODY_LIMIT_BYTES, projectRoot } from "../config.js";
-import { rateLimiter } from "../middleware/rate-limit.js";
+import type { RateLimits } from "../middleware/rate-limit.js";
+import type { Refusal } from "../middleware/refusal.js";
 import type { Service } from "../service.js";
+import { authPages, type SignInParts } from "../auth/web.js";
 import { assessmentPages } from "../assessments/web.js";
 import { casePages } from "../cases/web.js";
 import { qualityPages } from "../quality/web.js";
+import { pageGate, type PageAccess } from "./access.js";
 import { errorPages } from "./errors.js";
 import { defaultFooter } from "./views.js";
 
 export interface PagesOptions {
-  /** Form posts per client per minute; 0 or absent turns rate limiting off. */
-  rateLimitPerMinute?: number;
+  access: PageAccess;
+  /** The rate limit per identity, shared with /v1 (the one per address runs before). */
+  limits: RateLimits;
+  /** Sign-in with the board's identity provider, when configured. */
+  signIn?: SignInParts;
 }
 
-/** What every feature's pages share: the form body parser and the rate limit on posts. */
+/**
+ * What every feature's pages share: the form body parser, which also checks the form's CSRF
+ * token; `verify`, the same check for a form whose body the page reads itself (a file upload);
+ * and handlers to run before a post (none now: the gate and the limits run before every page).
+ */
 export interface PageForms {
   form: RequestHandler;
+  verify: (req: Request, res: Response) => Refusal | null;
   guarded: RequestHandler[];
 }
 
@@ -49,15 +63,25 @@ function assetsRouter(): express.Router {
   return router;
 }
 
-export function pagesRouter(service: Service, options: PagesOptions = {}): express.Router {
+export function pagesRouter(service: Service, options: PagesOptions): express.Router {
   const router = express.Router();
   const errors = errorPages(defaultFooter(service.library));
-  const perMinute = options.rateLimitPerMinute;
+  const urlencoded = express.urlencoded({ extended: false, limit: BODY_LIMIT_BYTES, parameterLimit: 200 });
+  const verify = options.access.csrf.check;
   const forms: PageForms = {
-    form: express.urlencoded({ extended: false, limit: BODY_LIMIT_BYTES, parameterLimit: 200 }),
-    guarded: perMinute ? [rateLimiter(perMinute, (res) => errors.send(res, 429))] : [],
+    form: (req, res, next) =>
+      urlencoded(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        const refused = verify(req, res);
+        if (refused) return next(refused);
+        next();
+      }),
+    verify,
+    guarded: [],
   };
   router.use(assetsRouter());
+  if (options.signIn) router.use(authPages(service, options.signIn, forms));
+  router.use(pageGate(options.access), options.limits.byIdentity);
   router.use(assessmentPages(service, forms));
   router.use(qualityPages(service, forms));
   router.use(casePages(service, forms));
@@ -70,4 +94,9 @@ export function pagesRouter(service: Service, options: PagesOptions = {}): expre
 export function pageNotFound(service: Service): RequestHandler {
   const errors = errorPages(defaultFooter(service.library));
   return (_req, res) => errors.send(res, 404);
+}
+
+/** Error pages for what is refused before any page runs (a foreign Host, too many requests). */
+export function pageErrors(service: Service) {
+  return errorPages(defaultFooter(service.library)).handler;
 }

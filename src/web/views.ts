@@ -2,19 +2,23 @@ import path from "node:path";
 import nunjucks from "nunjucks";
 import { projectRoot } from "../config.js";
 import type { Citation, RuleLibrary } from "../rulesets/types.js";
+import { addPageGlobals } from "./page-context.js";
 
 let views: nunjucks.Environment | undefined;
 
 /** The Nunjucks environment (one, shared by every page): the service's views, then GOV.UK Frontend's. */
 export function createViews(): nunjucks.Environment {
   const root = projectRoot();
-  return (views ??= new nunjucks.Environment(
+  if (views) return views;
+  views = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([
       path.join(root, "src", "web", "views"),
       path.join(root, "node_modules", "govuk-frontend", "dist"),
     ]),
     { autoescape: true, throwOnUndefined: false },
-  ));
+  );
+  addPageGlobals(views);
+  return views;
 }
 
 /** "City & Hackney Notification Process (2015/2017), §4.4 (i) (004_….txt)". */

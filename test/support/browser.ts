@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, expect } from "vitest";
 import { startApp, type AppUnderTest } from "./app.js";
 import { findChromium } from "./chromium.js";
+import { startProvider, type TestProvider } from "./oidc.js";
 
 export const SHOTS = "test-results";
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -32,15 +33,18 @@ export interface Harness {
   ): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }>;
 }
 
-export function useBrowser(options: { records?: boolean } = {}): Harness {
+/** `signIn`: people sign in with a real OpenID provider (test/support/oidc.ts) on loopback. */
+export function useBrowser(options: { records?: boolean; signIn?: boolean } = {}): Harness {
   let app: AppUnderTest | undefined;
   let browser: Browser | undefined;
+  let provider: TestProvider | undefined;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     const found = await findChromium();
+    if (options.signIn) provider = await startProvider();
     [app, browser] = await Promise.all([
-      startApp({ records: options.records ?? false }),
+      startApp({ records: options.records ?? false, ...(provider ? { signIn: provider } : {}) }),
       chromium
         .launch({ executablePath: found.executablePath, args: ARGS, env: { ...process.env, ...found.env } })
         .catch((e: unknown) => {
@@ -54,6 +58,7 @@ export function useBrowser(options: { records?: boolean } = {}): Harness {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await provider?.close();
   });
 
   return {
