@@ -1224,6 +1224,8 @@ export interface operations {
         parameters: {
             query?: {
                 edition?: components["schemas"]["EditionId"];
+                incidentDate?: components["schemas"]["IsoDate"];
+                country?: components["schemas"]["Country"];
                 becameAware?: components["schemas"]["IsoDate"];
                 referral?: components["schemas"]["IsoDate"];
                 decision?: components["schemas"]["IsoDate"];

@@ -129,6 +129,15 @@ describe("a Welsh board: child practice reviews", () => {
     expect(m["focus-period"]).toMatchObject({ due: "2023-05-10", nature: "scope", from: "incident" });
     expect(m["appoint-reviewers"].due).toBeNull();
   });
+
+  it("the iCalendar link chooses the edition by date and country too", async () => {
+    const res = await request(app).get(
+      "/v1/timelines.ics?incidentDate=2024-05-10&country=wales&decision=2024-06-03",
+    );
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("child practice review is completed");
+    expect(res.text).toContain("DTSTART;VALUE=DATE:20241203");
+  });
 });
 
 describe("an English partnership in 2026: notification, rapid review, local review criteria", () => {
