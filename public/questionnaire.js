@@ -11,6 +11,16 @@ const live = document.querySelector("[data-outcome-live]");
 if (form && live) {
   let pending;
   let latest = 0;
+  // When the panel cannot be refreshed it says so, keeps nothing stale in view, and offers the
+  // path that needs no script: posting the form.
+  const failed = () => {
+    live.innerHTML =
+      '<div class="app-outcome" id="outcome" data-live-failed="true">' +
+      '<h2 class="govuk-heading-m">The advice could not be updated</h2>' +
+      '<p class="govuk-body">The box could not follow your last change. Your answers are still here.</p>' +
+      '<button type="submit" form="questionnaire" class="govuk-button" data-module="govuk-button">See the advice</button>' +
+      "</div>";
+  };
   const refresh = async () => {
     const ticket = ++latest;
     const body = new URLSearchParams(new FormData(form));
@@ -21,10 +31,14 @@ if (form && live) {
         body,
         headers: { Accept: "text/html" },
       });
-      if (!res.ok || ticket !== latest) return;
+      if (ticket !== latest) return;
+      if (!res.ok) {
+        failed();
+        return;
+      }
       live.innerHTML = await res.text();
     } catch {
-      // The form still works by posting it.
+      if (ticket === latest) failed();
     }
   };
   form.addEventListener("change", (event) => {
@@ -34,16 +48,21 @@ if (form && live) {
   });
 }
 
+// "Copy for Word": the one-page minutes as HTML (Word keeps the headings and lists), with plain
+// text beside it for anything that takes text only.
 for (const button of document.querySelectorAll("[data-copy-minutes]")) {
   button.addEventListener("click", async () => {
-    const minutes = document.getElementById("minutes");
+    const minutes = document.getElementById("minutes-preview");
     const status = document.querySelector("[data-copy-status]");
+    if (!minutes) return;
     try {
-      await navigator.clipboard.writeText(minutes.value);
-      if (status) status.textContent = "Minutes copied.";
+      const html = new Blob([minutes.innerHTML], { type: "text/html" });
+      const text = new Blob([minutes.innerText], { type: "text/plain" });
+      await navigator.clipboard.write([new ClipboardItem({ "text/html": html, "text/plain": text })]);
+      if (status) status.textContent = "Minutes copied: paste them into Word.";
     } catch {
-      minutes.select();
-      if (status) status.textContent = "Select all the text in the box and copy it.";
+      if (status)
+        status.textContent = "Copying is not allowed here: use the Word or HTML button to download them.";
     }
   });
 }

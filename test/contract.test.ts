@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildAssessmentSchema } from "../src/contract/validation.js";
-import { contractErrors, openapiDocument } from "./support/contract.js";
+import { contractErrors, openapiDocument, schemaErrors } from "./support/contract.js";
 import { service } from "./support/service.js";
 
 interface Schemas {
@@ -121,5 +121,55 @@ describe("the OpenAPI document declares access", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("the OpenAPI document's own examples", () => {
+  /** Every example under a media type whose schema the document gives, with that schema. */
+  function examples(): Array<{ where: string; schema: unknown; value: unknown }> {
+    const found: Array<{ where: string; schema: unknown; value: unknown }> = [];
+    const paths = (openapiDocument() as { paths: Record<string, Record<string, unknown>> }).paths;
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const o = op as {
+          requestBody?: { content?: Record<string, MediaType> };
+          responses?: Record<string, { content?: Record<string, MediaType> }>;
+        };
+        const media = [
+          ...Object.entries(o.requestBody?.content ?? {}).map(
+            ([t, m]) => [`${method} ${path} request ${t}`, m] as const,
+          ),
+          ...Object.entries(o.responses ?? {}).flatMap(([status, r]) =>
+            Object.entries(r.content ?? {}).map(([t, m]) => [`${method} ${path} ${status} ${t}`, m] as const),
+          ),
+        ];
+        for (const [where, m] of media)
+          for (const [name, ex] of Object.entries(m.examples ?? {}))
+            found.push({ where: `${where} example ${name}`, schema: m.schema, value: ex.value });
+      }
+    }
+    return found;
+  }
+  interface MediaType {
+    schema?: unknown;
+    examples?: Record<string, { value: unknown }>;
+  }
+
+  it("validate against the schemas they illustrate, the assessment's request and summary among them", () => {
+    const all = examples();
+    expect(all.map((e) => e.where)).toEqual(
+      expect.arrayContaining([
+        "post /v1/assessments request application/json example mandatory",
+        "post /v1/assessments request application/json example assumption",
+        "post /v1/assessments 200 application/json example summary",
+      ]),
+    );
+    for (const e of all) expect(schemaErrors(e.schema, e.value), e.where).toEqual([]);
+  });
+
+  it("serves relative servers, so the document holds wherever the service runs", () => {
+    expect((openapiDocument() as { servers: Array<{ url: string }> }).servers.map((s) => s.url)).toEqual([
+      "/",
+    ]);
   });
 });

@@ -22,6 +22,7 @@ import { namedChoice, type EditionChoice } from "../rulesets/select.js";
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
 import { computeDeadlines, type Applies } from "../timelines/deadlines.js";
 import type { CompiledEdition, CompiledRule } from "./compile.js";
+import { findDecisive } from "./decisive.js";
 import { tensionsFor, type TensionReport } from "./tensions.js";
 import {
   OPEN,
@@ -72,10 +73,36 @@ export interface TriggerReport extends RuleReport {
   requires: Requirement;
 }
 
+/** What the answers settle: one of the outcomes, or not yet. */
+export type OutcomeOrOpen = Outcome | "undetermined";
+
 export interface DecisiveQuestion {
   id: string;
   wording: string;
+  /**
+   * The strongest outcome its answer, alone or with other open questions, can bring about or rule
+   * out: a rung of the edition's ladder above the last (the last rung is what follows when nothing
+   * is met, so it is never the strongest a question moves).
+   */
+  bearsOn: Outcome;
+  /**
+   * Set when a rule reads the question while unanswered as the guidance directs (WT2015 (ii)) and
+   * that reading bears on the outcome: the advice rests on it until the question is answered.
+   */
+  assumption: { rule: string; because: string } | null;
+  /** One of the eleven questions (or a part of question 1): the criterion it is grouped under. */
+  partOf: { criterion: string; title: string } | null;
+  /** What would still be possible were it answered so, the other open questions as they are. */
   ifAnswered: Array<{ answer: string; possibleOutcomes: Outcome[] }>;
+}
+
+/** An unanswered question the advice rests on, read as the guidance directs. */
+export interface AssumptionReport {
+  question: string;
+  wording: string;
+  rule: string;
+  because: string;
+  ifAnswered: DecisiveQuestion["ifAnswered"];
 }
 
 export interface ActionReport {
@@ -97,9 +124,14 @@ export interface Assessment {
   edition: { id: string; title: string };
   editionChoice: EditionChoice;
   ruleset: { version: string; hash: string };
-  outcome: Outcome;
+  /** The outcome when the answers settle it; otherwise "undetermined" (see atLeast). */
+  outcome: OutcomeOrOpen;
+  /** What every way of answering the open questions gives at least: the floor. */
+  atLeast: Outcome;
   determined: boolean;
   possibleOutcomes: Outcome[];
+  /** The unanswered questions the advice rests on, read as the guidance directs. */
+  assumptions: AssumptionReport[];
   decisiveQuestions: DecisiveQuestion[];
   answers: Array<{ id: string; answer: AnswerValue; usedByEdition: boolean }>;
   openQuestions: string[];
@@ -209,31 +241,17 @@ export function assess(
   });
 
   const reachable = down[compiled.outcomeRoot]!;
+
   const possible = outcomesOf(compiled.ladder, reachable);
   const determined = possible.length === 1;
 
-  // A question is decisive when some answer to it would narrow the outcomes still possible.
-  const decisiveQuestions: DecisiveQuestion[] = [];
-  if (!determined) {
-    const ifAnswered = outcomesIfAnswered(diagram, compiled.outcomeRoot, allowed, down);
-    for (const slot of slots) {
-      if (position[slot.index] !== OPEN) continue;
-      const narrows = slot.classes.some((_, k) => ifAnswered(slot.index, k) !== reachable);
-      if (!narrows) continue;
-      decisiveQuestions.push({
-        id: slot.question,
-        wording: library.questionById.get(slot.question)!.wording,
-        ifAnswered: slot.classes.map((cls, k) => ({
-          answer: cls.label,
-          possibleOutcomes: outcomesOf(compiled.ladder, ifAnswered(slot.index, k)),
-        })),
-      });
-    }
-    // Questions whose answer could settle the outcome outright come first.
-    const settles = (d: DecisiveQuestion): number =>
-      d.ifAnswered.some((a) => a.possibleOutcomes.length === 1) ? 0 : 1;
-    decisiveQuestions.sort((a, b) => settles(a) - settles(b));
-  }
+  const { decisiveQuestions, assumptions } = decisive(
+    library,
+    compiled,
+    allowed,
+    down,
+    (q) => answerTo(q) === "unknown",
+  );
 
   // The assessment's actions are the requirements; advice and the example timeline belong to the
   // fuller timeline (POST /v1/timelines), computed by the same function.
@@ -250,10 +268,12 @@ export function assess(
     edition: { id: edition.id, title: edition.title },
     editionChoice: input.choice ?? namedChoice(edition),
     ruleset: { version: library.version, hash: edition.hash },
+    outcome: determined ? possible[0]! : "undetermined",
     // What every way of answering the open questions gives at least: the established outcome.
-    outcome: possible[possible.length - 1]!,
+    atLeast: possible[possible.length - 1]!,
     determined,
     possibleOutcomes: possible,
+    assumptions,
     decisiveQuestions,
     answers: Object.keys(input.answers).map((id) => ({
       id,
@@ -277,8 +297,93 @@ export function assess(
     })),
     // The loader refuses a tension naming a rule the edition does not have.
     tensions: tensionsFor(edition.tensions, (id) => ruleStatus.get(id)!),
-    alternatives: library.alternatives,
+    // The alternatives the edition's sources offer (alternatives.yaml `editions`).
+    alternatives: library.alternatives
+      .filter((x) => !x.editions || x.editions.includes(edition.id))
+      .map((x) => ({ id: x.id, title: x.title, text: x.text, citation: x.citation, quote: x.quote })),
     recordKeeping: library.recordKeeping,
     sources: compiled.sources,
   };
+}
+
+/**
+ * The decisive questions (decisive.ts), ranked by the strongest outcome each can bring about or rule
+ * out, then in the questionnaire's order, the eleven questions kept together; with what each answer
+ * would leave possible, the other open questions as they are.
+ */
+function decisive(
+  library: RuleLibrary,
+  compiled: CompiledEdition,
+  allowed: Int32Array,
+  down: Uint8Array,
+  isOpen: (question: string) => boolean,
+): { decisiveQuestions: DecisiveQuestion[]; assumptions: AssumptionReport[] } {
+  const plan = compiled.decisive;
+  const findings = findDecisive(plan, allowed, isOpen);
+  if (findings.length === 0) return { decisiveQuestions: [], assumptions: [] };
+  const { slots, diagram, outcomeRoot } = compiled;
+  const ifAnswered = outcomesIfAnswered(diagram, outcomeRoot, allowed, down);
+  const order = compiled.questionOrder;
+  const items = findings.map((f): DecisiveQuestion => {
+    const literal = plan.literalQuestions.get(f.question);
+    let answers: DecisiveQuestion["ifAnswered"];
+    if (literal) {
+      // Answering it sets every slot of the question, the literal ones included.
+      const local = Int32Array.from(allowed);
+      answers = literal.answered.map((a) => {
+        literal.slots.forEach((s, k) => (local[s] = a.masks[k]!));
+        const reach = reachableTerminals(plan.diagram, local);
+        return { answer: a.label, possibleOutcomes: outcomesOf(compiled.ladder, reach[plan.root]!) };
+      });
+    } else {
+      const slot = slots.find((s) => s.question === f.question && !s.literal)!;
+      answers = slot.classes.map((cls, k) => ({
+        answer: cls.label,
+        possibleOutcomes: outcomesOf(compiled.ladder, ifAnswered(slot.index, k)),
+      }));
+    }
+    const reading = f.assumption
+      ? compiled.criteria
+          .flatMap((c) => c.rule.readsUnknownAsAnswer.map((r) => ({ rule: c.rule.id, ...r })))
+          .find((r) => r.question === f.question)
+      : undefined;
+    return {
+      id: f.question,
+      wording: library.questionById.get(f.question)!.wording,
+      // The lowest threshold bit it moves is the strongest rung it can bring about or rule out.
+      bearsOn: compiled.ladder[31 - Math.clz32(f.moves & -f.moves)]!,
+      assumption: reading ? { rule: reading.rule, because: reading.because } : null,
+      partOf: compiled.elevenQuestions.get(f.question) ?? null,
+      ifAnswered: answers,
+    };
+  });
+  // The eleven questions form one group, placed where its best-ranked member would be.
+  const rank = (d: DecisiveQuestion) => compiled.ladder.indexOf(d.bearsOn);
+  const groupOf = (d: DecisiveQuestion) => (d.partOf ? "eleven" : d.id);
+  const groupRank = new Map<string, number>();
+  const groupFirst = new Map<string, number>();
+  for (const d of items) {
+    const g = groupOf(d);
+    groupRank.set(g, Math.min(groupRank.get(g) ?? Infinity, rank(d)));
+    groupFirst.set(g, Math.min(groupFirst.get(g) ?? Infinity, order.get(d.id)!));
+  }
+  const key = (d: DecisiveQuestion) => {
+    const g = groupOf(d);
+    return [groupRank.get(g)!, groupFirst.get(g)!, order.get(d.id)!];
+  };
+  items.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
+  const assumptions = items
+    .filter((d) => d.assumption)
+    .map((d) => ({
+      question: d.id,
+      wording: d.wording,
+      rule: d.assumption!.rule,
+      because: d.assumption!.because,
+      ifAnswered: d.ifAnswered,
+    }));
+  return { decisiveQuestions: items, assumptions };
 }

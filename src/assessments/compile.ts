@@ -35,6 +35,7 @@ import {
 } from "../rulesets/types.js";
 import { describeCondition } from "./describe.js";
 import { Diagram, FALSE, outcomeTerminal, TRUE } from "./diagram.js";
+import { planDecisive, type DecisivePlan } from "./decisive.js";
 import { proveAgainstEngine, ruleProperties } from "./proof.js";
 
 /** A place in the answer state: a question, or a question as one rule reads it literally. */
@@ -88,6 +89,12 @@ export interface CompiledEdition {
   outcomeRoot: number;
   /** The edition's outcome ids, strongest first; the last is what follows when none is met. */
   ladder: Outcome[];
+  /** The outcome diagram alone and the questions read as answered, for the decisive questions. */
+  decisive: DecisivePlan;
+  /** Per question one of the eleven questions reads: that criterion (they are grouped under it). */
+  elevenQuestions: Map<string, { criterion: string; title: string }>;
+  /** Each question's place in the vocabulary, which orders the questionnaire. */
+  questionOrder: Map<string, number>;
   /** The questions this edition reads, in vocabulary order. */
   usedQuestionIds: string[];
   sources: Source[];
@@ -269,6 +276,13 @@ export async function compileEdition(
   const [outcomeRoot] = roots as [number];
   all.forEach((c, i) => (c.diagram = roots[i + 1]!));
 
+  const elevenQuestions = new Map<string, { criterion: string; title: string }>();
+  for (const c of criteria) {
+    if (c.rule.level !== "useful-lessons") continue;
+    for (const l of c.leaves)
+      elevenQuestions.set(leaves[l]!.condition.fact, { criterion: c.rule.id, title: c.rule.title });
+  }
+
   const compiled: CompiledEdition = {
     edition,
     engine,
@@ -279,6 +293,9 @@ export async function compileEdition(
     diagram,
     outcomeRoot,
     ladder,
+    decisive: planDecisive({ diagram, outcomeRoot, slots, ladder }),
+    elevenQuestions,
+    questionOrder: new Map(questionIds.map((id, i) => [id, i])),
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
     sources,
     requirementTimescales: edition.timescales.filter((t) => t.nature === "requirement"),

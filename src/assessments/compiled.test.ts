@@ -18,6 +18,7 @@ import { describe, expect, it } from "vitest";
 import { defaultRulesDir } from "../config.js";
 import { buildAssessmentSchema, parseAssessmentRequest } from "../contract/validation.js";
 import { MAX_CHILD_AGE, type CitedRule, type Outcome, type RuleLibrary } from "../rulesets/types.js";
+import { brute } from "../../test/support/brute.js";
 import { service } from "../../test/support/service.js";
 import { assess, type AnswerValue } from "./assess.js";
 import { leafConditions, type CompiledEdition } from "./compile.js";
@@ -179,31 +180,60 @@ for (const edition of EDITIONS) {
         fc.asyncProperty(answerSets(s.library, ids, 3), async (given) => {
           const result = await expectStatusesMatchEngine(s.library, compiled, given);
 
-          const all = [...completions(s.library, given, ids)];
-          const outcomes = await Promise.all(all.map((c) => engineOutcome(compiled, given, c)));
-          const possible = compiled.ladder.filter((o) => outcomes.includes(o));
-          expect(result.possibleOutcomes).toEqual(possible);
-          expect(result.outcome).toBe(possible[possible.length - 1]);
+          // The engine judges every way of answering the open questions (each in every state a
+          // question can be in: see test/support/brute.ts), one run per rule per combination.
+          const literal = new Set(
+            compiled.edition.criteria.flatMap((c) => c.readsUnknownAsAnswer.map((r) => r.question)),
+          );
+          const raw = Object.fromEntries(ids.map((id) => [id, given[id] ?? "unknown"]));
+          const cache = new Map<string, Outcome>();
+          const complete: Array<{ complete: Answers; given: Answers }> = [];
+          brute({
+            ladder: compiled.ladder,
+            raw,
+            domain: (q) => domain(s.library, q),
+            literal,
+            outcome: (c, g) => {
+              complete.push({ complete: { ...c } as Answers, given: { ...g } as Answers });
+              return compiled.ladder[compiled.ladder.length - 1]!;
+            },
+          });
+          for (const x of complete) {
+            const key = JSON.stringify([x.complete, x.given]);
+            if (!cache.has(key)) cache.set(key, await engineOutcome(compiled, x.given, x.complete));
+          }
+          const truth = brute({
+            ladder: compiled.ladder,
+            raw,
+            domain: (q) => domain(s.library, q),
+            literal,
+            outcome: (c, g) => cache.get(JSON.stringify([c, g]))!,
+          });
+          expect(result.possibleOutcomes).toEqual(truth.possible);
+          expect(result.atLeast).toBe(truth.possible[truth.possible.length - 1]);
+          expect(result.outcome).toBe(truth.possible.length === 1 ? truth.possible[0] : "undetermined");
 
-          // Answering a question in one of its answer classes leaves the completions in that class.
-          const ifAnswered = (q: string, values: Set<string | number>) =>
-            compiled.ladder.filter((o) => all.some((c, i) => values.has(c[q]!) && outcomes[i] === o));
-          const expected = ids
-            .filter((q) => (given[q] ?? "unknown") === "unknown")
-            .flatMap((q) => {
-              const slot = compiled.slots.find((x) => x.question === q && !x.literal);
-              if (!slot) return [];
-              const classes = slot.classes.map((cls) => ({
-                answer: cls.label,
-                possibleOutcomes: ifAnswered(q, new Set(slot.domain.filter((_, i) => (cls.mask >> i) & 1))),
-              }));
-              return classes.some((a) => a.possibleOutcomes.length < possible.length)
-                ? [{ id: q, ifAnswered: classes }]
-                : [];
-            });
+          const expected = [...truth.decisive].map(([q, t]) => {
+            // An age is answered by class: the outcomes of the ages in it, together.
+            const slot = compiled.slots.find((x) => x.question === q && !x.literal)!;
+            const ifAnswered = slot.classes.map((cls) => ({
+              answer: cls.label,
+              possibleOutcomes: compiled.ladder.filter((o) =>
+                slot.domain.some((v, i) => (cls.mask >> i) & 1 && t.ifAnswered.get(v)!.includes(o)),
+              ),
+            }));
+            return { id: q, bearsOn: t.bearsOn, assumption: t.assumption, ifAnswered };
+          });
           const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
           expect(
-            result.decisiveQuestions.map((d) => ({ id: d.id, ifAnswered: d.ifAnswered })).sort(byId),
+            result.decisiveQuestions
+              .map((d) => ({
+                id: d.id,
+                bearsOn: d.bearsOn,
+                assumption: d.assumption !== null,
+                ifAnswered: d.ifAnswered,
+              }))
+              .sort(byId),
           ).toEqual(expected.sort(byId));
         }),
         { numRuns: 80 },

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../app.js";
 import { contractErrors } from "../../test/support/contract.js";
 import { service } from "../../test/support/service.js";
+import mammoth from "mammoth";
+import { wordCount } from "./minutes.js";
 import type { Express } from "express";
 
 let app: Express;
@@ -54,18 +56,34 @@ describe("POST /v1/assessments: outcomes", () => {
     expect(res.status).toBe(200);
     expect(res.body.determined).toBe(false);
     expect(res.body.possibleOutcomes).toContain("initiate-scr");
-    expect(res.body.outcome).toBe("criteria-not-met");
+    // An open outcome never reads as a decision: "undetermined", with the floor beside it.
+    expect(res.body.outcome).toBe("undetermined");
+    expect(res.body.atLeast).toBe("criteria-not-met");
     const died = res.body.decisiveQuestions.find((d: { id: string }) => d.id === "childDied");
     expect(died.wording).toBe("Has the child died (including suspected suicide)?");
     expect(died.ifAnswered).toContainEqual({ answer: "yes", possibleOutcomes: ["initiate-scr"] });
     expect(criterion(res.body, "wt2015-i-death").status).toBe("undetermined");
   });
 
-  it("when nothing is answered, every outcome remains possible", async () => {
-    const res = await post({ answers: {} });
-    expect(res.body.possibleOutcomes).toEqual(["initiate-scr", "consider-scr", "criteria-not-met"]);
-    expect(res.body.determined).toBe(false);
-    expect(res.body.openQuestions).toContain("childDied");
+  it("when nothing is answered, every outcome remains possible and the core questions lead the decisive list", async () => {
+    for (const edition of ["wt2015", "wt2010"]) {
+      const res = await post({ edition, answers: {} });
+      expect(res.body.possibleOutcomes).toEqual(["initiate-scr", "consider-scr", "criteria-not-met"]);
+      expect(res.body.determined).toBe(false);
+      expect(res.body.outcome).toBe("undetermined");
+      expect(res.body.openQuestions).toContain("childDied");
+      const ids = res.body.decisiveQuestions.map((d: { id: string }) => d.id);
+      const core =
+        edition === "wt2015" ? ["childDied", "childSeriouslyHarmed", "abuseOrNeglect"] : ["childDied"];
+      expect(ids.slice(0, core.length)).toEqual(core);
+      if (edition === "wt2010") expect(ids.indexOf("abuseOrNeglect")).toBeLessThan(3);
+      // The eleven questions (13 parts) sit together, each under its question.
+      const eleven = res.body.decisiveQuestions
+        .map((d: { partOf: unknown }, i: number) => (d.partOf ? i : -1))
+        .filter((i: number) => i >= 0);
+      expect(eleven).toHaveLength(13);
+      expect(eleven[12] - eleven[0]).toBe(12);
+    }
   });
 
   it("when every question is answered no, the criteria are not met, determined, and the alternatives are given", async () => {
@@ -94,17 +112,33 @@ describe("POST /v1/assessments: outcomes", () => {
     expect(criterion(res.body, "wt2015-q08-child-protection-plan").status).toBe("met");
   });
 
-  it("under WT2015, serious harm through abuse with the concerns question unanswered still requires a review, and says why", async () => {
+  it("under WT2015, serious harm through abuse with the concerns question unanswered still requires a review, says what that rests on, and lists the concerns question as decisive", async () => {
     const res = await post({ answers: { abuseOrNeglect: "yes", childSeriouslyHarmed: "yes" } });
     expect(res.body.outcome).toBe("initiate-scr");
     expect(res.body.determined).toBe(true);
     const ii = res.body.criteria.find((c: { id: string }) => c.id === "wt2015-ii-serious-harm");
     expect(ii.status).toBe("met");
+    expect(ii.title).toContain("unless it is clear that there are no concerns about inter-agency working");
     expect(ii.assumptions[0].question).toBe("concernsAboutWorkingTogether");
     expect(ii.quote).toContain("unless it is clear that there are no concerns about inter-agency working");
-    expect(res.body.minutes).toContain(
-      "Unanswered question read as the guidance directs: concernsAboutWorkingTogether",
+    const concerns = res.body.decisiveQuestions.find(
+      (d: { id: string }) => d.id === "concernsAboutWorkingTogether",
     );
+    expect(concerns.assumption.rule).toBe("wt2015-ii-serious-harm");
+    expect(concerns.bearsOn).toBe("initiate-scr");
+    expect(concerns.ifAnswered.find((e: { answer: string }) => e.answer === "no").possibleOutcomes).toEqual([
+      "initiate-scr",
+      "consider-scr",
+      "criteria-not-met",
+    ]); // (ii) ruled out; the death still open
+    expect(res.body.assumptions.map((x: { question: string }) => x.question)).toEqual([
+      "concernsAboutWorkingTogether",
+    ]);
+    // The headline of the minutes states the assumption, in the question's words, not its id.
+    const advice = res.body.minutes.split("## Advice")[1].split("##")[0];
+    expect(advice).toContain("**Assumption.** Not yet answered");
+    expect(advice).toContain("Is there cause for concern about the way the authority");
+    expect(res.body.minutes).not.toContain("concernsAboutWorkingTogether");
   });
 
   it("under WT2015, serious harm through abuse where it is clear there are no concerns does not require a review", async () => {
@@ -157,7 +191,9 @@ describe("POST /v1/assessments: outcomes", () => {
     };
     const wt2015 = await post({ edition: "wt2015", answers });
     expect(criterion(wt2015.body, "wt2015-vii-killed-by-parent-with-mental-illness").status).toBe("met");
-    expect(wt2015.body.outcome).toBe("consider-scr");
+    // Abuse or neglect is not known, so (i) is still open: at least consider, not yet determined.
+    expect(wt2015.body.outcome).toBe("undetermined");
+    expect(wt2015.body.atLeast).toBe("consider-scr");
     const wt2010 = await post({ edition: "wt2010", answers });
     expect(criterion(wt2010.body, "wt2010-8.9-killed-by-relative").status).toBe("met");
     expect(wt2010.body.outcome).toBe("initiate-scr");
@@ -172,7 +208,11 @@ describe("POST /v1/assessments: outcomes", () => {
     expect(res.body.answers).toContainEqual(
       expect.objectContaining({ id: "deprivationOfLibertyOrder", answer: "yes", usedByEdition: false }),
     );
-    expect(res.body.minutes).toContain("(not used by Working Together 2010)");
+    const annexed = await request(app)
+      .post("/v1/assessments?annex=criteria")
+      .set("Accept", "text/markdown")
+      .send({ edition: "wt2010", answers: { deprivationOfLibertyOrder: "yes", childDied: "no" } });
+    expect(annexed.text).toContain("(not used by Working Together 2010)");
   });
 
   it("reports the rule-set version and content hash, the same as the rule-set listing", async () => {
@@ -310,7 +350,7 @@ describe("POST /v1/assessments: bad input gets a clear answer naming the field",
     expect(res.status).toBe(400);
   });
 
-  it("406 when neither JSON nor Markdown is acceptable", async () => {
+  it("406 when neither JSON nor any format of the minutes is acceptable", async () => {
     const res = await post({ answers: {} }, "image/png");
     expect(res.status).toBe(406);
   });
@@ -325,35 +365,157 @@ describe("POST /v1/assessments: bad input gets a clear answer naming the field",
   });
 });
 
-describe("POST /v1/assessments: minutes", () => {
-  it("returns the minutes alone as Markdown when asked for text/markdown", async () => {
+const TYPICAL = {
+  answers: { childDied: "yes", abuseOrNeglect: "yes" },
+  dates: { becameAware: "2024-03-25", referral: "2024-03-27" },
+};
+const NOT_MET = {
+  answers: {
+    childDied: "no",
+    childSeriouslyHarmed: "yes",
+    abuseOrNeglect: "yes",
+    concernsAboutWorkingTogether: "no",
+  },
+};
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** Question ids are the API's words, not the minutes': none may appear in them. */
+async function questionIds(): Promise<string[]> {
+  return (await service()).library.questions.map((q) => q.id);
+}
+
+describe("POST /v1/assessments: minutes a chair can file", () => {
+  it("fit one page for a typical determined case: the decision sought, the advice, the deciding criterion quoted and cited, duties and deadlines, alternatives and the chair's lines; question wording, never ids", async () => {
+    const res = await request(app).post("/v1/assessments").set("Accept", "text/markdown").send(TYPICAL);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/markdown/);
+    // About 500 words: a death under WT2015 now carries the 48-hour report to the chair, securing
+    // records at once and the other-children check (issue 15), each one line with its date.
+    expect(wordCount(res.text)).toBeLessThanOrEqual(550);
+    const headings = [...res.text.matchAll(/^## (.*)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual([
+      "Decision sought",
+      "Advice",
+      "The criteria that decide it",
+      "Open questions that could change it",
+      "Duties and deadlines",
+      "Where the guidance pulls apart",
+      "Alternatives considered",
+      "The chair's decision",
+    ]);
+    expect(res.text).toContain("**Initiate a Serious Case Review.**");
+    expect(res.text).toContain("> Abuse or Neglect of a child is known or suspected AND the child has died");
+    expect(res.text).toContain("City & Hackney Notification Process (2015/2017), §4.4 (i)");
+    expect(res.text).toContain("Has the child died (including suspected suicide)? yes");
+    expect(res.text).toContain("**By 2024-04-03:**");
+    expect(res.text).toContain("Reasons: ____");
+    for (const id of await questionIds()) expect(res.text, id).not.toMatch(new RegExp(`\\b${id}\\b`));
+    expect(res.text).not.toContain("needs yes");
+  });
+
+  it("a decision not to hold a review records the alternatives in full and stays near one page", async () => {
+    const ruleset = await request(app).get("/v1/rulesets/wt2015");
+    const answers = Object.fromEntries(
+      ruleset.body.questions.map((q: { id: string; kind: string }) => [q.id, q.kind === "age" ? 10 : "no"]),
+    );
     const res = await request(app)
       .post("/v1/assessments")
       .set("Accept", "text/markdown")
-      .send({
-        answers: {
-          childDied: "no",
-          childSeriouslyHarmed: "yes",
-          abuseOrNeglect: "yes",
-          concernsAboutWorkingTogether: "no",
-        },
-      });
-    expect(res.status).toBe(200);
-    expect(res.headers["content-type"]).toMatch(/^text\/markdown/);
-    expect(res.text).toMatch(/^# Serious Case Review decision/);
-    expect(res.text).toContain("## If no Serious Case Review is held");
-    expect(res.text).toContain("No further action necessary in accordance with the Panel’s recommendation.");
+      .send({ answers: { ...answers, ...NOT_MET.answers } });
+    expect(res.text).toContain("**The criteria for a Serious Case Review are not met.**");
+    expect(res.text).toContain("**No further action:**");
+    expect(wordCount(res.text)).toBeLessThanOrEqual(620);
+  });
+
+  it("carries every criterion, quoted and cited, in the annex on request", async () => {
+    const res = await request(app)
+      .post("/v1/assessments?annex=criteria")
+      .set("Accept", "text/markdown")
+      .send(TYPICAL);
+    const full = await post(TYPICAL);
+    expect(res.text).toContain("## Annex: every criterion");
+    for (const c of full.body.criteria as Array<{ title: string; citation: { section: string } }>) {
+      expect(res.text).toContain(c.title);
+      expect(res.text).toContain(c.citation.section);
+    }
     expect(res.text).toContain("Have clear written records to support any submission to the National Panel");
   });
 
-  it("quotes and cites every criterion in the minutes, whatever its status", async () => {
-    const res = await post({ answers: { childDied: "yes", abuseOrNeglect: "yes" } });
-    for (const c of res.body.criteria) {
-      expect(res.body.minutes).toContain(c.title);
-      expect(res.body.minutes).toContain(c.citation.section);
-      expect(res.body.minutes).toContain(`> ${c.quote.split("\n")[0]}`);
+  it("come as HTML that pastes into Word with its headings and lists, and as plain text", async () => {
+    const html = await request(app).post("/v1/assessments").set("Accept", "text/html").send(TYPICAL);
+    expect(html.status).toBe(200);
+    expect(html.headers["content-type"]).toMatch(/^text\/html/);
+    expect(html.text).toMatch(/^<!DOCTYPE html>/);
+    expect(html.text).toContain("<h1>Serious Case Review decision: advice for the minutes</h1>");
+    expect(html.text).toContain("<h2>Advice</h2>");
+    expect(html.text).toMatch(/<ul><li><strong>/);
+    expect(html.text).toContain("<blockquote>");
+    const text = await request(app).post("/v1/assessments").set("Accept", "text/plain").send(TYPICAL);
+    expect(text.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(text.text).toMatch(/^SERIOUS CASE REVIEW DECISION: ADVICE FOR THE MINUTES\n=+/);
+    expect(text.text).not.toContain("**");
+  });
+
+  it("come as a .docx that Word opens: read back, it has the headings, the lists and the advice", async () => {
+    const res = await request(app)
+      .post("/v1/assessments")
+      .set("Accept", DOCX)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      })
+      .send(TYPICAL);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe(DOCX);
+    expect(res.headers["content-disposition"]).toMatch(
+      /attachment; filename="?scr-minutes-[0-9a-f]{8}\.docx"?$/,
+    );
+    const body = res.body as Buffer;
+    expect(body.subarray(0, 2).toString()).toBe("PK"); // a zip, as every .docx is
+    const { value: html } = await mammoth.convertToHtml({ buffer: body });
+    expect(html).toContain("<h1>Serious Case Review decision: advice for the minutes</h1>");
+    expect(html).toMatch(/<h2>The chair(&#39;|')s decision<\/h2>/);
+    expect(html).toMatch(/<ul><li><strong>Child death review: ?<\/strong>/);
+    const { value: text } = await mammoth.extractRawText({ buffer: body });
+    expect(text).toContain("Initiate a Serious Case Review.");
+    expect(text).toContain("Abuse or Neglect of a child is known or suspected AND the child has died");
+  });
+});
+
+describe("POST /v1/assessments?view=summary (or Prefer: return=minimal): the advice for integrators", () => {
+  it("gives the outcome, the floor, the assumptions, the decisive questions, triggers and actions, without minutes or criteria text, in a few kB", async () => {
+    const body = {
+      edition: "wt2015",
+      answers: { childDied: "no", childSeriouslyHarmed: "yes", abuseOrNeglect: "yes" },
+    };
+    const full = await post(body);
+    for (const req of [
+      request(app).post("/v1/assessments?view=summary").send(body),
+      request(app).post("/v1/assessments").set("Prefer", "return=minimal").send(body),
+    ]) {
+      const res = await req;
+      expect(res.status).toBe(200);
+      expect(contractErrors("AssessmentSummary", res.body)).toEqual([]);
+      expect(res.body.view).toBe("summary");
+      for (const key of [
+        "outcome",
+        "atLeast",
+        "determined",
+        "possibleOutcomes",
+        "assumptions",
+        "decisiveQuestions",
+      ])
+        expect(res.body[key], key).toEqual(full.body[key]);
+      expect(res.body).not.toHaveProperty("minutes");
+      expect(res.body).not.toHaveProperty("criteria");
+      expect(res.text).not.toContain(full.body.criteria[0].quote);
+      expect(res.text.length).toBeLessThan(full.text.length / 4);
     }
-    expect(res.body.minutes).toContain("Initiate a Serious Case Review");
+    const minimal = await request(app).post("/v1/assessments").set("Prefer", "return=minimal").send(body);
+    expect(minimal.headers["preference-applied"]).toBe("return=minimal");
+    expect(minimal.headers.vary).toMatch(/Prefer/);
   });
 });
 
@@ -385,12 +547,12 @@ describe("POST /v1/assessments?view=lean: the advice for applications", () => {
     );
     expect(res.body).not.toHaveProperty("minutes");
     expect(JSON.stringify(res.body)).not.toContain(full.body.criteria[0].quote);
-    expect(JSON.stringify(res.body).length).toBeLessThan(JSON.stringify(full.body).length / 4);
+    expect(JSON.stringify(res.body).length).toBeLessThan(JSON.stringify(full.body).length / 3);
   });
 
   it("refuses a view it does not have, naming the parameter", async () => {
     const res = await request(app).post("/v1/assessments?view=tiny").send({ answers: {} });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ pointer: "view", detail: 'must be "full" or "lean"' }]);
+    expect(res.body.errors).toEqual([{ pointer: "view", detail: 'must be "full", "summary" or "lean"' }]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * POST /v1/assessments: advice for a set of answers, as JSON (with its minutes, or lean without
- * them) or as the Markdown minutes alone.
+ * POST /v1/assessments: advice for a set of answers, as JSON (full with its one-page minutes, a
+ * summary for integrators, or lean), or the minutes alone as Markdown, HTML, plain text or .docx.
  */
 import express from "express";
 import type { components } from "../contract/openapi.js";
@@ -10,6 +10,8 @@ import { methodNotAllowed, negotiate } from "../http/problem.js";
 import { actorOf } from "../http/security.js";
 import type { Assessment } from "./assess.js";
 import { assessmentJson, leanJson } from "./json.js";
+import { summaryAdvice, type SummaryAdvice } from "./json.js";
+import { MINUTES_TYPES, type MinutesType } from "./minutes.js";
 import type { LeanAdvice } from "./service.js";
 import type { Service } from "../service.js";
 
@@ -27,25 +29,42 @@ export type FullAnswerIsTheContracts = Holds<
 export type LeanAnswerIsTheContracts = Holds<
   WithEditionId<LeanAdvice> extends Schemas["AssessmentLean"] ? true : false
 >;
+export type SummaryAnswerIsTheContracts = Holds<
+  WithEditionId<SummaryAdvice> extends Schemas["AssessmentSummary"] ? true : false
+>;
 
 export function assessmentRoutes(service: Service, { requireJson, parseJson }: JsonBody): express.Router {
   const router = express.Router();
+  const minutesTypes = Object.keys(MINUTES_TYPES) as MinutesType[];
   router.post("/v1/assessments", requireJson, parseJson, async (req, res) => {
-    const format = negotiate(req, res, ["application/json", "text/markdown"]);
-    const view = req.query.view ?? "full";
-    if (view !== "full" && view !== "lean")
-      throw new InvalidInput([{ pointer: "view", detail: 'must be "full" or "lean"' }]);
+    const format = negotiate(req, res, ["application/json", ...minutesTypes]);
+    res.vary("Accept").vary("Prefer");
+    const minimal = /(^|[,;\s])return=minimal\b/i.test(req.get("prefer") ?? "");
+    const view = req.query.view ?? (minimal ? "summary" : "full");
+    if (view !== "full" && view !== "lean" && view !== "summary")
+      throw new InvalidInput([{ pointer: "view", detail: 'must be "full", "summary" or "lean"' }]);
+    const annex = req.query.annex;
+    if (annex !== undefined && annex !== "criteria")
+      throw new InvalidInput([{ pointer: "annex", detail: 'must be "criteria"' }]);
     if (view === "lean" && format === "application/json") {
       const advice = await service.assessLean(actorOf(res), req.body);
       res.type("application/json; charset=utf-8").send(leanJson(advice));
       return;
     }
     const advice = await service.assess(actorOf(res), req.body);
-    if (format === "text/markdown") {
-      res.type("text/markdown; charset=utf-8").send(advice.minutes);
+    if (format !== "application/json") {
+      const body = await advice.minutesAs(format, { annex: annex === "criteria" });
+      const { extension } = MINUTES_TYPES[format];
+      if (extension === "docx") res.attachment(`scr-minutes-${advice.assessment.adviceId.slice(0, 8)}.docx`);
+      res.type(extension === "docx" ? format : `${format}; charset=utf-8`).send(body);
       return;
     }
-    res.type("application/json; charset=utf-8").send(assessmentJson(advice.assessment, advice.lines));
+    if (view === "summary") {
+      if (minimal && req.query.view === undefined) res.set("Preference-Applied", "return=minimal");
+      res.type("application/json; charset=utf-8").send(JSON.stringify(summaryAdvice(advice.assessment)));
+      return;
+    }
+    res.type("application/json; charset=utf-8").send(assessmentJson(advice.assessment, advice.minutes));
   });
   router.all("/v1/assessments", methodNotAllowed("POST"));
   return router;

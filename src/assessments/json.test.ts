@@ -8,7 +8,7 @@ import { service } from "../../test/support/service.js";
 import { assess } from "./assess.js";
 import { assessmentJson, leanJson } from "./json.js";
 import { leanAdvice } from "./service.js";
-import { minutesLines, renderMinutes } from "./minutes.js";
+import { renderMinutes } from "./minutes.js";
 
 describe("the assessment's JSON, encoded once", () => {
   it("parses to what JSON.stringify gives, for random answers and dates on every edition", async () => {
@@ -34,9 +34,8 @@ describe("the assessment's JSON, encoded once", () => {
             answers: given as Record<string, "yes" | "no" | "unknown" | number>,
             dates: becameAware ? { becameAware, referral: becameAware } : {},
           });
-          const lines = minutesLines(a, wordings);
           const minutes = renderMinutes(a, wordings);
-          const once = JSON.parse(assessmentJson(a, lines).toString("utf8")) as unknown;
+          const once = JSON.parse(assessmentJson(a, minutes).toString("utf8")) as unknown;
           expect(once).toEqual(JSON.parse(JSON.stringify({ ...a, minutes })));
           const lean = leanAdvice(a);
           expect(JSON.parse(leanJson(lean).toString("utf8"))).toEqual(JSON.parse(JSON.stringify(lean)));

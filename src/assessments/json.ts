@@ -3,12 +3,11 @@
  * summaries, citations, the alternatives, the sources), the same in every answer under a rule
  * set; its text is full of typographic quotes and dashes, which make JSON.stringify and the UTF-8
  * encoding of the whole answer slow. Here each such part is encoded the first time it is seen and
- * copied after that, and only what the answers change (statuses, bases, dates, most of the
+ * copied after that, and only what the answers change (statuses, bases, dates, the one-page
  * minutes) is encoded per request, straight into one buffer. The result parses to exactly what
  * JSON.stringify of the same object gives (tested).
  */
 import type { ActionReport, Assessment, CriterionReport, TriggerReport } from "./assess.js";
-import type { Line } from "./minutes.js";
 import { adviceHead, type LeanAdvice } from "./service.js";
 
 /**
@@ -130,26 +129,8 @@ const action = (out: Bytes) => (a: ActionReport) => {
   out.text(JSON.stringify({ applies, appliesWhen, rule, fromDate, due }).slice(1));
 };
 
-/**
- * The minutes as a JSON string: the lines rendered for this answer escaped as they come, the
- * guidance blocks copied from their one encoding.
- */
-function minutes(out: Bytes, lines: readonly Line[]): void {
-  out.text('"');
-  let pending = "";
-  for (const l of lines) {
-    if (typeof l === "string") {
-      pending += `${l}\n`;
-      continue;
-    }
-    out.text(JSON.stringify(pending).slice(1, -1)).bytes(l.json).text("\\n");
-    pending = "";
-  }
-  out.text(JSON.stringify(pending).slice(1, -1)).text('"');
-}
-
 /** The answer as POST /v1/assessments gives it: the assessment, its edition reference and minutes. */
-export function assessmentJson(a: Assessment, minutesLines: readonly Line[]): Buffer {
+export function assessmentJson(a: Assessment, minutes: string): Buffer {
   const out = new Bytes();
   out.text(JSON.stringify(adviceHead(a)).slice(0, -1));
   out.text(',"criteria":');
@@ -162,8 +143,7 @@ export function assessmentJson(a: Assessment, minutesLines: readonly Line[]): Bu
   out.text(',"alternatives":').bytes(once(a.alternatives));
   out.text(',"recordKeeping":').bytes(once(a.recordKeeping));
   out.text(',"sources":').bytes(once(a.sources));
-  out.text(',"minutes":');
-  minutes(out, minutesLines);
+  out.text(',"minutes":').json(minutes);
   return out.text("}").done();
 }
 
@@ -182,3 +162,26 @@ export function leanJson(a: LeanAdvice): Buffer {
   list(out, triggers, rule);
   return out.text("}").done();
 }
+
+/**
+ * The summary an integrator asks for (?view=summary, or Prefer: return=minimal): the outcome and
+ * what it rests on, the decisive questions, and the triggers and actions by id, status and date:
+ * no minutes, no criteria, no guidance text beyond titles.
+ */
+export function summaryAdvice(a: Assessment) {
+  return {
+    adviceId: a.adviceId,
+    view: "summary" as const,
+    edition: a.edition,
+    ruleset: a.ruleset,
+    outcome: a.outcome,
+    atLeast: a.atLeast,
+    determined: a.determined,
+    possibleOutcomes: a.possibleOutcomes,
+    assumptions: a.assumptions,
+    decisiveQuestions: a.decisiveQuestions,
+    triggers: a.triggers.map((t) => ({ id: t.id, title: t.title, status: t.status })),
+    actions: a.actions.map((x) => ({ id: x.id, text: x.text, applies: x.applies, due: x.due })),
+  };
+}
+export type SummaryAdvice = ReturnType<typeof summaryAdvice>;

@@ -11,20 +11,45 @@ import {
 import type { Citation } from "../rulesets/types.js";
 import { assess, type Assessment } from "./assess.js";
 import { leafConditions } from "./compile.js";
-import { minutesLines, minutesText, type Line } from "./minutes.js";
+import { toDocx } from "./docx.js";
+import {
+  minutesDocument,
+  toHtml,
+  toMarkdown,
+  toText,
+  type Block,
+  type MinutesOptions,
+  type MinutesType,
+} from "./minutes.js";
 
-/** An assessment and its minutes, rendered once from it. */
+export { MINUTES_TYPES, type MinutesType } from "./minutes.js";
+
+/** An assessment and its minutes, rendered when asked for (the Markdown once). */
 export class Advice {
-  #text: string | undefined;
+  #markdown: string | undefined;
   constructor(
     readonly assessment: Assessment,
-    /** The minutes line by line: Markdown joins them, the API encodes them (minutesJson). */
-    readonly lines: readonly Line[],
+    private readonly wordings: ReadonlyMap<string, string>,
   ) {}
 
-  /** The minutes in Markdown. */
+  /** The minutes as a document, one page, or with the annex of every criterion. */
+  document(options: MinutesOptions = {}): Block[] {
+    return minutesDocument(this.assessment, this.wordings, options);
+  }
+
+  /** The one-page minutes in Markdown. */
   get minutes(): string {
-    return (this.#text ??= minutesText(this.lines));
+    return (this.#markdown ??= toMarkdown(this.document()));
+  }
+
+  /** The minutes in one of MINUTES_TYPES. */
+  async minutesAs(type: MinutesType, options: MinutesOptions = {}): Promise<Buffer> {
+    if (type === "text/markdown" && !options.annex && !options.reference) return Buffer.from(this.minutes);
+    const blocks = this.document(options);
+    if (type === "text/markdown") return Buffer.from(toMarkdown(blocks));
+    if (type === "text/html") return Buffer.from(toHtml(blocks));
+    if (type === "text/plain") return Buffer.from(toText(blocks));
+    return toDocx(blocks);
   }
 }
 
@@ -35,8 +60,10 @@ export type LeanAdvice = Pick<
   | "editionChoice"
   | "ruleset"
   | "outcome"
+  | "atLeast"
   | "determined"
   | "possibleOutcomes"
+  | "assumptions"
   | "decisiveQuestions"
   | "answers"
   | "openQuestions"
@@ -68,8 +95,10 @@ export function adviceHead(a: Assessment) {
     editionChoice: a.editionChoice,
     ruleset: a.ruleset,
     outcome: a.outcome,
+    atLeast: a.atLeast,
     determined: a.determined,
     possibleOutcomes: a.possibleOutcomes,
+    assumptions: a.assumptions,
     decisiveQuestions: a.decisiveQuestions,
     answers: a.answers,
     openQuestions: a.openQuestions,
@@ -101,7 +130,7 @@ export function assessmentOperations(core: Core) {
 
   const advise = async (input: AssessmentRequest): Promise<Advice> => {
     const assessment = assess(library, editions.get(input.edition)!, calendar, input);
-    return new Advice(assessment, minutesLines(assessment, wordings));
+    return new Advice(assessment, wordings);
   };
 
   const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> =>

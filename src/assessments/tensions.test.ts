@@ -7,7 +7,7 @@ import { parseIsoDate } from "../timelines/calendar.js";
 import { service } from "../../test/support/service.js";
 import { assess, type AnswerValue } from "./assess.js";
 import { assessmentJson } from "./json.js";
-import { minutesLines, renderMinutes } from "./minutes.js";
+import { renderMinutes } from "./minutes.js";
 
 async function advise(
   edition: string,
@@ -18,7 +18,8 @@ async function advise(
   const parsed = Object.fromEntries(Object.entries(dates).map(([k, v]) => [k, parseIsoDate(v)!]));
   const a = assess(s.library, s.editions.get(edition)!, s.calendar, { edition, answers, dates: parsed });
   const wordings = new Map(s.library.questions.map((q) => [q.id, q.wording]));
-  return { a, minutes: renderMinutes(a, wordings), wordings };
+  // The annex holds each tension's quotes and every deadline; the one page names them.
+  return { a, minutes: renderMinutes(a, wordings, { annex: true }), wordings };
 }
 
 // A death in a Young Offender Institution: no abuse suspected, not looked after, not a regulated setting.
@@ -63,7 +64,7 @@ describe("004 §2.4 against §2.2: a death in custody", () => {
 
   it("is in the JSON answer exactly as in the assessment", async () => {
     const { a, wordings } = await advise("wt2015", CUSTODY_DEATH);
-    const body = JSON.parse(assessmentJson(a, minutesLines(a, wordings)).toString("utf8"));
+    const body = JSON.parse(assessmentJson(a, renderMinutes(a, wordings)).toString("utf8"));
     expect(body.tensions).toEqual(JSON.parse(JSON.stringify(a.tensions)));
   });
 });
@@ -103,7 +104,9 @@ describe("each edition's own duties in the assessment", () => {
         decision: "2024-03-26",
       },
     );
-    expect(a.outcome).toBe("criteria-not-met");
+    // Nothing mandatory can be met; the eleven questions are still open, so the floor is "not met".
+    expect(a.atLeast).toBe("criteria-not-met");
+    expect(a.possibleOutcomes).not.toContain("initiate-scr");
     const secure = a.actions.find((x) => x.id === "secure-records")!;
     expect(secure).toMatchObject({ applies: "required", due: "2024-01-31", from: "referral" });
     expect(secure.rule).toBe("at once, counted from the date of the referral");
@@ -129,9 +132,7 @@ describe("each edition's own duties in the assessment", () => {
       applies: "if-review-held",
     });
     // A duty without a time reads as such in the minutes, not as a missing date.
-    expect(minutes).toContain(
-      "| no time set | no time is set by the guidance: after the date of the chair's decision |",
-    );
+    expect(minutes).toContain("no time is set by the guidance: after the date of the chair's decision");
   });
 });
 

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import mammoth from "mammoth";
 import { axeViolations, screenshot, useBrowser } from "../../test/support/browser.js";
 
 const harness = useBrowser();
@@ -40,14 +41,33 @@ describe("the questionnaire, in Chromium", () => {
       "Abuse or Neglect of a child is known or suspected AND the child has died",
     );
     // The chair's decision is due a month after 31 January 2024: 29 February.
-    await expect(
-      page
-        .locator("#deadlines-heading + table, section[aria-labelledby=deadlines-heading] table")
-        .first()
-        .innerText(),
-    ).resolves.toContain("2024-02-29");
+    await expect(page.locator(".app-deadlines").innerText()).resolves.toContain("2024-02-29");
     await expect(page.locator("footer").innerText()).resolves.toMatch(/Rule set \d{4}\.\d+\.\d+/);
+    // The answer first: the headline, then "Save to case" beside it, before anything else.
+    const headline = (await page.locator("#headline").boundingBox())!;
+    const save = (await page.locator("#save-to-case").boundingBox())!;
+    expect(save.y - headline.y).toBeLessThan(600);
+    // The criteria that do not bear on the outcome are one closed "Other criteria".
+    await expect(page.locator("#other-criteria").getAttribute("open")).resolves.toBeNull();
+    await expect(page.locator("#criterion-wt2015-q08-child-protection-plan").isVisible()).resolves.toBe(
+      false,
+    );
+    // Processes that open questions leave possible are one closed section, named with their count;
+    // where the sources pull apart, a closed section quotes both sides.
+    await expect(page.locator("#may-apply summary").innerText()).resolves.toMatch(
+      /May also apply, depending on open questions \(\d+\)/,
+    );
+    await expect(page.locator("#may-apply").getAttribute("open")).resolves.toBeNull();
+    await expect(page.locator("#tensions summary").innerText()).resolves.toMatch(
+      /Where the guidance pulls apart/,
+    );
     await screenshot(page, "result-mandatory", { fullPage: true });
+    // Printed on A4, a typical determined case fits three pages.
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ format: "A4", printBackground: false });
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBeGreaterThan(0);
+    expect(pages).toBeLessThanOrEqual(3);
     expect(cspErrors).toEqual([]);
     await context.close();
   });
@@ -101,12 +121,12 @@ describe("the questionnaire, in Chromium", () => {
     await expect(page.locator("#outcome").getAttribute("data-outcome")).resolves.toBe("initiate-scr");
     // The copy and print buttons need JavaScript and are not shown; the download link works without it.
     await expect(page.locator("[data-copy-minutes]").isVisible()).resolves.toBe(false);
-    await expect(page.locator("#download-minutes").isVisible()).resolves.toBe(true);
+    await expect(page.locator("#minutes-docx").isVisible()).resolves.toBe(true);
     await screenshot(page, "result-no-javascript", { fullPage: true });
     await context.close();
   });
 
-  it("downloads the minutes as Markdown", async () => {
+  it("downloads the one-page minutes as Markdown and as a Word document that reads back", async () => {
     const { context, page } = await newPage();
     await page.goto(at("/"));
     await answer(page, {
@@ -116,12 +136,16 @@ describe("the questionnaire, in Chromium", () => {
       concernsAboutWorkingTogether: "no",
     });
     await page.click("#see-advice");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-minutes")]);
-    expect(download.suggestedFilename()).toMatch(/^scr-minutes-[0-9a-f]{8}\.md$/);
-    const text = readFileSync((await download.path())!, "utf8");
-    expect(text).toMatch(/^# Serious Case Review decision: advice for the minutes/);
-    expect(text).toContain("## If no Serious Case Review is held");
-    expect(text).toBe(await page.locator("#minutes").inputValue());
+    const [md] = await Promise.all([page.waitForEvent("download"), page.click("#minutes-md")]);
+    expect(md.suggestedFilename()).toMatch(/^scr-minutes-[0-9a-f]{8}\.md$/);
+    const text = readFileSync((await md.path())!, "utf8");
+    expect(text).toMatch(/^# Serious Case Review decision/);
+    expect(text).toContain("## Alternatives considered");
+    const [docx] = await Promise.all([page.waitForEvent("download"), page.click("#minutes-docx")]);
+    expect(docx.suggestedFilename()).toMatch(/^scr-minutes-[0-9a-f]{8}\.docx$/);
+    const { value } = await mammoth.extractRawText({ path: (await docx.path())! });
+    expect(value).toContain("Serious Case Review decision");
+    expect(value).toContain("The chair's decision");
     await context.close();
   });
 
@@ -151,6 +175,59 @@ describe("the questionnaire, in Chromium", () => {
     await expect(page.locator('input[name="killedByCarerOrRelativeWithRiskFactors"]').count()).resolves.toBe(
       3,
     );
+    await context.close();
+  });
+
+  it("a failed live update says so and offers the way that needs no script; the answers stay", async () => {
+    const { context, page } = await newPage();
+    await page.route("**/assessment/panel", (route) => route.abort());
+    await page.goto(at("/"));
+    await answer(page, { childDied: "yes" });
+    const failed = page.locator('[data-outcome-live] [data-live-failed="true"]');
+    await failed.waitFor();
+    await expect(failed.innerText()).resolves.toContain("could not be updated");
+    await Promise.all([page.waitForURL("**/assessment"), failed.locator("button").click()]);
+    expect(new URL(page.url()).pathname).toBe("/assessment");
+    await expect(page.locator("#outcome").isVisible()).resolves.toBe(true);
+    await expect(
+      page.locator('input[type="radio"][name="childDied"][value="yes"]').isChecked(),
+    ).resolves.toBe(true);
+    await context.close();
+  });
+});
+
+describe("the questionnaire on a phone (390 × 844), in Chromium", () => {
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true };
+  const sideways = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+  it("nothing scrolls sideways, the advice comes before the form, nothing sticky is taller than the screen, and axe finds nothing", async () => {
+    const { context, page } = await newPage(phone);
+    await page.goto(at("/"));
+    expect(await sideways(page)).toBe(0);
+    // The live panel is reached before the questions.
+    const panel = (await page.locator("[data-outcome-live]").boundingBox())!;
+    const first = (await page.locator("#group-incident").boundingBox())!;
+    expect(panel.y).toBeLessThan(first.y);
+    await answer(page, { childDied: "yes", abuseOrNeglect: "yes" });
+    await page.locator('[data-outcome-live] #outcome[data-outcome="initiate-scr"]').waitFor();
+    const sticky = await page.evaluate(() =>
+      [...document.querySelectorAll("body *")]
+        .filter((e) => ["sticky", "fixed"].includes(getComputedStyle(e).position))
+        .map((e) => e.getBoundingClientRect().height),
+    );
+    for (const h of sticky) expect(h).toBeLessThanOrEqual(844);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.fill("#referral-day", "31");
+    await page.fill("#referral-month", "1");
+    await page.fill("#referral-year", "2024");
+    await page.click("#see-advice");
+    // The result page: the answer is in the first screen, and still nothing scrolls sideways.
+    const headline = (await page.locator("#headline").boundingBox())!;
+    expect(headline.y + headline.height).toBeLessThan(844);
+    expect(await sideways(page)).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, "result-phone", { fullPage: true });
     await context.close();
   });
 });

@@ -6,13 +6,34 @@
  */
 import express, { type Response } from "express";
 import { InvalidInput } from "../errors.js";
-import { DATE_NAMES, type QuestionGroup } from "../rulesets/types.js";
+import { DATE_NAMES, type Citation, type QuestionGroup } from "../rulesets/types.js";
 import type { Advice, Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
 import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
-import { APPLIES_WORDS, ladderFor, STATUS_WORDS } from "./minutes.js";
+import type { CriterionReport } from "./assess.js";
+import {
+  MINUTES_TYPES,
+  toHtmlFragment,
+  type MinutesType,
+  APPLIES_WORDS,
+  ladderFor,
+  STATUS_WORDS,
+  answerWords,
+  assumptionWords,
+  changes,
+  decisiveGroups,
+  elevenLeadIn,
+  establishing,
+  headline,
+  outcomesWords,
+  restsOn,
+  withoutLeadIn,
+} from "./minutes.js";
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
   {
@@ -54,7 +75,15 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   const env = createViews();
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
   const cite = citer(library);
-  const answerWords = (a: unknown) => (a === "unknown" ? "not known" : String(a));
+  // Sources stated in the project's words (sources.yaml `quoted: false`): the page says so.
+  const unquoted = new Set(
+    [...library.sources.values()].filter((x) => x.quoted === false).map((x) => x.document),
+  );
+  const passage = (quote: string, c: Citation) => ({
+    quote,
+    cite: cite(c),
+    notQuoted: unquoted.has(c.document),
+  });
 
   const page = (res: Response, state: FormState, advice?: Advice, status = 200): void => {
     const edition = library.editions.get(state.edition)!;
@@ -66,7 +95,15 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
           ...q,
           value: state.values[q.id] ?? "",
           error: errorFor(q.id),
-          guidance: service.questionGuidance(edition.id, q.id).map((r) => ({ ...r, cite: cite(r.citation) })),
+          // The eleven questions' lead-in is quoted once, above them; each keeps its own words.
+          guidance: service.questionGuidance(edition.id, q.id).map((r) => ({
+            ...r,
+            quote:
+              g.id === "useful-lessons"
+                ? withoutLeadIn({ level: "useful-lessons", quote: r.quote })
+                : r.quote,
+            cite: cite(r.citation),
+          })),
         }));
       let quote: string | undefined;
       let groupCite: string | undefined;
@@ -87,6 +124,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     const context: Record<string, unknown> = {
       title: advice ? "Advice" : `Does this case need ${edition.reviewName}?`,
       heading: `Does this case need ${edition.reviewName}?`,
+      decidersOwn: ladderFor(edition.id).decidersOwn,
       nav: "decide",
       cspNonce: res.locals.cspNonce,
       ruleset: { version: library.version, hash: edition.hash },
@@ -112,56 +150,96 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
         error: errorFor(d),
       })),
     };
-    if (advice) Object.assign(context, resultContext(advice));
+    if (advice) Object.assign(context, resultContext(advice, state.values.reference ?? ""));
     res.status(status).type("html").send(env.render("questionnaire.njk", context));
   };
 
-  const resultContext = ({ assessment: a, minutes }: Advice) => {
-    const { words: OUTCOME_WORDS, phrase: OUTCOME_PHRASE, none } = ladderFor(a.edition.id);
+  const resultContext = (advice: Advice, reference = "") => {
+    const a = advice.assessment;
+    const established = establishing(a);
+    const decisiveIds = new Set(a.decisiveQuestions.map((d) => d.id));
+    // A criterion bears on the outcome when it establishes it, or when it is still open and could
+    // lift it (one of its questions is decisive); the rest collapse into "other criteria".
+    const bears = (c: CriterionReport) =>
+      established.includes(c) ||
+      (c.status === "undetermined" &&
+        a.possibleOutcomes.includes(c.outcome) &&
+        c.outcome !== a.atLeast &&
+        c.basis.some((b) => decisiveIds.has(b.question)));
+    const met = a.criteria.filter((c) => c.status === "met");
+    const lessons = a.criteria.find((c) => c.level === "useful-lessons");
+    const item = (c: CriterionReport) => ({
+      ...c,
+      shortQuote: withoutLeadIn(c),
+      quotePassage: passage(withoutLeadIn(c), c.citation),
+      // The law a quoted guidance restates (wales-cpr: SI 2012/1712), in the project's words.
+      lawPassage: c.law ? passage(c.law.quote, c.law.citation) : null,
+      read: c.basis.map((b) => ({
+        id: b.question,
+        wording: wordings.get(b.question) ?? b.question,
+        answer: answerWords(b.answer),
+      })),
+    });
+    const deadlines = a.actions.filter((x) => x.applies !== "not-required");
+    const ladder = ladderFor(a.edition.id);
     return {
-      assessment: {
-        ...a,
-        decisiveQuestions: a.decisiveQuestions.map((d) => ({
-          ...d,
-          ifAnswered: d.ifAnswered.map((e) => ({
-            ...e,
-            words: e.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join(" or "),
-          })),
-        })),
-      },
-      outcomeWords: OUTCOME_WORDS,
-      establishedWords:
-        a.outcome === none
-          ? "no criterion is met on the answers given so far"
-          : `${OUTCOME_PHRASE[a.outcome]} (a stronger outcome remains possible)`,
-      possibleWords: a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join("; "),
+      assessment: a,
+      // The review and who decides are the edition's: the page never says "Serious Case Review"
+      // of a Welsh case, and says the partners decide under cspr-2018.
+      reviewBare: ladder.reviewName.replace(/^(a|an|the) /, ""),
+      decidersOwn: ladder.decidersOwn,
+      // How the edition was chosen and why, with what the board should confirm (rulesets/select.ts).
+      editionChoice: a.editionChoice,
+      headline: headline(a),
+      restsOn: restsOn(a),
+      assumptionItems: a.assumptions.map((x) => ({
+        ...x,
+        words: assumptionWords(a, x),
+        changes: changes(a, x),
+      })),
+      outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
+      decisiveGroups: decisiveGroups(a).map((g) => ({
+        eleven: g.eleven && g.items.length > 1,
+        yesWords: outcomesWords(
+          a.edition.id,
+          g.items[0]!.ifAnswered.find((e) => e.answer === "yes")?.possibleOutcomes ?? [],
+        ),
+        items: g.items.map((d) => ({ ...d, changes: changes(a, d) })),
+      })),
+      metCriteria: met.map(item),
+      openBearing: a.criteria.filter((c) => !met.includes(c) && bears(c)).map(item),
+      otherCriteria: a.criteria.filter((c) => !met.includes(c) && !bears(c)).map(item),
+      elevenLeadIn:
+        lessons && met.some((c) => c.level === "useful-lessons")
+          ? {
+              quote: elevenLeadIn(lessons.quote),
+              cite: cite({
+                ...lessons.citation,
+                section: lessons.citation.section.replace(/, question \d+$/, ""),
+              }),
+            }
+          : null,
+      triggersApplying: a.triggers.filter((t) => t.status === "met"),
+      triggersMayApply: a.triggers.filter((t) => t.status === "undetermined"),
+      triggersNotMet: a.triggers.filter((t) => t.status === "not-met").map((t) => t.title),
+      deadlineRows: deadlines.map((x) => ({
+        key: { text: x.text },
+        value: {
+          html: `${x.due ? `<strong>${x.due}</strong>` : x.fromDate !== null ? "No time set" : `Needs the ${DATE_LABELS[x.from].replace(/^Date/, "date")}`}${
+            x.applies === "required" ? "" : ` (${APPLIES_WORDS[x.applies].toLowerCase()})`
+          }<br><span class="govuk-body-s">${escapeHtml(x.rule)}; ${escapeHtml(`${x.citation.section} (${x.citation.document})`)}</span>`,
+        },
+      })),
       statusWords: STATUS_WORDS,
       statusClasses: STATUS_CLASSES,
-      criteriaGroups: (["met", "undetermined", "not-met"] as const).map((s) => ({
-        title: `Criteria ${STATUS_WORDS[s].toLowerCase()}`,
-        items: a.criteria.filter((c) => c.status === s),
-      })),
-      triggersNotMet: a.triggers.filter((t) => t.status === "not-met").map((t) => t.title),
-      deadlineRows: a.actions
-        .filter((x) => x.applies !== "not-required")
-        .map((x) => [
-          { text: x.text },
-          { text: APPLIES_WORDS[x.applies] },
-          {
-            text:
-              x.due ?? (x.fromDate !== null ? "no time set" : `needs ${DATE_LABELS[x.from].toLowerCase()}`),
-          },
-          { text: x.rule },
-          { text: `${x.citation.section} (${x.citation.document})` },
-        ]),
       givenRows: a.answers.map((g) => ({
         key: { text: wordings.get(g.id) ?? g.id },
         value: {
           text: `${answerWords(g.answer)}${g.usedByEdition ? "" : ` (not used by ${a.edition.title})`}`,
         },
       })),
-      minutes,
-      minutesFilename: `scr-minutes-${a.adviceId.slice(0, 8)}.md`,
+      minutesHtml: toHtmlFragment(advice.document(reference ? { reference } : {})),
+      minutesFormats: Object.entries(MINUTES_TYPES).map(([type, f]) => ({ type, ...f })),
       cite,
       answerWords,
     };
@@ -231,7 +309,30 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     res.redirect(303, `/cases/${encodeURIComponent(reference)}`);
   });
 
-  // The live panel: the same assessment, rendered as the outcome box alone.
+  // The minutes as a file, from the result page's buttons (a form post, so no JavaScript is
+  // needed): Markdown, HTML for Word, plain text or .docx, the annex on request.
+  router.post("/assessment/minutes", ...guarded, form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { advice, state } = await adviseOn(res, readForm(library, body));
+    if (!advice) {
+      page(res, state, undefined, 400);
+      return;
+    }
+    const type =
+      (Object.keys(MINUTES_TYPES) as MinutesType[]).find((t) => MINUTES_TYPES[t].extension === body.format) ??
+      "text/markdown";
+    const { extension } = MINUTES_TYPES[type];
+    const reference = state.values.reference ?? "";
+    const file = await advice.minutesAs(type, {
+      annex: body.annex === "criteria",
+      ...(reference ? { reference } : {}),
+    });
+    res.attachment(`scr-minutes-${advice.assessment.adviceId.slice(0, 8)}.${extension}`);
+    res.type(extension === "docx" ? type : `${type}; charset=utf-8`).send(file);
+  });
+
+  // The live panel: the same assessment, rendered as the outcome box alone. Answers the form
+  // itself refuses come back as the panel's words, never as raw JSON.
   router.post("/assessment/panel", ...guarded, form, async (req, res) => {
     const { advice, state } = await adviseOn(
       res,

@@ -45,7 +45,8 @@ export interface AdviceGiven {
   /** Advice given before it had one id everywhere carries `decisionId` instead. */
   adviceId?: string;
   decisionId?: string;
-  outcome: Outcome;
+  /** "undetermined" while the answers leave it open (advice given before that kept the floor here). */
+  outcome: Outcome | "undetermined";
   determined: boolean;
   possibleOutcomes: Outcome[];
 }

@@ -21,6 +21,8 @@ const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UT
 
 /** An outcome in its edition's words; a record of an edition no longer loaded keeps its id. */
 function outcomeWords(editionId: string, outcome: string): string {
+  // Advice since issue 13 says "undetermined" rather than keeping the floor in `outcome`.
+  if (outcome === "undetermined") return "Not yet determined";
   try {
     return ladderFor(editionId).words[outcome] ?? outcome;
   } catch {
@@ -49,7 +51,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         determined: boolean;
         edition: { id: string; title: string };
       };
-      return `Advice (${a.edition.title}): ${outcomeWords(a.edition.id, a.outcome)}${a.determined ? "" : " so far; not yet determined"}`;
+      return `Advice (${a.edition.title}): ${outcomeWords(a.edition.id, a.outcome)}${a.determined || a.outcome === "undetermined" ? "" : " so far; not yet determined"}`;
     }
     const d = r.content as {
       decisionText: string;
@@ -91,7 +93,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
-            words: `${outcomeWords(adviceOutcome!.edition.id, adviceOutcome!.outcome)}${adviceOutcome!.determined ? "" : " so far (not yet determined)"}`,
+            words: `${outcomeWords(adviceOutcome!.edition.id, adviceOutcome!.outcome)}${adviceOutcome!.determined || adviceOutcome!.outcome === "undetermined" ? "" : " so far (not yet determined)"}`,
           },
           decisionItems: service.decisionOptions.map((o) => ({
             value: o.id,

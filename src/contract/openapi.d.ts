@@ -15,13 +15,22 @@ export interface paths {
         put?: never;
         /**
          * Assess a case against an edition's criteria
-         * @description Evaluates the answers against the edition's criteria and triggers and returns the outcome,
-         *     the criteria with their quotes and citations, the decisive open questions, the triggers and
-         *     what they require, the actions with due dates where dates are given, the alternatives to a
-         *     full review, and minutes in Markdown. With `Accept: text/markdown` the minutes alone are
-         *     returned. With `view=lean`, the same advice for applications that do not file minutes: the
-         *     outcome and what it rests on, each criterion and trigger by id, status and citation (their
-         *     quotes are in GET /v1/rulesets/{edition}), and the actions' due dates. Nothing is stored.
+         * @description Evaluates the answers against the edition's criteria and triggers and returns the outcome
+         *     (or `undetermined`, with `atLeast` and `possibleOutcomes`), the assumptions it rests on, the
+         *     decisive open questions, the criteria with their quotes and citations, the triggers and what
+         *     they require, the actions with due dates where dates are given, the alternatives to a full
+         *     review, and one-page minutes in Markdown. Nothing is stored.
+         *
+         *     Views (JSON): `view=full` (the default); `view=summary`, or the header
+         *     `Prefer: return=minimal`, for integrators: the outcome, `atLeast`, `possibleOutcomes`,
+         *     assumptions, decisive questions, triggers and actions, without minutes or criteria text
+         *     (a few kB); `view=lean`: the outcome and each rule by id, status and citation.
+         *
+         *     Minutes alone, by `Accept`: `text/markdown`, `text/html` (pastes into Word with its headings
+         *     and lists), `text/plain`, or
+         *     `application/vnd.openxmlformats-officedocument.wordprocessingml.document` (.docx). One page
+         *     by default; `annex=criteria` adds every criterion, every answer and the record-keeping
+         *     passages.
          */
         post: operations["createAssessment"];
         delete?: never;
@@ -457,6 +466,26 @@ export interface components {
             until: components["schemas"]["IsoDate"] | null;
             warning?: string;
         };
+        /** @description An outcome of the edition's ladder when the answers settle it; `undetermined` while they do not (see `atLeast` and `possibleOutcomes`). */
+        OutcomeOrOpen: string;
+        /**
+         * @description An unanswered question the advice rests on: a rule reads it as the guidance directs
+         *     (WT2015 (ii): a review must be commissioned "unless it is clear that there are no concerns
+         *     about inter-agency working"), and answering it would change the advice.
+         */
+        AdviceAssumption: {
+            question: string;
+            wording: string;
+            /** @description The rule that reads the question so. */
+            rule: string;
+            because: string;
+            ifAnswered: components["schemas"]["IfAnswered"];
+        };
+        /** @description For each answer (or range of ages), the outcomes that would remain possible, the other open questions as they are. */
+        IfAnswered: {
+            answer: string;
+            possibleOutcomes: components["schemas"]["Outcome"][];
+        }[];
         /** @enum {string} */
         Status: "met" | "not-met" | "undetermined";
         /** @description Where a quote comes from. The document's title is in `sources`. */
@@ -521,14 +550,27 @@ export interface components {
             basis: components["schemas"]["Basis"][];
             assumptions: components["schemas"]["Assumption"][];
         };
+        /**
+         * @description An open question whose answer, alone or together with other open questions, could still
+         *     change the outcome. Ranked by `bearsOn`, then in the questionnaire's order, the eleven
+         *     questions kept together.
+         */
         DecisiveQuestion: {
             id: string;
             wording: string;
-            /** @description For each answer (or range of ages), the outcomes that would remain possible. */
-            ifAnswered: {
-                answer: string;
-                possibleOutcomes: components["schemas"]["Outcome"][];
-            }[];
+            /** @description The strongest outcome of the edition's ladder its answer can bring about or rule out (never the last rung, which follows when nothing is met). */
+            bearsOn: components["schemas"]["Outcome"];
+            /** @description Set when the advice reads the unanswered question as the guidance directs, and that reading bears on the outcome. */
+            assumption: null | {
+                rule: string;
+                because: string;
+            };
+            /** @description For the eleven questions (and the parts of question 1), the criterion it belongs to. */
+            partOf: null | {
+                criterion: string;
+                title: string;
+            };
+            ifAnswered: components["schemas"]["IfAnswered"];
         };
         Action: {
             id: string;
@@ -575,10 +617,12 @@ export interface components {
                 title: string;
             };
             ruleset: components["schemas"]["RulesetVersion"];
-            outcome: components["schemas"]["Outcome"];
+            outcome: components["schemas"]["OutcomeOrOpen"];
+            atLeast: components["schemas"]["Outcome"];
             /** @description True when every way of answering the open questions gives the same outcome. */
             determined: boolean;
             possibleOutcomes: components["schemas"]["Outcome"][];
+            assumptions: components["schemas"]["AdviceAssumption"][];
             decisiveQuestions: components["schemas"]["DecisiveQuestion"][];
             /** @description Each answer the request gave. */
             answers: components["schemas"]["GivenAnswer"][];
@@ -594,7 +638,7 @@ export interface components {
             recordKeeping: components["schemas"]["Passage"][];
             /** @description The documents the citations name, with their titles. */
             sources: components["schemas"]["Source"][];
-            /** @description A Markdown rationale for the minutes. */
+            /** @description One-page minutes in Markdown (other formats by Accept). */
             minutes: string;
         };
         Tension: {
@@ -627,9 +671,11 @@ export interface components {
                 title: string;
             };
             ruleset: components["schemas"]["RulesetVersion"];
-            outcome: components["schemas"]["Outcome"];
+            outcome: components["schemas"]["OutcomeOrOpen"];
+            atLeast: components["schemas"]["Outcome"];
             determined: boolean;
             possibleOutcomes: components["schemas"]["Outcome"][];
+            assumptions: components["schemas"]["AdviceAssumption"][];
             decisiveQuestions: components["schemas"]["DecisiveQuestion"][];
             answers: components["schemas"]["GivenAnswer"][];
             openQuestions: string[];
@@ -637,6 +683,36 @@ export interface components {
             triggers: components["schemas"]["RuleStatus"][];
             actions: {
                 id: string;
+                /** @enum {string} */
+                applies: "required" | "if-review-held" | "may-be-required" | "not-required";
+                due: components["schemas"]["IsoDate"] | null;
+            }[];
+        };
+        /** @description The advice for integrators (view=summary, or Prefer return=minimal), without minutes or criteria text. */
+        AssessmentSummary: {
+            /** Format: uuid */
+            adviceId: string;
+            /** @enum {string} */
+            view: "summary";
+            edition: {
+                id: components["schemas"]["EditionId"];
+                title: string;
+            };
+            ruleset: components["schemas"]["RulesetVersion"];
+            outcome: components["schemas"]["OutcomeOrOpen"];
+            atLeast: components["schemas"]["Outcome"];
+            determined: boolean;
+            possibleOutcomes: components["schemas"]["Outcome"][];
+            assumptions: components["schemas"]["AdviceAssumption"][];
+            decisiveQuestions: components["schemas"]["DecisiveQuestion"][];
+            triggers: {
+                id: string;
+                title: string;
+                status: components["schemas"]["Status"];
+            }[];
+            actions: {
+                id: string;
+                text: string;
                 /** @enum {string} */
                 applies: "required" | "if-review-held" | "may-be-required" | "not-required";
                 due: components["schemas"]["IsoDate"] | null;
@@ -1154,10 +1230,18 @@ export interface operations {
     createAssessment: {
         parameters: {
             query?: {
-                /** @description `full` (the default) or `lean`. */
-                view?: "full" | "lean";
+                /** @description `full` (the default), `summary` or `lean`. */
+                view?: "full" | "summary" | "lean";
+                /** @description `criteria`: the minutes carry the full criteria as an annex. */
+                annex?: "criteria";
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description `return=minimal` asks for the summary view (RFC 7240).
+                 * @example return=minimal
+                 */
+                Prefer?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1173,8 +1257,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assessment"] | components["schemas"]["AssessmentLean"];
+                    "application/json": components["schemas"]["Assessment"] | components["schemas"]["AssessmentSummary"] | components["schemas"]["AssessmentLean"];
                     "text/markdown": string;
+                    "text/html": string;
+                    "text/plain": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             400: components["responses"]["BadRequest"];

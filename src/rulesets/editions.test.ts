@@ -102,9 +102,68 @@ describe("a Welsh board: child practice reviews", () => {
     const met = res.body.criteria.find((c: { id: string }) => c.id === "wales-cpr-extended");
     expect(met.citation.document).toBe("001_afcf872d65612daa.txt");
     expect(met.law.citation.document).toBe("wsi-2012-1712");
-    expect(res.body.minutes).toMatch(/Hold an extended child practice review/);
-    expect(res.body.minutes).toMatch(/Not quoted; in the project's words/);
-    expect(res.body.minutes).toMatch(/Two reviewers are appointed for an extended review/);
+    expect(res.body.minutes).toMatch(/^# Child practice review decision: advice for the minutes/);
+    expect(res.body.minutes).toMatch(/\*\*Hold an extended child practice review\.\*\*/);
+    // The one-page minutes (issue 13) quote the deciding criterion and state the law beside it;
+    // the reviewers (one, two for an extended review) are in the review's milestones.
+    expect(res.body.minutes).toMatch(/Child practice reviews are either 'concise' or 'extended'/);
+    expect(res.body.minutes).toMatch(/Not quoted; in the project's words:\*\* A Board must hold an extended/);
+    const appoint = res.body.actions.find((x: { id: string }) => x.id === "appoint-reviewers");
+    expect(appoint?.text ?? "").toMatch(/two reviewers for an extended review/);
+    expect(res.body.minutes).toMatch(/## The board's decision/);
+    expect(res.body.minutes).not.toMatch(/Serious Case Review/);
+  });
+
+  it("undetermined between the two kinds: the headline, atLeast and the decisive question say so in Wales's words", async () => {
+    const res = await assess({ incidentDate: "2024-05-10", country: "wales", answers: GRAVE });
+    expect(res.status).toBe(200);
+    expect(contractErrors("Assessment", res.body)).toEqual([]);
+    expect(res.body).toMatchObject({
+      outcome: "undetermined",
+      determined: false,
+      // Either way a review is held: the floor is the concise one.
+      atLeast: "concise-cpr",
+      possibleOutcomes: ["extended-cpr", "concise-cpr"],
+      assumptions: [],
+    });
+    expect(res.body.decisiveQuestions).toEqual([
+      {
+        id: "childProtectionRegisterOrLookedAfterInSixMonths",
+        wording: expect.any(String),
+        bearsOn: "extended-cpr",
+        assumption: null,
+        partOf: null,
+        ifAnswered: [
+          { answer: "yes", possibleOutcomes: ["extended-cpr"] },
+          { answer: "no", possibleOutcomes: ["concise-cpr"] },
+        ],
+      },
+    ]);
+    expect(res.body.minutes).toContain(
+      "**Not yet determined. Still possible: hold an extended child practice review; hold a concise child practice review.**",
+    );
+    expect(res.body.minutes).toMatch(
+      /if yes: hold an extended child practice review; if no: hold a concise child practice review/,
+    );
+    expect(res.body.minutes).not.toMatch(/Serious Case Review/);
+  });
+
+  it("with nothing answered, the core questions lead, ranked by the strongest rung they bear on, and nothing but a review's criteria is named", async () => {
+    const res = await assess({ edition: "wales-cpr", answers: {} });
+    expect(res.body.outcome).toBe("undetermined");
+    expect(res.body.atLeast).toBe("criteria-not-met");
+    expect(res.body.possibleOutcomes).toEqual(["extended-cpr", "concise-cpr", "criteria-not-met"]);
+    const ids = res.body.decisiveQuestions.map((d: { id: string }) => d.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "incidentInArea",
+        "abuseOrNeglect",
+        "childDied",
+        "lifeThreateningInjuryOrPermanentImpairment",
+        "childProtectionRegisterOrLookedAfterInSixMonths",
+      ]),
+    );
+    for (const d of res.body.decisiveQuestions) expect(d.bearsOn, d.id).toBe("extended-cpr");
   });
 
   it("neither: a concise review; unanswered: a review of one kind or the other, undetermined", async () => {
@@ -166,8 +225,51 @@ describe("an English partnership in 2026: notification, rapid review, local revi
     expect(a["rapid-review"]).toMatchObject({ applies: "required", due: "2026-03-23" });
     expect(res.body.tensions.map((x: { id: string }) => x.id)).toContain("rapid-review-counted-from");
     expect(res.body.outcome).toBe("recommend-local-review");
-    expect(res.body.minutes).toMatch(/The decision is the safeguarding partners' alone/);
+    expect(res.body.minutes).toMatch(/the decision is the safeguarding partners' alone/);
     expect(res.body.minutes).toMatch(/the safeguarding partners decide/);
+  });
+
+  it("the headline says a criterion is met and that the partners decide; the minutes speak of the partners' decision", async () => {
+    const res = await assess({
+      incidentDate: "2026-03-02",
+      country: "england",
+      answers: { ...SERIOUS, recurrentThemes: "yes" },
+    });
+    expect(res.body).toMatchObject({
+      outcome: "recommend-local-review",
+      determined: true,
+      decisiveQuestions: [],
+    });
+    const m = res.body.minutes as string;
+    expect(m).toMatch(/^# Local child safeguarding practice review decision: advice for the minutes/);
+    expect(m).toContain(
+      "**A local review criterion is met - the safeguarding partners decide whether to hold a local child safeguarding practice review.**",
+    );
+    expect(m).toMatch(
+      /The criteria are to be weighed: whatever they give, the safeguarding partners decide\./,
+    );
+    expect(m).toMatch(/## The safeguarding partners' decision/);
+    // The regulations are stated, not quoted, and the minutes say so.
+    expect(m).toMatch(
+      /\*\*Not quoted; in the project's words:\*\* In deciding whether a local child safeguarding practice review/,
+    );
+    // The English SCR guidance's alternatives are not borrowed.
+    expect(m).not.toMatch(/Serious Case Review/);
+    expect(res.body.alternatives).toEqual([]);
+
+    const none = await assess({
+      edition: "cspr-2018",
+      answers: {
+        ...SERIOUS,
+        improvementsNeeded: "no",
+        recurrentThemes: "no",
+        twoOrMoreAgenciesWorkingTogether: "no",
+        panelConcludedLocalReviewMoreAppropriate: "no",
+      },
+    });
+    expect(none.body.minutes).toContain(
+      "**No local review criterion is met - the safeguarding partners decide whether a local review is still appropriate.**",
+    );
   });
 
   it("no local review criterion met: local-review-not-indicated; one unanswered: undetermined", async () => {

@@ -436,6 +436,7 @@ export function loadRules(root: string): RuleLibrary {
   for (const t of triggers) namesEditions(t.file, "editions", t.editions);
   for (const t of timescales) namesEditions(t.file, "editions", t.editions);
   for (const t of tensions) namesEditions(t.file, "editions", t.editions);
+  alternativesFile.data.forEach((x, i) => namesEditions("alternatives.yaml", `${i}.editions`, x.editions));
 
   const editions = new Map<string, Edition>();
   for (const dir of editionDirs) {

@@ -3,9 +3,13 @@
  * each outcome, and which is the last rung (no criterion met). Every rendering (minutes, pages,
  * case records) takes its words from here, so an edition's outcomes read the same everywhere.
  */
-import type { EditionInfo, Outcome } from "./types.js";
+import type { EditionInfo, Outcome, OutcomeRung } from "./types.js";
 
 export interface LadderWords {
+  /** The outcome ids, strongest first. */
+  ladder: Outcome[];
+  /** Outcome id -> what follows it: a review, none, or either as the deciders choose. */
+  follows: Record<Outcome, OutcomeRung["follows"]>;
   /** Outcome id -> the headline ("Initiate a Serious Case Review"). */
   words: Record<Outcome, string>;
   /** Outcome id -> the phrase inside a sentence ("initiate a Serious Case Review"). */
@@ -16,6 +20,10 @@ export interface LadderWords {
   reviewTitle: string;
   /** "the chair's", "the safeguarding partners'": whose the decision is. */
   decidersOwn: string;
+  /** "the chair", "the board", "the safeguarding partners": who decides. */
+  decider: string;
+  /** "a Serious Case Review", "a child practice review": the review, inside a sentence. */
+  reviewName: string;
 }
 
 const memo = new WeakMap<object, LadderWords>();
@@ -40,6 +48,10 @@ export function ladderWords(edition: Pick<EditionInfo, "outcomes" | "reviewName"
   if (w) return w;
   const bare = edition.reviewName.replace(/^(a|an|the) /, "");
   w = {
+    ladder: edition.outcomes.map((o) => o.id),
+    follows: Object.fromEntries(edition.outcomes.map((o) => [o.id, o.follows])),
+    decider: edition.decider,
+    reviewName: edition.reviewName,
     words: Object.fromEntries(edition.outcomes.map((o) => [o.id, o.words])),
     phrase: Object.fromEntries(edition.outcomes.map((o) => [o.id, o.phrase])),
     none: edition.outcomes[edition.outcomes.length - 1]!.id,

@@ -270,7 +270,14 @@ export const editionFileSchema = z.strictObject({
   datesNote: text,
 });
 
-export const alternativeSchema = z.strictObject({ id, title: text, text, ...quotedSchema });
+export const alternativeSchema = z.strictObject({
+  id,
+  title: text,
+  text,
+  ...quotedSchema,
+  /** The editions whose sources offer it (every edition when left out): SCR alternatives are England's. */
+  editions: z.array(id).min(1, "must name at least one edition").optional(),
+});
 export const alternativesFileSchema = z.array(alternativeSchema).min(1);
 
 export const recordKeepingFileSchema = z.array(quotedPassageSchema).min(1);

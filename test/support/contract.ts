@@ -29,3 +29,22 @@ export function contractErrors(name: string, value: unknown): string[] {
     ? []
     : (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`);
 }
+
+/** Errors of `value` against a schema object from the document (its $refs resolved in it). */
+export function schemaErrors(schema: unknown, value: unknown): string[] {
+  const rewrite = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(rewrite)
+      : x && typeof x === "object"
+        ? Object.fromEntries(
+            Object.entries(x).map(([k, v]) => [
+              k,
+              k === "$ref" && typeof v === "string" ? `openapi${v}` : rewrite(v),
+            ]),
+          )
+        : x;
+  const validate = ajv.compile(rewrite(schema) as object);
+  return validate(value)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`);
+}
