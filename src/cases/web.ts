@@ -5,7 +5,7 @@
  */
 import express, { type Response } from "express";
 import { InvalidInput, NotFound } from "../errors.js";
-import { OUTCOME_WORDS } from "../assessments/minutes.js";
+import { ladderFor } from "../assessments/minutes.js";
 import type { Outcome } from "../rulesets/types.js";
 import type { Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
@@ -18,6 +18,17 @@ import type { StoredRecord } from "./store.js";
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
+
+/** An outcome in its edition's words; a record of an edition no longer loaded keeps its id. */
+function outcomeWords(editionId: string, outcome: string): string {
+  // Advice since issue 13 says "undetermined" rather than keeping the floor in `outcome`.
+  if (outcome === "undetermined") return "Not yet determined";
+  try {
+    return ladderFor(editionId).words[outcome] ?? outcome;
+  } catch {
+    return outcome;
+  }
+}
 
 export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
   const env = createViews();
@@ -35,8 +46,12 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   const describe = (r: StoredRecord): string => {
     if (r.kind === "case-opened") return "Case opened";
     if (r.kind === "assessment") {
-      const a = r.content.assessment as { outcome: Outcome; determined: boolean; edition: { title: string } };
-      return `Advice (${a.edition.title}): ${OUTCOME_WORDS[a.outcome]}${a.determined ? "" : " so far; not yet determined"}`;
+      const a = r.content.assessment as {
+        outcome: Outcome;
+        determined: boolean;
+        edition: { id: string; title: string };
+      };
+      return `Advice (${a.edition.title}): ${outcomeWords(a.edition.id, a.outcome)}${a.determined || a.outcome === "undetermined" ? "" : " so far; not yet determined"}`;
     }
     const d = r.content as {
       decisionText: string;
@@ -59,7 +74,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     const { records, verification } = await caseFile(res, reference);
     const advice = [...records].reverse().find((r) => r.kind === "assessment");
     const adviceOutcome = advice
-      ? (advice.content.assessment as { outcome: Outcome; determined: boolean })
+      ? (advice.content.assessment as { outcome: Outcome; determined: boolean; edition: { id: string } })
       : undefined;
     res
       .status(status)
@@ -78,7 +93,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
-            words: `${OUTCOME_WORDS[adviceOutcome!.outcome]}${adviceOutcome!.determined ? "" : " so far (not yet determined)"}`,
+            words: `${outcomeWords(adviceOutcome!.edition.id, adviceOutcome!.outcome)}${adviceOutcome!.determined || adviceOutcome!.outcome === "undetermined" ? "" : " so far (not yet determined)"}`,
           },
           decisionItems: service.decisionOptions.map((o) => ({
             value: o.id,
