@@ -25,7 +25,7 @@ const library = loadRules(defaultRulesDir());
 const passages = [
   ...allQuotedPassages(library),
   ...qualityPassages(loadQuality(defaultRulesDir())),
-  ...decisionPassages(loadDecisionOptions(defaultRulesDir())),
+  ...decisionPassages(loadDecisionOptions(defaultRulesDir(), library.editions.values())),
 ];
 const problems = checkQuotes(passages, documents);
 for (const p of problems) {

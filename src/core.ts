@@ -10,7 +10,7 @@ import { projectRoot } from "./config.js";
 import { citedSources } from "./assessments/assess.js";
 import { compileEdition, type CompiledEdition } from "./assessments/compile.js";
 import { loadQuality, type QualityLibrary } from "./quality/library.js";
-import { loadDecisionOptions, type DecisionOptions } from "./cases/decisions.js";
+import { loadDecisionOptions, type DecisionLibrary } from "./cases/decisions.js";
 import { loadRules } from "./rulesets/load.js";
 import type { RuleLibrary, Source } from "./rulesets/types.js";
 import { WorkingDayCalendar } from "./timelines/calendar.js";
@@ -18,7 +18,7 @@ import { WorkingDayCalendar } from "./timelines/calendar.js";
 export interface Core {
   library: RuleLibrary;
   quality: QualityLibrary;
-  decisions: DecisionOptions;
+  decisions: DecisionLibrary;
   /** The documents the rules cite, with their titles. */
   sources: Source[];
   editions: Map<string, CompiledEdition>;
@@ -35,7 +35,7 @@ export async function loadCore(rulesDir: string): Promise<Core> {
   return {
     library,
     quality: loadQuality(rulesDir),
-    decisions: loadDecisionOptions(rulesDir),
+    decisions: loadDecisionOptions(rulesDir, library.editions.values()),
     sources,
     editions,
     calendar: WorkingDayCalendar.load(),

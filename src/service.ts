@@ -153,7 +153,9 @@ export function createService(core: Core, options: ServiceOptions) {
     qualityLibrary: core.quality,
     /** The dates a quality-assurance check reads, in the order a review meets them. */
     qualityDateNames: QA_DATE_NAMES,
-    decisionOptions: core.decisions.options,
+    /** The decisions one may record on advice given under an edition (its decisions.yaml). */
+    decisionsFor: (edition: string) =>
+      core.decisions.byEdition.get(edition) ?? core.decisions.byEdition.get(core.library.defaultEdition)!,
     openapi: core.openapi,
 
     rulesets: op("readRules", rules.rulesets),

@@ -159,9 +159,9 @@ export function citedSources(library: RuleLibrary): Source[] {
     }
     for (const t of e.timescales) add(t.citation);
     for (const t of e.tensions) t.sides.forEach((side) => add(side.citation));
+    e.recordKeeping.forEach((p) => add(p.citation));
   }
   library.alternatives.forEach((a) => add(a.citation));
-  library.recordKeeping.forEach((p) => add(p.citation));
   return [...library.sources.values()].filter((s) => cited.has(s.document));
 }
 
@@ -301,7 +301,7 @@ export function assess(
     alternatives: library.alternatives
       .filter((x) => !x.editions || x.editions.includes(edition.id))
       .map((x) => ({ id: x.id, title: x.title, text: x.text, citation: x.citation, quote: x.quote })),
-    recordKeeping: library.recordKeeping,
+    recordKeeping: edition.recordKeeping,
     sources: compiled.sources,
   };
 }

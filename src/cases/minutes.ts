@@ -43,6 +43,8 @@ export function renderCaseMinutes(
         /** Decisions recorded before the advice had one id everywhere name it so. */
         assessmentId?: string;
         corrects?: string;
+        /** The recommendation the decision was taken on, where the edition records one (cspr-2018). */
+        recommendation?: { text: string };
         departure: string;
         deadlines: Array<{
           text: string;
@@ -54,6 +56,7 @@ export function renderCaseMinutes(
       out.push(
         `**Decision: ${d.decisionText}.** Decided on ${d.decidedOn} by ${d.decidedBy}, on the advice recorded as ${d.adviceId ?? d.assessmentId}.`,
         "",
+        ...(d.recommendation ? [`Recommendation recorded with it: ${d.recommendation.text}.`, ""] : []),
         d.departure,
         "",
         "Reasons:",

@@ -10,7 +10,8 @@ import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
 import type { AssessmentRequest } from "../contract/validation.js";
-import type { Timescale } from "../rulesets/types.js";
+import { unquotedDocuments } from "../rulesets/load.js";
+import type { Edition, Timescale } from "../rulesets/types.js";
 import type { Actor } from "../service.js";
 import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { renderCaseMinutes } from "./minutes.js";
@@ -35,6 +36,7 @@ export function buildOpenCaseSchema(registry?: ContractRegistry) {
 
 export function buildDecisionSchema(options: Core["decisions"], registry?: ContractRegistry) {
   const ids = options.options.map((o) => o.id) as [string, ...string[]];
+  const recommendations = options.recommendations as [string, ...string[]];
   const text = (max: number, what: string) =>
     z
       .string({ error: `must be ${what}` })
@@ -49,7 +51,11 @@ export function buildDecisionSchema(options: Core["decisions"], registry?: Contr
         adviceId: z
           .string({ error: "must be the adviceId of advice recorded for this case" })
           .describe("The adviceId of the advice the decision was made on, as recorded for this case."),
-        decision: z.enum(ids, { error: `must be one of ${ids.join(", ")}` }),
+        decision: z
+          .enum(ids, { error: `must be one of ${ids.join(", ")}` })
+          .describe(
+            "One of the options of the advice's edition (GET /v1/rulesets/{edition} names the edition; rules/editions/<edition>/decisions.yaml lists them).",
+          ),
         decidedOn: isoDate,
         decidedBy: text(
           80,
@@ -57,6 +63,14 @@ export function buildDecisionSchema(options: Core["decisions"], registry?: Contr
         ).describe("A role (for example, Independent Chair), never a name."),
         reasons: text(10_000, "the reasons for the decision").describe("Free text: do not name people."),
         corrects: z.string().describe("The recordId of the decision this one corrects.").optional(),
+        // Every edition's recommendation ids (cspr-2018: the rapid review's); the edition's own
+        // decisions.yaml says whether it is asked (editionDecision).
+        recommendation: z
+          .enum(recommendations, { error: `must be one of ${recommendations.join(", ")}` })
+          .describe(
+            "What the review before the decision recommended, where the advice's edition records it: under cspr-2018 the rapid review's. Required there; refused elsewhere.",
+          )
+          .optional(),
       },
       {
         error:
@@ -188,15 +202,22 @@ export function caseOperations(
       edition: { id: string };
       ruleset: { version: string; hash: string };
     };
-    const option = core.decisions.options.find((o) => o.id === d.decision)!;
     const { library } = core;
     const edition = library.editions.get(given.edition.id) ?? library.editions.get(library.defaultEdition)!;
-    const { departs, text } = departure(given, option.review, edition);
+    const { option, recommendation, caution } = editionDecision(edition, d);
+    const { departs, text } = departure(
+      given,
+      option.review,
+      edition,
+      { outcome: option.outcome, caution, recommendation },
+      unquotedDocuments(library.sources.values()),
+    );
     try {
       return await records.append(reference, "decision", {
         adviceId: d.adviceId,
         decision: d.decision,
         decisionText: option.text,
+        ...(recommendation ? { recommendation } : {}),
         decidedOn: d.decidedOn,
         decidedBy: d.decidedBy,
         reasons: d.reasons,
@@ -217,6 +238,48 @@ export function caseOperations(
       if (e instanceof CaseNotFoundError) throw notFound(reference);
       throw e;
     }
+  };
+
+  /**
+   * The decision checked against the options of the advice's edition (its decisions.yaml): a
+   * Welsh case takes a child practice review's options, a case since 2018 the partners', with the
+   * rapid review's recommendation recorded beside it.
+   */
+  const editionDecision = (
+    edition: Edition,
+    d: { decision: string; recommendation?: string | undefined },
+  ) => {
+    const own = core.decisions.byEdition.get(edition.id)!;
+    const option = own.options.find((o) => o.id === d.decision);
+    if (!option)
+      throw new InvalidInput([
+        {
+          pointer: "/decision",
+          detail: `is not a decision one records under ${edition.title}: one of ${own.options.map((o) => o.id).join(", ")}`,
+        },
+      ]);
+    const asked = own.recommendation;
+    if (!asked && d.recommendation !== undefined)
+      throw new InvalidInput([
+        { pointer: "/recommendation", detail: `is not recorded under ${edition.title}: leave it out` },
+      ]);
+    let recommendation: { id: string; text: string; review?: boolean } | undefined;
+    if (asked) {
+      const found = asked.options.find((o) => o.id === d.recommendation);
+      if (!found)
+        throw new InvalidInput([
+          {
+            pointer: "/recommendation",
+            detail: `must say ${asked.label.replace(/\?$/, "").replace(/^What/, "what")}: one of ${asked.options.map((o) => o.id).join(", ")}`,
+          },
+        ]);
+      recommendation = {
+        id: found.id,
+        text: found.text,
+        ...(found.review !== undefined ? { review: found.review } : {}),
+      };
+    }
+    return { option, recommendation, caution: own.caution };
   };
 
   /** The deadlines a decision sets, a date the calendar cannot count from named as the decision's. */

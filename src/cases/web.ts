@@ -76,6 +76,16 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     const adviceOutcome = advice
       ? (advice.content.assessment as { outcome: Outcome; determined: boolean; edition: { id: string } })
       : undefined;
+    // The options are the advice's edition's: a Welsh case records a child practice review's.
+    const editionId = adviceOutcome?.edition.id ?? service.library.defaultEdition;
+    const choices = service.decisionsFor(editionId);
+    const ladder = (() => {
+      try {
+        return ladderFor(editionId);
+      } catch {
+        return ladderFor(service.library.defaultEdition);
+      }
+    })();
     res
       .status(status)
       .type("html")
@@ -95,7 +105,18 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
             when: when(advice.recordedAt),
             words: `${outcomeWords(adviceOutcome!.edition.id, adviceOutcome!.outcome)}${adviceOutcome!.determined || adviceOutcome!.outcome === "undetermined" ? "" : " so far (not yet determined)"}`,
           },
-          decisionItems: service.decisionOptions.map((o) => ({
+          decider: ladder.decider,
+          decidersOwn: ladder.decidersOwn,
+          recommendation: choices.recommendation && {
+            label: choices.recommendation.label,
+            hint: choices.recommendation.hint,
+            items: choices.recommendation.options.map((o) => ({
+              value: o.id,
+              text: o.text,
+              checked: values.recommendation === o.id,
+            })),
+          },
+          decisionItems: choices.options.map((o) => ({
             value: o.id,
             text: o.text,
             checked: values.decision === o.id,
@@ -120,6 +141,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       decision: text(body.decision),
       decidedBy: text(body.decidedBy),
       reasons: text(body.reasons),
+      recommendation: text(body.recommendation),
     };
     const errors: FormError[] = [];
     const decidedOn = readDateParts(body, "decidedOn", "Date of the decision", values, errors);
@@ -143,6 +165,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         decidedOn,
         decidedBy: values.decidedBy,
         reasons: values.reasons,
+        ...(values.recommendation ? { recommendation: values.recommendation } : {}),
       });
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;

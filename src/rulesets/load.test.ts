@@ -10,6 +10,7 @@ import { defaultRulesDir } from "../config.js";
 import { RuleFileError } from "../errors.js";
 import { z } from "zod";
 import { loadRules, readYaml } from "./load.js";
+import { loadDecisionOptions } from "../cases/decisions.js";
 import { citationSchema } from "./schema.js";
 
 const dirs: string[] = [];
@@ -241,11 +242,64 @@ describe("the source documents (rules/sources.yaml)", () => {
   });
 
   it("check the citations of every file read with readYaml, not only the decision rules", () => {
-    const dir = brokenCopy("decisions.yaml", (t) => t.replace(/document: [^,\s]+/, "document: 009.txt"));
+    const file = "editions/wt2015/decisions.yaml";
+    const dir = brokenCopy(file, (t) => t.replace(/document: [^,\s]+/, "document: 009.txt"));
     const schema = z.looseObject({ citation: citationSchema });
-    const e = loadError(dir, (d) => readYaml(d, "decisions.yaml", schema));
-    expect(e.file).toBe("decisions.yaml");
+    const e = loadError(dir, (d) => readYaml(d, file, schema));
+    expect(e.file).toBe(file);
     expect(e.field).toBe("citation.document");
     expect(e.message).toContain("009.txt");
+  });
+});
+
+describe("each edition's decisions and record-keeping (editions/<edition>/)", () => {
+  const decisions = (dir: string) => loadDecisionOptions(dir, loadRules(dir).editions.values());
+
+  it("gives each edition its own options and record-keeping passages", () => {
+    const dir = defaultRulesDir();
+    const d = decisions(dir);
+    const ids = (e: string) => d.byEdition.get(e)!.options.map((o) => o.id);
+    expect(ids("wales-cpr")).toEqual(expect.arrayContaining(["extended-cpr", "concise-cpr", "no-review"]));
+    expect(ids("wales-cpr")).not.toContain("serious-case-review");
+    expect(ids("cspr-2018")).toEqual(expect.arrayContaining(["local-review", "no-local-review"]));
+    expect(d.byEdition.get("cspr-2018")!.recommendation!.options.map((o) => o.id)).toContain("local-review");
+    expect(d.byEdition.get("wt2015")!.recommendation).toBeUndefined();
+    const lib = loadRules(dir);
+    const docs = (e: string) => lib.editions.get(e)!.recordKeeping.map((p) => p.citation.document);
+    expect(docs("wales-cpr")).toContain("wsi-2012-1712");
+    expect(docs("wales-cpr")).not.toContain("004_dcf93c0f41036063.txt");
+    expect(docs("cspr-2018")).toContain("uksi-2018-789");
+    expect(docs("wt2015")).toContain("004_dcf93c0f41036063.txt");
+  });
+
+  it("stop start-up on an option naming an outcome its edition does not have, naming the file and field", () => {
+    const file = "editions/wales-cpr/decisions.yaml";
+    const dir = brokenCopy(file, (t) => t.replace("outcome: concise-cpr", "outcome: initiate-scr"));
+    const e = loadError(dir, decisions);
+    expect(e.file).toBe(file);
+    expect(e.field).toBe("options.1.outcome");
+    expect(e.problem).toContain("wales-cpr");
+  });
+
+  it("stop start-up on a quote where the source is stated in the project's words, naming the file and field", () => {
+    const file = "editions/cspr-2018/decisions.yaml";
+    const dir = brokenCopy(file, (t) => t.replace("statement: >-", "quote: >-"));
+    const e = loadError(dir, decisions);
+    expect(e.file).toBe(file);
+    expect(e.field).toBe("quote");
+  });
+
+  it("stop start-up on an edition without its record-keeping file", () => {
+    const dir = editedCopy({});
+    rmSync(path.join(dir, "editions/wales-cpr/record-keeping.yaml"));
+    const e = loadError(dir);
+    expect(e.file).toBe("editions/wales-cpr/record-keeping.yaml");
+  });
+
+  it("stop start-up on an edition without its decisions file", () => {
+    const dir = editedCopy({});
+    rmSync(path.join(dir, "editions/cspr-2018/decisions.yaml"));
+    const e = loadError(dir, decisions);
+    expect(e.file).toBe("editions/cspr-2018/decisions.yaml");
   });
 });

@@ -5,8 +5,10 @@
  * file and the field.
  *
  * Layout (see rules/README.md):
- *   ruleset.yaml, sources.yaml, questions.yaml, alternatives.yaml, record-keeping.yaml
- *   editions/<edition>/edition.yaml and editions/<edition>/criteria/<rule>.yaml
+ *   ruleset.yaml, sources.yaml, questions.yaml, alternatives.yaml
+ *   editions/<edition>/edition.yaml, editions/<edition>/criteria/<rule>.yaml,
+ *   editions/<edition>/record-keeping.yaml (what the minutes of a decision must carry) and
+ *   editions/<edition>/decisions.yaml (the decisions one may record: src/cases/decisions.ts)
  *   triggers/<rule>.yaml        shared by every edition, or by those its `editions:` names
  *   timescales/<id>.yaml        shared, or <id>.<edition>.yaml with `edition:` for one edition
  *   tensions/<id>.yaml          where the guidance pulls apart, for the editions it names
@@ -379,14 +381,7 @@ export function loadRules(root: string): RuleLibrary {
   const ruleset = read("ruleset.yaml", rulesetFileSchema);
   const questionsFile = read("questions.yaml", questionsFileSchema);
   const alternativesFile = read("alternatives.yaml", alternativesFileSchema);
-  const recordKeepingFile = read("record-keeping.yaml", recordKeepingFileSchema);
-  const shared: LoadedFile<unknown>[] = [
-    ruleset,
-    sourcesFile,
-    questionsFile,
-    alternativesFile,
-    recordKeepingFile,
-  ];
+  const shared: LoadedFile<unknown>[] = [ruleset, sourcesFile, questionsFile, alternativesFile];
 
   const sources = new Map<DocumentId, Source>(sourcesFile.data.map((s) => [s.document, s]));
   const questions: Question[] = questionsFile.data;
@@ -446,6 +441,9 @@ export function loadRules(root: string): RuleLibrary {
     if (criteriaFiles.length === 0)
       throw new RuleFileError(`editions/${dir}/criteria`, "", "holds no criteria");
     const ladder = checkLadder(info.file, info.data.outcomes);
+    // What the minutes of a decision must carry is the edition's: a Welsh board's rests on the
+    // 2012 regulations, not on the English SCR guidance's scrutiny by the national panel.
+    const recordKeepingFile = read(`editions/${dir}/record-keeping.yaml`, recordKeepingFileSchema);
     const criteria = criteriaFiles.map(({ file, data }) => {
       expectIdMatchesFile(file, data.id);
       const rule: CitedRule = {
@@ -499,6 +497,7 @@ export function loadRules(root: string): RuleLibrary {
     const hashed = [
       ...shared,
       info,
+      recordKeepingFile,
       ...criteriaFiles,
       ...triggerFiles.filter((t) => ownTriggers.some((o) => o.file === t.file)),
       ...timescaleFiles.filter((t) => editionTimescales.some((e) => e.file === t.file)),
@@ -514,6 +513,7 @@ export function loadRules(root: string): RuleLibrary {
       triggers: ownTriggers,
       timescales: editionTimescales,
       tensions: ownTensions,
+      recordKeeping: recordKeepingFile.data,
       questionsUsed,
       hash: `sha256:${hash.digest("hex")}`,
     });
@@ -534,7 +534,6 @@ export function loadRules(root: string): RuleLibrary {
     questions,
     questionById,
     alternatives: alternativesFile.data,
-    recordKeeping: recordKeepingFile.data,
     editions,
     defaultEdition: defaults[0]!.id,
   };

@@ -25,9 +25,11 @@ export function allQuotedPassages(library: RuleLibrary): Array<{ where: string }
       seen.add(t.file);
       t.sides.forEach((side, i) => out.push({ where: `${t.file}: sides.${i}.quote`, ...side }));
     }
+    edition.recordKeeping.forEach((a, i) =>
+      out.push({ where: `editions/${edition.id}/record-keeping.yaml: ${i}.quote`, ...a }),
+    );
   }
   library.alternatives.forEach((a, i) => out.push({ where: `alternatives.yaml: ${i}.quote`, ...a }));
-  library.recordKeeping.forEach((a, i) => out.push({ where: `record-keeping.yaml: ${i}.quote`, ...a }));
   // A source not held word for word has statements, not quotes: nothing to check word for word.
   const unquoted = unquotedDocuments(library.sources.values());
   return out.filter((p) => !unquoted.has(p.citation.document));

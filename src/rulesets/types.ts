@@ -108,6 +108,8 @@ export interface Edition extends EditionInfo {
   triggers: CitedRule[];
   timescales: Timescale[];
   tensions: Tension[];
+  /** What the minutes of a decision must carry (editions/<edition>/record-keeping.yaml). */
+  recordKeeping: QuotedPassage[];
   /** Ids of the questions this edition's rules read. */
   questionsUsed: Set<string>;
   /** sha256 over every file this edition is built from. */
@@ -120,7 +122,6 @@ export interface RuleLibrary {
   questions: Question[];
   questionById: Map<string, Question>;
   alternatives: Alternative[];
-  recordKeeping: QuotedPassage[];
   editions: Map<string, Edition>;
   defaultEdition: string;
 }
