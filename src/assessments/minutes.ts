@@ -28,6 +28,7 @@ import {
   withoutLeadIn,
 } from "./words.js";
 import { ladderFor } from "../rulesets/outcomes.js";
+import { NO_TIME_SET } from "../timelines/deadlines.js";
 
 export * from "./words.js";
 /** The words of an edition's outcomes, for every rendering of the advice (pages, case records). */
@@ -109,7 +110,9 @@ export function minutesDocument(
   const p = (text: string, lead?: string) => out.push({ kind: "paragraph", text, ...(lead ? { lead } : {}) });
   // The review, the outcomes and who decides are the edition's (edition.yaml): a Welsh board's
   // minutes speak of child practice reviews, an English partnership's since 2018 of the partners.
-  const { ladder, follows, reviewTitle, reviewName, decider, decidersOwn } = ladderFor(a.edition.id);
+  const { ladder, follows, reviewTitle, reviewName, decider, decidersOwn, decisionTimescale } = ladderFor(
+    a.edition.id,
+  );
   const Decider = decidersOwn.replace(/^./, (c) => c.toUpperCase());
 
   h(1, `${reviewTitle} decision: advice for the minutes`);
@@ -122,13 +125,21 @@ export function minutesDocument(
   for (const w of a.editionChoice.warnings) p(w, "Confirm:");
 
   h(2, "Decision sought");
-  const due = a.actions.find((x) => x.id === "chair-decision")?.due;
+  // When the decision is due: the edition's timescale for it (edition.yaml `decisionTimescale`),
+  // or that the sources set no time (Wales), said as plainly as a date would be.
+  const dueBy = a.actions.find((x) => x.id === decisionTimescale && x.applies !== "not-required");
+  const due = dueBy?.due;
+  const dueWords = due
+    ? ` ${Decider} decision is due by ${due}${dueBy!.applies === "required" ? "" : ` (${dueBy!.appliesWhen})`}.`
+    : dueBy && dueBy.rule.startsWith(NO_TIME_SET)
+      ? ` No time for ${decidersOwn} decision is set by the sources held.`
+      : "";
   // Kinds of review the ladder can bring about (Wales: extended or concise); none as a duty, when
   // every rung leaves the choice to the deciders (cspr-2018: criteria to weigh).
   const kinds = ladder.filter((o) => follows[o] === "review").length;
   const weighed = kinds === 0;
   p(
-    `Whether this case meets the criteria for ${reviewName}, and whether to ${kinds > 1 ? "hold one, and of which kind" : weighed ? "hold one" : "initiate one"}.${weighed ? ` The criteria are to be weighed: whatever they give, ${decider} decide${decider.endsWith("s") ? "" : "s"}.` : ""}${due ? ` ${Decider} decision is due by ${due}.` : ""}`,
+    `Whether this case meets the criteria for ${reviewName}, and whether to ${kinds > 1 ? "hold one, and of which kind" : weighed ? "hold one" : "initiate one"}.${weighed ? ` The criteria are to be weighed: whatever they give, ${decider} decide${decider.endsWith("s") ? "" : "s"}.` : ""}${dueWords}`,
   );
 
   h(2, "Advice");

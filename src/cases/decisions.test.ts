@@ -32,7 +32,11 @@ const noIds = (text: string) => {
 
 describe("a decision under Working Together 2015", () => {
   it("departs when the criteria for initiating a review were met and none is held, quoting 004 §5.4", () => {
-    const r = decide("wt2015", { outcome: "initiate-scr", possibleOutcomes: ["initiate-scr"] }, "no-further-action");
+    const r = decide(
+      "wt2015",
+      { outcome: "initiate-scr", possibleOutcomes: ["initiate-scr"] },
+      "no-further-action",
+    );
     expect(r.departs).toBe(true);
     expect(r.text).toContain("initiate a Serious Case Review");
     expect(r.text).toContain("may be subject to scrutiny by the national panel");
@@ -109,8 +113,8 @@ describe("the safeguarding partners' decision since 2018", () => {
     const r = decide("cspr-2018", { outcome: "recommend-local-review" }, "no-local-review", "local-review");
     expect(r.departs).toBe(false);
     expect(r.text).toContain("a local child safeguarding practice review, and the decision is to hold none");
-    expect(decide("cspr-2018", { outcome: "recommend-local-review" }, "local-review", "local-review").text).not.toContain(
-      "record why",
-    );
+    expect(
+      decide("cspr-2018", { outcome: "recommend-local-review" }, "local-review", "local-review").text,
+    ).not.toContain("record why");
   });
 });

@@ -114,6 +114,20 @@ describe("a Welsh board: child practice reviews", () => {
     expect(res.body.minutes).not.toMatch(/Serious Case Review/);
   });
 
+  it("sets no time for the board's decision, as 001 sets none, and says so in the minutes and the timeline", async () => {
+    const res = await assess({
+      incidentDate: "2024-05-10",
+      country: "wales",
+      answers: { ...GRAVE, childProtectionRegisterOrLookedAfterInSixMonths: "yes" },
+      dates: { referral: "2024-05-20" },
+    });
+    const decision = res.body.actions.find((x: { id: string }) => x.id === "board-decision");
+    expect(decision).toMatchObject({ applies: "required", due: null });
+    expect(decision.rule).toMatch(/no time is set/);
+    expect(res.body.minutes).toMatch(/No time for the board's decision is set by the sources held\./);
+    expect(res.body.minutes).not.toMatch(/decision is due by/);
+  });
+
   it("undetermined between the two kinds: the headline, atLeast and the decisive question say so in Wales's words", async () => {
     const res = await assess({ incidentDate: "2024-05-10", country: "wales", answers: GRAVE });
     expect(res.status).toBe(200);
@@ -227,6 +241,27 @@ describe("an English partnership in 2026: notification, rapid review, local revi
     expect(res.body.outcome).toBe("recommend-local-review");
     expect(res.body.minutes).toMatch(/the decision is the safeguarding partners' alone/);
     expect(res.body.minutes).toMatch(/the safeguarding partners decide/);
+  });
+
+  it("the partners' decision on a local review is due with the rapid review, 15 working days from becoming aware, in the minutes and the timeline", async () => {
+    const res = await assess({
+      incidentDate: "2026-03-02",
+      country: "england",
+      answers: { ...SERIOUS, recurrentThemes: "yes" },
+      dates: { becameAware: "2026-03-02" },
+    });
+    const decision = res.body.actions.find((x: { id: string }) => x.id === "local-review-decision");
+    expect(decision).toMatchObject({ applies: "required", due: "2026-03-23" });
+    expect(decision.citation.document).toBe("wt-2018-2023-restated");
+    expect(decision.quote).toMatch(/restated here, not quoted/);
+    expect(res.body.minutes).toMatch(/The safeguarding partners' decision is due by 2026-03-23\./);
+    const timeline = await request(app)
+      .post("/v1/timelines")
+      .set("Accept", "application/json")
+      .send({ incidentDate: "2026-03-02", country: "england", dates: { becameAware: "2026-03-02" } });
+    expect(timeline.status).toBe(200);
+    const row = timeline.body.milestones.find((m: { id: string }) => m.id === "local-review-decision");
+    expect(row.due).toBe("2026-03-23");
   });
 
   it("the headline says a criterion is met and that the partners decide; the minutes speak of the partners' decision", async () => {

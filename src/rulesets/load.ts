@@ -483,6 +483,12 @@ export function loadRules(root: string): RuleLibrary {
         );
       }
     }
+    if (!editionTimescales.some((t) => t.id === info.data.decisionTimescale))
+      throw new RuleFileError(
+        info.file,
+        "decisionTimescale",
+        `"${info.data.decisionTimescale}" is not a timescale of edition ${dir}`,
+      );
     const ownTensions = tensions.filter((t) => t.editions.includes(dir));
     for (const t of ownTensions) {
       t.when.forEach((w, i) => {

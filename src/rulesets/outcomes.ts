@@ -24,6 +24,8 @@ export interface LadderWords {
   decider: string;
   /** "a Serious Case Review", "a child practice review": the review, inside a sentence. */
   reviewName: string;
+  /** The timescale by which the decision is due (edition.yaml `decisionTimescale`). */
+  decisionTimescale?: string;
 }
 
 const memo = new WeakMap<object, LadderWords>();
@@ -31,9 +33,9 @@ const memo = new WeakMap<object, LadderWords>();
 const byEdition = new Map<string, LadderWords>();
 
 export function rememberLadder(
-  edition: Pick<EditionInfo, "id" | "outcomes" | "reviewName" | "decider">,
+  edition: Pick<EditionInfo, "id" | "outcomes" | "reviewName" | "decider" | "decisionTimescale">,
 ): void {
-  byEdition.set(edition.id, ladderWords(edition));
+  byEdition.set(edition.id, { ...ladderWords(edition), decisionTimescale: edition.decisionTimescale });
 }
 
 /** The words of a loaded edition's ladder, by the edition's id (an assessment names it). */

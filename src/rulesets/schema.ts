@@ -268,6 +268,12 @@ export const editionFileSchema = z.strictObject({
   periods: z.array(periodSchema).min(1, "must give at least one period"),
   /** What the choice by date says of the edition's dates: where they come from, what is unsure. */
   datesNote: text,
+  /**
+   * The timescale (its id) by which the decision this edition advises on is due, shown in the
+   * minutes and on the timeline: the chair's month (004 §3.8), the partners' decision after the
+   * rapid review (cspr-2018), or a milestone without a date where the sources set no time (Wales).
+   */
+  decisionTimescale: id,
 });
 
 export const alternativeSchema = z.strictObject({
