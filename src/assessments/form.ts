@@ -6,10 +6,12 @@
  * part missing) comes back as GOV.UK error messages keyed by the field they belong to.
  */
 import { CASE_REFERENCE } from "../contract/validation.js";
-import type { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../errors.js";
+import { byDateAndPlace, COUNTRY_WORDS, earliest, formatDay } from "../rulesets/select.js";
 import {
   DATE_NAMES,
   MAX_CHILD_AGE,
+  type Country,
   type DateName,
   type FromDateName,
   type RuleLibrary,
@@ -27,12 +29,19 @@ export const DATE_LABELS: Record<FromDateName, string> = {
 
 /** The body of an assessment request, as POST /v1/assessments takes it. */
 export interface AssessmentBody {
-  edition: string;
+  /** Left out when the service is to choose the edition in force (incidentDate and country). */
+  edition?: string;
+  incidentDate?: string;
+  country?: Country;
   answers: Record<string, string | number>;
   dates: Record<string, string>;
 }
 
+/** The edition radio's value that lets the service choose the edition by date and place. */
+export const IN_FORCE = "in-force";
+
 export interface FormState {
+  /** The edition whose questions the form shows: the one named, or the one in force. */
   edition: string;
   /** Raw values, to show the form again as it was filled in. */
   values: Record<string, string>;
@@ -44,7 +53,53 @@ export interface FormState {
 export function readForm(library: RuleLibrary, form: FormBody): FormState {
   const values: Record<string, string> = {};
   const errors: FormError[] = [];
-  const edition = library.editions.has(text(form.edition)) ? text(form.edition) : library.defaultEdition;
+  const asked = text(form.edition);
+  const inForce = asked === IN_FORCE;
+  values.edition = inForce || library.editions.has(asked) ? asked : "";
+  // Choosing by date and place: the questions shown stay those last shown until the date and
+  // country give an edition (the form's hidden `shown`).
+  const shown = text(form.shown);
+  let edition = library.editions.has(asked)
+    ? asked
+    : library.editions.has(shown)
+      ? shown
+      : library.defaultEdition;
+  // The incident's date and country: with "in-force" they choose the edition; with an edition
+  // named they go with it, and the service says whether it is the one in force (and counts a
+  // child practice review's focus period from the date).
+  const incidentDate = readDateParts(form, "incidentDate", DATE_LABELS.incident, values, errors);
+  const countryText = text(form.country);
+  values.country = countryText;
+  const country: Country | undefined =
+    countryText === "england" || countryText === "wales" ? countryText : undefined;
+  let incident: Pick<AssessmentBody, "incidentDate" | "country"> | undefined;
+  if (inForce && !incidentDate && !errors.some((e) => e.field === "incidentDate"))
+    errors.push({
+      href: "#incidentDate-day",
+      field: "incidentDate",
+      text: "Enter the date of the incident, or choose an edition",
+    });
+  if (!country && (inForce || incidentDate))
+    errors.push({
+      href: "#country",
+      field: "country",
+      text: "Select the country where the incident happened, England or Wales",
+    });
+  if (incidentDate && country) {
+    incident = { incidentDate, country };
+    if (inForce) {
+      try {
+        edition = byDateAndPlace(library, incidentDate, country).edition.id;
+      } catch (e) {
+        if (!(e instanceof InvalidInput)) throw e;
+        errors.push({
+          href: "#incidentDate-day",
+          field: "incidentDate",
+          text: beforeAnyEdition(library, incidentDate, country),
+        });
+      }
+    }
+  }
 
   const reference = text(form.reference);
   values.reference = reference;
@@ -80,7 +135,21 @@ export function readForm(library: RuleLibrary, form: FormBody): FormState {
     if (iso) dates[d] = iso;
   }
   if (errors.length) return { edition, values, errors };
-  return { edition, values, errors, body: { edition, answers, dates } };
+  return {
+    edition,
+    values,
+    errors,
+    body: { ...(inForce ? {} : { edition }), ...incident, answers, dates },
+  };
+}
+
+/** Why no edition answers for a date in a country, in the GOV.UK style (a date the form can fix). */
+function beforeAnyEdition(library: RuleLibrary, date: string, country: Country): string {
+  const first = earliest(library, country);
+  const where = COUNTRY_WORDS[country];
+  return first && date < first.from
+    ? `Date of the incident must be on or after ${formatDay(first.from)} for an incident in ${where}, when ${first.edition.title} took effect: the guidance in force before then is not among the rule sets`
+    : `No rule set here answers for an incident in ${where} on ${formatDay(date)}: choose an edition instead`;
 }
 
 /** The service's refusal of a form's answers, as errors beside the questionnaire's fields. */
@@ -88,6 +157,10 @@ export function questionnaireErrors(e: InvalidInput): FormError[] {
   return formErrors(e, (pointer) => {
     const [, where, field] = pointer.split("/");
     if (!where) return null;
+    // The edition chosen by date and place (rulesets/select.ts) names the incident's date or country.
+    if (where === "incidentDate")
+      return { field: where, href: "#incidentDate-day", label: DATE_LABELS.incident };
+    if (where === "country") return { field: where, href: "#country", label: "Country" };
     const id = field ?? where;
     if (where === "dates") return { field: id, href: `#${id}-day`, label: DATE_LABELS[id as DateName] ?? id };
     return { field: id, href: `#${id}`, label: id };

@@ -11,7 +11,7 @@ import type { Advice, Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
 import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
-import { DATE_LABELS, questionnaireErrors, readForm, type FormState } from "./form.js";
+import { DATE_LABELS, IN_FORCE, questionnaireErrors, readForm, type FormState } from "./form.js";
 import type { CriterionReport } from "./assess.js";
 import {
   MINUTES_TYPES,
@@ -131,15 +131,34 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       errors: state.errors.map((e) => ({ text: e.text, href: e.href })),
       reference: state.values.reference ?? "",
       referenceError: errorFor("reference"),
+      // The result page's forms post the answers again: the edition as it was chosen (named, or
+      // by date and place), and the edition whose questions were shown.
       hiddenValues: Object.fromEntries(
-        Object.entries({ ...state.values, edition: state.edition }).filter(([, v]) => v !== ""),
+        Object.entries({
+          ...state.values,
+          edition: state.values.edition || state.edition,
+          shown: state.edition,
+        }).filter(([, v]) => v !== ""),
       ),
+      shown: state.edition,
+      inForce: state.values.edition === IN_FORCE,
       editionItems: [...library.editions.values()].map((e) => ({
         value: e.id,
         text: e.title,
         hint: { text: e.description },
-        checked: e.id === edition.id,
+        checked: state.values.edition !== IN_FORCE && e.id === edition.id,
       })),
+      incident: {
+        day: state.values["incidentDate-day"] ?? "",
+        month: state.values["incidentDate-month"] ?? "",
+        year: state.values["incidentDate-year"] ?? "",
+        error: errorFor("incidentDate"),
+      },
+      countryItems: [
+        { value: "england", text: "England", checked: state.values.country === "england" },
+        { value: "wales", text: "Wales", checked: state.values.country === "wales" },
+      ],
+      countryError: errorFor("country"),
       groups,
       dates: DATE_NAMES.map((d) => ({
         name: d,

@@ -1034,8 +1034,11 @@ export interface components {
         DecisionRequest: {
             /** @description The adviceId of the advice the decision was made on, as recorded for this case. */
             adviceId: string;
-            /** @enum {string} */
-            decision: "serious-case-review" | "multi-agency-review" | "single-agency-review" | "refer-to-other-board" | "no-further-action" | "other";
+            /**
+             * @description One of the options of the advice's edition (GET /v1/rulesets/{edition} names the edition; rules/editions/<edition>/decisions.yaml lists them).
+             * @enum {string}
+             */
+            decision: "local-review" | "no-local-review" | "other" | "extended-cpr" | "concise-cpr" | "other-learning" | "no-review" | "serious-case-review" | "multi-agency-review" | "single-agency-review" | "refer-to-other-board" | "no-further-action";
             decidedOn: components["schemas"]["IsoDate"];
             /** @description A role (for example, Independent Chair), never a name. */
             decidedBy: string;
@@ -1043,6 +1046,11 @@ export interface components {
             reasons: string;
             /** @description The recordId of the decision this one corrects. */
             corrects?: string;
+            /**
+             * @description What the review before the decision recommended, where the advice's edition records it: under cspr-2018 the rapid review's. Required there; refused elsewhere.
+             * @enum {string}
+             */
+            recommendation?: "local-review" | "no-local-review" | "no-recommendation";
         };
         DecisionReceipt: components["schemas"]["RecordReceipt"] & {
             decision: {

@@ -22,9 +22,9 @@ export interface EditionAsked {
   country?: Country | undefined;
 }
 
-const COUNTRY_WORDS: Record<Country, string> = { england: "England", wales: "Wales" };
+export const COUNTRY_WORDS: Record<Country, string> = { england: "England", wales: "Wales" };
 
-function formatDay(iso: string): string {
+export function formatDay(iso: string): string {
   const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
   const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
   return `${d} ${month} ${y}`;
@@ -40,7 +40,10 @@ function inForce(library: RuleLibrary, date: string, country: Country) {
   return undefined;
 }
 
-function earliest(library: RuleLibrary, country: Country): { edition: Edition; from: string } | undefined {
+export function earliest(
+  library: RuleLibrary,
+  country: Country,
+): { edition: Edition; from: string } | undefined {
   let first: { edition: Edition; from: string } | undefined;
   for (const e of library.editions.values())
     for (const p of e.periods)
