@@ -15,7 +15,10 @@ import { createApp } from "./app.js";
 import { answerClientError } from "./http/problem.js";
 import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
+import { readKeyFile, readOrCreateKeyFile, RecordsKeyError, type RecordsKey } from "./cases/keys.js";
+import { StoreLockedError } from "./cases/lock.js";
 import { RecordStore } from "./cases/store.js";
+import { startWatchdog } from "./cases/watchdog.js";
 import { loadCore } from "./core.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -40,8 +43,34 @@ async function main(): Promise<void> {
   // The records' database opens while the rules load and are proved: most of the database's
   // start-up is WebAssembly compiling on other threads.
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  // The records key, from outside the database: given, read from its file, or (embedded, on
+  // loopback, nothing configured) made beside the data folder.
+  let recordsKey: RecordsKey;
+  try {
+    const source = config.recordsKey;
+    if ("key" in source) recordsKey = source.key;
+    else if ("file" in source) recordsKey = readKeyFile(source.file);
+    else {
+      const made = readOrCreateKeyFile(source.defaultFile);
+      recordsKey = made.key;
+      if (made.created) {
+        logger.warn({ keyFile: source.defaultFile }, "made a records key");
+        console.log(
+          `threshold: made a records key in ${source.defaultFile} (mode 0600), beside the data folder: keep a copy of it apart from the data; without it the records cannot be verified`,
+        );
+      }
+    }
+  } catch (e) {
+    if (e instanceof RecordsKeyError) cannotStart(e.message);
+    throw e;
+  }
   const opening = openDb(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+    config.databaseUrl
+      ? {
+          databaseUrl: config.databaseUrl,
+          ...(config.databaseOwnerUrl ? { ownerUrl: config.databaseOwnerUrl } : {}),
+        }
+      : { dataDir: config.dataDir, minFreeBytes: config.recordsMinFreeBytes },
   );
   opening.catch(() => undefined);
 
@@ -63,8 +92,21 @@ async function main(): Promise<void> {
   const where = config.databaseUrl
     ? "the PostgreSQL database in DATABASE_URL"
     : `the embedded database in ${config.dataDir}`;
-  const db = await opening.catch((e: Error) => cannotStart(`cannot open ${where}: ${e.message}`));
-  const records = new RecordStore(db);
+  const db = await opening.catch((e: Error) =>
+    cannotStart(e instanceof StoreLockedError ? e.message : `cannot open ${where}: ${e.message}`),
+  );
+  const records = new RecordStore(db, { key: recordsKey! });
+  const sealed = await records.sealLegacy();
+  if (sealed.length)
+    console.log(
+      `threshold: sealed the unkeyed (legacy) records of ${sealed.length} case(s) with the records key`,
+    );
+  if (db.runtimeMayRewrite)
+    console.warn(
+      "threshold: warning: the database role in DATABASE_URL may UPDATE, DELETE or TRUNCATE the records (it owns them). Set DATABASE_OWNER_URL to the owner and DATABASE_URL to a role of its own: the service then grants that role only SELECT and INSERT. Kept anchors still reveal any change",
+    );
+  // The embedded database runs on this thread: if it ever wedges, exit rather than hang.
+  if (db.kind === "pglite" && config.watchdogMs > 0) startWatchdog(config.watchdogMs);
 
   const lifecycle = { draining: false };
   const app = createApp(service, {
@@ -96,7 +138,7 @@ async function main(): Promise<void> {
     }
     const store =
       db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database at ${config.dataDir}`;
-    console.log(`threshold: decision records in ${store}`);
+    console.log(`threshold: decision records in ${store}, chained with records key ${records.keyId}`);
     console.log(
       `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per client on /v1 and on page forms` : "off"}`,
     );

@@ -95,7 +95,12 @@ describe("API keys", () => {
     const open = loadConfig({ HOST: "0.0.0.0" });
     expect(open.host).toBe("127.0.0.1");
     expect(open.hostRestrictedToLoopback).toBe(true);
-    const keyed = loadConfig({ HOST: "0.0.0.0", THRESHOLD_API_KEY_SHA256: hashes[0] });
+    const keyed = loadConfig({
+      HOST: "0.0.0.0",
+      THRESHOLD_API_KEY_SHA256: hashes[0],
+      // Beyond loopback the records key is required too (src/config.ts).
+      RECORDS_KEY: "ab".repeat(32),
+    });
     expect(keyed.host).toBe("0.0.0.0");
   });
 });
