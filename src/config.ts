@@ -29,7 +29,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultKeyFile, parseKeyText, RecordsKeyError, type RecordsKey } from "./cases/keys.js";
+import { defaultKeyFile, parseKeyText, RecordsKeyError, type KeySource } from "./cases/keys.js";
 
 export interface Config {
   port: number;
@@ -56,7 +56,7 @@ export interface Config {
    * Where the records key comes from: given (RECORDS_KEY), a file (RECORDS_KEY_FILE), or the
    * embedded default's file beside its data folder, made when it is not there.
    */
-  recordsKey: { key: RecordsKey } | { file: string } | { defaultFile: string };
+  recordsKey: KeySource;
   /** The embedded store refuses writes below this much free disk. */
   recordsMinFreeBytes: number;
   /** The embedded store: how long the process may stop answering before it exits. */

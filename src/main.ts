@@ -15,7 +15,7 @@ import { createApp } from "./app.js";
 import { answerClientError } from "./http/problem.js";
 import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
-import { readKeyFile, readOrCreateKeyFile, RecordsKeyError, type RecordsKey } from "./cases/keys.js";
+import { RecordsKeyError, resolveKey, type RecordsKey } from "./cases/keys.js";
 import { StoreLockedError } from "./cases/lock.js";
 import { RecordStore } from "./cases/store.js";
 import { startWatchdog } from "./cases/watchdog.js";
@@ -47,18 +47,13 @@ async function main(): Promise<void> {
   // loopback, nothing configured) made beside the data folder.
   let recordsKey: RecordsKey;
   try {
-    const source = config.recordsKey;
-    if ("key" in source) recordsKey = source.key;
-    else if ("file" in source) recordsKey = readKeyFile(source.file);
-    else {
-      const made = readOrCreateKeyFile(source.defaultFile);
-      recordsKey = made.key;
-      if (made.created) {
-        logger.warn({ keyFile: source.defaultFile }, "made a records key");
-        console.log(
-          `threshold: made a records key in ${source.defaultFile} (mode 0600), beside the data folder: keep a copy of it apart from the data; without it the records cannot be verified`,
-        );
-      }
+    const resolved = resolveKey(config.recordsKey, true);
+    recordsKey = resolved.key;
+    if (resolved.created) {
+      logger.warn({ keyFile: resolved.created }, "made a records key");
+      console.log(
+        `threshold: made a records key in ${resolved.created} (mode 0600), beside the data folder: keep a copy of it apart from the data; without it the records cannot be verified`,
+      );
     }
   } catch (e) {
     if (e instanceof RecordsKeyError) cannotStart(e.message);

@@ -81,3 +81,18 @@ export function readOrCreateKeyFile(file: string): { key: RecordsKey; created: b
   chmodSync(file, 0o600);
   return { key: readKeyFile(file), created: true };
 }
+
+/** Where a records key comes from (src/config.ts decides which). */
+export type KeySource = { key: RecordsKey } | { file: string } | { defaultFile: string };
+
+/**
+ * The key from its source. The embedded default's file is made only when `create` is set (the
+ * service); a script never makes a key, since records chained under a new key would not verify.
+ */
+export function resolveKey(source: KeySource, create: boolean): { key: RecordsKey; created?: string } {
+  if ("key" in source) return { key: source.key };
+  if ("file" in source) return { key: readKeyFile(source.file) };
+  if (!create) return { key: readKeyFile(source.defaultFile) };
+  const made = readOrCreateKeyFile(source.defaultFile);
+  return made.created ? { key: made.key, created: source.defaultFile } : { key: made.key };
+}
