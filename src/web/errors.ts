@@ -110,7 +110,8 @@ export function errorPages(footer: { version: string; hash: string }) {
       const details =
         err instanceof InvalidInput
           ? err.errors.map((e) => e.detail)
-          : err.kind === "forbidden"
+          : // A refusal or an outage says why (a full disk: nothing was recorded).
+            err.kind === "forbidden" || err.kind === "unavailable"
             ? [err.message]
             : [];
       send(res, DOMAIN_STATUS[err.kind], details);
