@@ -67,7 +67,10 @@ async function main(): Promise<void> {
         }
       : { dataDir: config.dataDir, minFreeBytes: config.recordsMinFreeBytes },
   );
-  opening.catch(() => undefined);
+  // A folder another process holds is refused at once, not after the rules have loaded.
+  opening.catch((e: unknown) => {
+    if (e instanceof StoreLockedError) cannotStart(e.message);
+  });
 
   let service;
   try {

@@ -34,7 +34,7 @@ describe("the embedded store, one process at a time", () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(keyFile, "utf8").trim()).toMatch(/^[0-9a-f]{64}$/);
     expect((await post(first, "/v1/cases", { reference: "PROC/1" })).status).toBe(201);
-  }, 60_000);
+  }, 120_000);
 
   it("refuses a second process on the same folder, naming the first", async () => {
     const second = await startService(env).then(
@@ -48,7 +48,7 @@ describe("the embedded store, one process at a time", () => {
     expect(second.output).toContain(
       `the embedded records store ${dataDir} is in use by process ${first.child.pid} on ${hostname()}`,
     );
-  }, 60_000);
+  }, 120_000);
 
   it("refuses npm run export and npm run anchor on the live folder, pointing at the API", async () => {
     for (const script of ["scripts/export.ts", "scripts/anchor.ts"]) {
@@ -57,7 +57,7 @@ describe("the embedded store, one process at a time", () => {
       expect(res.stderr).toContain(`is in use by process ${first.child.pid}`);
       expect(res.stderr).toContain("GET /v1/cases/{reference}/export");
     }
-  }, 60_000);
+  }, 120_000);
 
   it("takes over the lock of a process that was killed, and its records still verify with the kept key", async () => {
     await kill(first);
@@ -73,7 +73,7 @@ describe("the embedded store, one process at a time", () => {
     });
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
-  }, 90_000);
+  }, 150_000);
 
   it("writes anchors with npm run anchor, and checks them later", async () => {
     const file = path.join(root, "anchors.json");
@@ -88,5 +88,5 @@ describe("the embedded store, one process at a time", () => {
     const exported = await run(["scripts/export.ts"], env);
     expect(exported.code).toBe(0);
     expect(exported.stdout.trim().split("\n")).toHaveLength(2);
-  }, 90_000);
+  }, 150_000);
 });

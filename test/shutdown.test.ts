@@ -27,15 +27,19 @@ afterEach(async () => {
 });
 
 function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  // The records folder inside a folder of its own: its key file and lock sit beside it, in there.
   dataDir = mkdtempSync(path.join(tmpdir(), "threshold-shutdown-"));
+  const records = path.join(dataDir, "records");
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: {
       ...process.env,
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
-      THRESHOLD_DATA_DIR: dataDir,
+      THRESHOLD_DATA_DIR: records,
       DATABASE_URL: "",
+      RECORDS_KEY: "",
+      RECORDS_KEY_FILE: "",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -45,7 +49,7 @@ function start(): Promise<{ child: ChildProcess; port: number; output: () => str
   proc.stderr!.on("data", (b: Buffer) => (out += b.toString()));
   return new Promise((resolve, reject) => {
     // Start-up compiles TypeScript (tsx) and opens the embedded database: slow on a busy machine.
-    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${out}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
     proc.stdout!.on("data", () => {
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
@@ -126,7 +130,7 @@ describe("graceful shutdown", () => {
     expect(res.connection).toBe("close");
     expect(await exited).toBe(0);
     expect(server.output()).toContain("SIGTERM: no new connections; finishing requests in flight");
-  }, 60_000);
+  }, 120_000);
 });
 
 /**
@@ -208,7 +212,7 @@ describe("a full disk", () => {
       await kill(service);
       disk.release();
     }
-  }, 90_000);
+  }, 150_000);
 });
 
 function jsonPost(body: unknown): RequestInit {

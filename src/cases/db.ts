@@ -20,7 +20,7 @@
  * runtime role (DATABASE_URL) only SELECT and INSERT on the record tables (see `grantRuntime`).
  * A disk-full or unreachable database answers Unavailable (503), never a 500.
  */
-import { readdirSync, readFileSync, statfsSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statfsSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
@@ -243,14 +243,17 @@ export async function openDb(options: DbOptions): Promise<Db> {
     }
     return runtime;
   }
-  const { PGlite } = await import("@electric-sql/pglite");
   if (!options.dataDir) {
+    const { PGlite } = await import("@electric-sql/pglite");
     const db = new PgliteDb(await PGlite.create(), { minFreeBytes: 0 });
     await migrate(db);
     return db;
   }
+  // The lock first, before the slow part: a second process is refused at once.
+  mkdirSync(options.dataDir, { recursive: true });
   const lock = lockDirectory(options.dataDir);
   try {
+    const { PGlite } = await import("@electric-sql/pglite");
     const pglite = await PGlite.create({
       fs: await durableFs(options.dataDir),
       startParams: DURABLE_START_PARAMS,
