@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       "threshold: warning: the database role in DATABASE_URL may UPDATE, DELETE or TRUNCATE the records (it owns them). Set DATABASE_OWNER_URL to the owner and DATABASE_URL to a role of its own: the service then grants that role only SELECT and INSERT. Kept anchors still reveal any change",
     );
   // The embedded database runs on this thread: if it ever wedges, exit rather than hang.
-  if (db.kind === "pglite" && config.watchdogMs > 0) startWatchdog(config.watchdogMs);
+  if (db.kind === "pglite" && config.watchdogMs > 0) await startWatchdog(config.watchdogMs).ready;
 
   const lifecycle = { draining: false };
   const app = createApp(service, {

@@ -9,7 +9,7 @@
 import { Worker } from "node:worker_threads";
 
 const WORKER = `
-const { workerData } = require("node:worker_threads");
+const { workerData, parentPort } = require("node:worker_threads");
 const { writeSync } = require("node:fs");
 const beat = new Float64Array(workerData.buffer);
 setInterval(() => {
@@ -19,17 +19,37 @@ setInterval(() => {
     process.kill(workerData.pid, "SIGKILL");
   }
 }, Math.min(1000, workerData.stalledMs / 4));
+parentPort.postMessage("watching");
 `;
 
-export function startWatchdog(stalledMs: number): { stop(): Promise<void> } {
+/**
+ * Starts watching. `ready` resolves once the worker is watching: a worker's script runs only after
+ * the main thread has yielded to it (its 'online' event is not enough), so a main thread that
+ * wedged before then would never be watched.
+ */
+export function startWatchdog(stalledMs: number): { ready: Promise<void>; stop(): Promise<void> } {
   const buffer = new SharedArrayBuffer(8);
   const beat = new Float64Array(buffer);
   beat[0] = Date.now();
   const timer = setInterval(() => (beat[0] = Date.now()), Math.min(1000, stalledMs / 4));
   timer.unref();
-  const worker = new Worker(WORKER, { eval: true, workerData: { buffer, stalledMs, pid: process.pid } });
-  worker.unref();
+  // Plain CommonJS, with none of the parent's flags (a loader, --input-type) that would change how it runs.
+  const worker = new Worker(WORKER, {
+    eval: true,
+    execArgv: [],
+    workerData: { buffer, stalledMs, pid: process.pid },
+  });
+  // Kept referenced until it runs (so awaiting `ready` keeps the process alive), then not: the
+  // watchdog alone must never keep a process from exiting.
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once("message", () => {
+      worker.unref();
+      resolve();
+    });
+    worker.once("error", reject);
+  });
   return {
+    ready,
     async stop() {
       clearInterval(timer);
       await worker.terminate();
