@@ -73,6 +73,8 @@ const ACCESS = {
   recordAdvice: "write-case",
   recordDecision: "decide",
   readCase: "read-case",
+  // The access log says who read a case: the chair's to see, as deciding is (anyone on loopback).
+  readAccessLog: "decide",
 } as const satisfies Record<string, Access>;
 
 export type Operation = keyof typeof ACCESS;
@@ -186,6 +188,9 @@ export function createService(core: Core, options: ServiceOptions) {
     caseRecords: caseOp("readCase", cases.caseRecords),
     caseMinutes: caseOp("readCase", cases.caseMinutes),
     verifyCase: caseOp("readCase", cases.verifyCase),
+    exportCase: caseOp("readCase", cases.exportCase),
+    caseAnchor: caseOp("readCase", cases.caseAnchor),
+    accessLog: caseOp("readAccessLog", cases.accessLog),
   };
 }
 
