@@ -14,6 +14,8 @@ import type { RecordStore } from "./cases/store.js";
 import { QA_DATE_NAMES } from "./quality/library.js";
 import { qualityOperations } from "./quality/service.js";
 import { rulesetOperations } from "./rulesets/service.js";
+import { editionInForce } from "./rulesets/select.js";
+import type { Country } from "./rulesets/types.js";
 import { timelineOperations } from "./timelines/service.js";
 
 /**
@@ -172,6 +174,8 @@ export function createService(core: Core, options: ServiceOptions) {
     assessLean: op("assess", async (body: unknown) => assessments.adviseLean(assessments.parse(body))),
     /** The quoted rules of an edition that read a question, for the questionnaire's help. */
     questionGuidance: assessments.questionGuidance,
+    /** The edition in force on an incident's date in its country, or why none is (for forms). */
+    editionInForce: (date: string, country: Country) => editionInForce(core.library, date, country),
 
     timeline: op("timeline", timelines.timeline),
     timelineCalendar: op("timeline", timelines.timelineCalendar),

@@ -6,8 +6,7 @@
  * part missing) comes back as GOV.UK error messages keyed by the field they belong to.
  */
 import { CASE_REFERENCE } from "../contract/validation.js";
-import { InvalidInput } from "../errors.js";
-import { byDateAndPlace, COUNTRY_WORDS, earliest, formatDay } from "../rulesets/select.js";
+import type { InvalidInput } from "../errors.js";
 import {
   DATE_NAMES,
   MAX_CHILD_AGE,
@@ -50,7 +49,10 @@ export interface FormState {
   body?: AssessmentBody;
 }
 
-export function readForm(library: RuleLibrary, form: FormBody): FormState {
+/** The edition in force on a date in a country, or why none is (the service's editionInForce). */
+export type InForce = (date: string, country: Country) => { edition: string } | { problem: string };
+
+export function readForm(library: RuleLibrary, form: FormBody, inForceOn?: InForce): FormState {
   const values: Record<string, string> = {};
   const errors: FormError[] = [];
   const asked = text(form.edition);
@@ -87,17 +89,10 @@ export function readForm(library: RuleLibrary, form: FormBody): FormState {
     });
   if (incidentDate && country) {
     incident = { incidentDate, country };
-    if (inForce) {
-      try {
-        edition = byDateAndPlace(library, incidentDate, country).edition.id;
-      } catch (e) {
-        if (!(e instanceof InvalidInput)) throw e;
-        errors.push({
-          href: "#incidentDate-day",
-          field: "incidentDate",
-          text: beforeAnyEdition(library, incidentDate, country),
-        });
-      }
+    if (inForce && inForceOn) {
+      const found = inForceOn(incidentDate, country);
+      if ("edition" in found) edition = found.edition;
+      else errors.push({ href: "#incidentDate-day", field: "incidentDate", text: found.problem });
     }
   }
 
@@ -141,15 +136,6 @@ export function readForm(library: RuleLibrary, form: FormBody): FormState {
     errors,
     body: { ...(inForce ? {} : { edition }), ...incident, answers, dates },
   };
-}
-
-/** Why no edition answers for a date in a country, in the GOV.UK style (a date the form can fix). */
-function beforeAnyEdition(library: RuleLibrary, date: string, country: Country): string {
-  const first = earliest(library, country);
-  const where = COUNTRY_WORDS[country];
-  return first && date < first.from
-    ? `Date of the incident must be on or after ${formatDay(first.from)} for an incident in ${where}, when ${first.edition.title} took effect: the guidance in force before then is not among the rule sets`
-    : `No rule set here answers for an incident in ${where} on ${formatDay(date)}: choose an edition instead`;
 }
 
 /** The service's refusal of a form's answers, as errors beside the questionnaire's fields. */

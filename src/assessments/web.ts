@@ -290,7 +290,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
 
   router.post("/assessment", ...guarded, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const read = readForm(library, body);
+    const read = readForm(library, body, service.editionInForce);
     if (body.action === "change-edition") {
       page(res, { ...read, errors: [] });
       return;
@@ -306,7 +306,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   // Save the advice from a result page: the case is opened if it is new. Anything wrong comes back
   // on the page itself, with the answers as they were.
   router.post("/cases/save", ...guarded, form, async (req, res) => {
-    const read = readForm(library, (req.body ?? {}) as Record<string, unknown>);
+    const read = readForm(library, (req.body ?? {}) as Record<string, unknown>, service.editionInForce);
     const reference = read.values.reference ?? "";
     if (!reference && read.errors.length === 0)
       read.errors.push({
@@ -332,7 +332,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   // needed): Markdown, HTML for Word, plain text or .docx, the annex on request.
   router.post("/assessment/minutes", ...guarded, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { advice, state } = await adviseOn(res, readForm(library, body));
+    const { advice, state } = await adviseOn(res, readForm(library, body, service.editionInForce));
     if (!advice) {
       page(res, state, undefined, 400);
       return;
@@ -355,7 +355,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   router.post("/assessment/panel", ...guarded, form, async (req, res) => {
     const { advice, state } = await adviseOn(
       res,
-      readForm(library, (req.body ?? {}) as Record<string, unknown>),
+      readForm(library, (req.body ?? {}) as Record<string, unknown>, service.editionInForce),
     );
     if (!advice) {
       res

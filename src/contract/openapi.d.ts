@@ -1133,6 +1133,12 @@ export interface components {
                 decidedBy?: string;
                 reasons: string;
                 corrects?: string;
+                /** @description The recommendation the decision was taken on, where the advice's edition records one (cspr-2018, the rapid review's); `review` says whether it was for a review, left out when it was for neither. */
+                recommendation?: {
+                    id: string;
+                    text: string;
+                    review?: boolean;
+                };
                 advice: Record<string, never>;
                 /** @description Null when the advice was not determined. */
                 departsFromAdvice: boolean | null;

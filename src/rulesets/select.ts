@@ -22,9 +22,9 @@ export interface EditionAsked {
   country?: Country | undefined;
 }
 
-export const COUNTRY_WORDS: Record<Country, string> = { england: "England", wales: "Wales" };
+const COUNTRY_WORDS: Record<Country, string> = { england: "England", wales: "Wales" };
 
-export function formatDay(iso: string): string {
+function formatDay(iso: string): string {
   const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
   const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
   return `${d} ${month} ${y}`;
@@ -40,10 +40,7 @@ function inForce(library: RuleLibrary, date: string, country: Country) {
   return undefined;
 }
 
-export function earliest(
-  library: RuleLibrary,
-  country: Country,
-): { edition: Edition; from: string } | undefined {
+function earliest(library: RuleLibrary, country: Country): { edition: Edition; from: string } | undefined {
   let first: { edition: Edition; from: string } | undefined;
   for (const e of library.editions.values())
     for (const p of e.periods)
@@ -137,5 +134,26 @@ export function namedChoice(edition: { id: string; title: string }): EditionChoi
     country: null,
     reason: `The request named the edition: ${edition.title} (${edition.id}).`,
     warnings: [],
+  };
+}
+
+/**
+ * The edition in force on a date in a country, or why none is, in the words a form shows beside
+ * the date (GOV.UK style): the questionnaire asks it before it shows the edition's questions.
+ */
+export function editionInForce(
+  library: RuleLibrary,
+  date: string,
+  country: Country,
+): { edition: string } | { problem: string } {
+  const found = inForce(library, date, country);
+  if (found) return { edition: found.edition.id };
+  const first = earliest(library, country);
+  const where = COUNTRY_WORDS[country];
+  return {
+    problem:
+      first && date < first.from
+        ? `Date of the incident must be on or after ${formatDay(first.from)} for an incident in ${where}, when ${first.edition.title} took effect: the guidance in force before then is not among the rule sets`
+        : `No rule set here answers for an incident in ${where} on ${formatDay(date)}: choose an edition instead`,
   };
 }
