@@ -14,8 +14,37 @@ import type { Assessment } from "../assessments/assess.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
 import { adviceInWords, type AdviceSide } from "./reassess.js";
 import { longDate } from "./decision-flow.js";
-import { madeByWords } from "./minutes.js";
+import type { MadeBy } from "../service.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
+
+/**
+ * Free text as Markdown that shows exactly that text: what could be read as markup is
+ * backslash-escaped (CommonMark lets any ASCII punctuation be), line starts that would make a
+ * heading, list or rule are escaped, and leading spaces (a code block) dropped.
+ */
+export function markdownFree(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^[ \t]+/, "")
+        .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+        .replace(/^([#\-+=])/, "\\$1")
+        .replace(/^(\d+)([.)])/, "$1\\$2"),
+    )
+    .join("\n");
+}
+
+/** Who made a record, in words; records made before records kept it say so. */
+function madeByWords(m: MadeBy | null | undefined): string {
+  if (!m) return "not recorded (made before records kept who made them)";
+  if (m.kind === "anyone") return "someone using this machine without sign-in";
+  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
+  return `${m.name ?? "(no name)"} (${m.id ?? "no subject"})`;
+}
+
+const madeByOf = (r: StoredRecord) => (r as StoredRecord & { madeBy?: MadeBy | null }).madeBy;
 
 export interface DecisionContent {
   adviceId?: string;
@@ -110,11 +139,7 @@ export function caseDeadlines(records: readonly StoredRecord[], today: string): 
         text: x.text,
         due: x.due,
         state: done ? "done" : stateOf(x.due, today),
-        note: done
-          ? `decided on ${longDate(decision.decidedOn)}`
-          : x.due
-            ? `by ${longDate(x.due)}`
-            : x.rule,
+        note: done ? `decided on ${longDate(decision.decidedOn)}` : x.due ? `by ${longDate(x.due)}` : x.rule,
         source: cite(x.citation),
       });
     }
@@ -208,7 +233,7 @@ export function caseMinutesDocument(
   for (const r of inForce) {
     const d = r.content as unknown as DecisionContent;
     p(
-      `${d.decisionText}, decided on ${longDate(d.decidedOn)}${d.decidedBy ? ` as ${free(d.decidedBy)}` : ""}; recorded by ${free(madeByWords(r.madeBy))} (record ${r.seq}${d.corrects ? `, correcting record ${bySeq.get(d.corrects)?.seq ?? "?"}` : ""}).`,
+      `${d.decisionText}, decided on ${longDate(d.decidedOn)}${d.decidedBy ? ` as ${free(d.decidedBy)}` : ""}; recorded by ${free(madeByWords(madeByOf(r)))} (record ${r.seq}${d.corrects ? `, correcting record ${bySeq.get(d.corrects)?.seq ?? "?"}` : ""}).`,
       "Decision:",
     );
     if (d.departsFromAdvice === true) p(d.departure, "It departs from the advice.");
@@ -221,18 +246,16 @@ export function caseMinutesDocument(
   else
     out.push({
       kind: "list",
-      items: deadlines.map(
-        (x): Item => ({
-          lead: `${DEADLINE_STATE_WORDS[x.state]}:`,
-          text: `${x.text.replace(/\.$/, "")} (${x.note}; ${x.source}).`,
-        }),
-      ),
+      items: deadlines.map((x): Item => ({
+        lead: `${DEADLINE_STATE_WORDS[x.state]}:`,
+        text: `${x.text.replace(/\.$/, "")} (${x.note}; ${x.source}).`,
+      })),
     });
   p(`States as of ${longDate(today)}; due soon means within ${DUE_SOON_DAYS} days.`);
 
   p("every record of the case follows, in the order it was made.", "History:");
   for (const r of records) {
-    const by = free(madeByWords(r.madeBy));
+    const by = free(madeByWords(madeByOf(r)));
     if (r.kind === "case-opened") {
       h(2, `${r.seq}. Case opened, ${when(r.recordedAt)}`);
       p(`Recorded by ${by}.`);
@@ -254,8 +277,14 @@ export function caseMinutesDocument(
         "Decided on:",
       );
       const on = bySeq.get(String(d.adviceId ?? d.assessmentId));
-      p(`record ${on?.seq ?? "?"} (advice reference ${free(String(d.adviceId ?? d.assessmentId))}).`, "On the advice:");
-      p(d.departure, d.departsFromAdvice === true ? "It departs from the advice." : "Compared with the advice:");
+      p(
+        `record ${on?.seq ?? "?"} (advice reference ${free(String(d.adviceId ?? d.assessmentId))}).`,
+        "On the advice:",
+      );
+      p(
+        d.departure,
+        d.departsFromAdvice === true ? "It departs from the advice." : "Compared with the advice:",
+      );
       out.push({ kind: "quote", text: free(d.reasons), cite: "the reasons, as recorded" });
       if (d.deadlines.length > 0)
         out.push({
@@ -278,7 +307,7 @@ export function caseMinutesDocument(
   h(2, "The record's integrity");
   p(
     verification.valid
-      ? `${verification.summary} Whether records have been removed from the end is shown only against an anchor kept outside the service (GET /v1/cases/{reference}/anchor).`
+      ? `${(verification as VerifyResult & { summary?: string }).summary ?? `The chain of all ${verification.records} records holds: no record has been changed since it was made.`} Whether records have been removed from the end is shown only against an anchor kept outside the service (GET /v1/cases/{reference}/anchor).`
       : `The chain does NOT hold: ${verification.problems.map((x) => `record ${x.seq} ${x.problem}`).join("; ")}.`,
   );
   return out;

@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import canonicalizeModule from "canonicalize";
 import type { FieldError } from "../errors.js";
+import { longDate } from "./views.js";
 
 // canonicalize 2 is CommonJS whose types declare an ES default export (as in store.ts).
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
@@ -32,31 +33,17 @@ export function todayInEngland(now: Date = new Date()): string {
   }).format(now);
 }
 
-/** "1 March 2024": an ISO date as the pages and the errors say it. */
-export function longDate(iso: string): string {
-  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
-  const months = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-  ];
-  return `${d} ${months[m - 1]} ${y}`;
-}
+export { longDate };
 
 /**
  * What is wrong with a decision's date, as field errors naming /decidedOn: in the future, or before
  * the referral to the sub-group (when the advice was given with one).
  */
-export function decisionDateErrors(decidedOn: string, referral: string | undefined, today: string): FieldError[] {
+export function decisionDateErrors(
+  decidedOn: string,
+  referral: string | undefined,
+  today: string,
+): FieldError[] {
   if (decidedOn > today)
     return [
       {

@@ -10,6 +10,9 @@
 import type { Outcome } from "../rulesets/types.js";
 import { DATE_NAMES, type DateName } from "../rulesets/types.js";
 import { OUTCOME_PHRASE, OUTCOME_WORDS, STATUS_WORDS, answerWords } from "../assessments/minutes.js";
+import { adviceInWords } from "./views.js";
+
+export { adviceInWords };
 
 /** What an advice record keeps of the request it answered (src/cases/service.ts appendAdvice). */
 export interface RecordedRequest {
@@ -55,14 +58,6 @@ export interface AdviceChanges {
 const NOT_ANSWERED = "not answered";
 const NOT_GIVEN = "not given";
 
-/** The advice in a few words: an open outcome shows its floor and what is still possible. */
-export function adviceInWords(a: Pick<AdviceSide, "outcome" | "determined" | "atLeast" | "possibleOutcomes">): string {
-  if (a.determined && a.outcome !== "undetermined") return OUTCOME_WORDS[a.outcome];
-  const still = a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join(" or ");
-  const floor = a.atLeast ? `at least: ${OUTCOME_PHRASE[a.atLeast]}; ` : "";
-  return `Not yet determined (${floor}still possible: ${still})`;
-}
-
 /** The form's values for a recorded request: the questionnaire pre-filled with the case's last answers. */
 export function formValuesOf(request: RecordedRequest, reference: string): Record<string, string> {
   const values: Record<string, string> = { reference, edition: request.edition };
@@ -86,7 +81,11 @@ export function compareAdvice(
 ): AdviceChanges {
   const answers: Change[] = [];
   if (before.request.edition !== now.request.edition)
-    answers.push({ what: "Edition of the guidance", before: before.advice.edition.title, now: now.advice.edition.title });
+    answers.push({
+      what: "Edition of the guidance",
+      before: before.advice.edition.title,
+      now: now.advice.edition.title,
+    });
   // In the questionnaire's order (the wordings map keeps it), then anything else either side has.
   const ids = [
     ...new Set([
@@ -119,7 +118,11 @@ export function compareAdvice(
     row("Advice", adviceInWords(before.advice), adviceInWords(now.advice)),
     row("At least", floor(before.advice), floor(now.advice)),
     row("Still possible", possible(before.advice), possible(now.advice)),
-    row("Rule set", before.advice.ruleset?.version ?? "not recorded", now.advice.ruleset?.version ?? "not recorded"),
+    row(
+      "Rule set",
+      before.advice.ruleset?.version ?? "not recorded",
+      now.advice.ruleset?.version ?? "not recorded",
+    ),
   ];
 
   const criteria: Change[] = [];

@@ -13,10 +13,15 @@ import type { AssessmentRequest } from "../contract/validation.js";
 import type { Timescale } from "../rulesets/types.js";
 import type { Actor } from "../service.js";
 import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
-import { renderCaseMinutes } from "./minutes.js";
+import { toDocx } from "../assessments/docx.js";
+import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "../assessments/minutes.js";
+import { caseMinutesDocument, markdownFree } from "./case-minutes.js";
+import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
+import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
 import {
   CaseExistsError,
   CaseNotFoundError,
+  IdempotencyKeyReusedError,
   type RecordStore,
   type StoredRecord,
   type VerifyResult,
@@ -88,13 +93,41 @@ export interface CaseFile {
   verification: VerifyResult;
 }
 
+/** How a record is made: an idempotency key, and where the request carried it (for errors). */
+export interface RecordOptions {
+  idempotencyKey?: string;
+  /** "Idempotency-Key" (the API's header) or "/idempotencyKey" (a form's field). */
+  keyPointer?: string;
+}
+
+/** A record as an operation made it, or (`replayed`) found it again by its idempotency key. */
+export type Recorded = StoredRecord & { replayed: boolean };
+
+/** What recording a decision would store, before it is stored. */
+export interface DecisionPreview {
+  reference: string;
+  decision: Record<string, unknown> & { departsFromAdvice: boolean | null; departure: string };
+  advice: StoredRecord;
+  corrected: StoredRecord | null;
+}
+
+/** The dates a request carries, in words (as the questionnaire labels them). */
+const DATE_WORDS = {
+  becameAware: "Date the local authority became aware of the incident",
+  referral: "Date of the referral to the sub-group",
+  decision: "Date of the chair's decision",
+  publication: "Date of publication",
+} as const;
+
 export function caseOperations(
   core: Core,
   store: RecordStore | undefined,
   advise: (input: AssessmentRequest) => Promise<Advice>,
   parseAssessment: (body: unknown) => AssessmentRequest,
+  now: () => Date = () => new Date(),
 ) {
   const decisionSchema = buildDecisionSchema(core.decisions);
+  const wordings = new Map(core.library.questions.map((q) => [q.id, q.wording]));
   const openCaseSchema = buildOpenCaseSchema();
   const openStore = (): RecordStore => {
     if (!store) throw new Unavailable("decision records are not configured on this instance");
@@ -127,36 +160,52 @@ export function caseOperations(
     }
   };
 
-  /** Assesses checked input and appends the advice to an open case. */
-  const appendAdvice = async (reference: string, input: AssessmentRequest) => {
+  /** Assesses checked input and appends the advice to an open case (once per idempotency key). */
+  const appendAdvice = async (reference: string, input: AssessmentRequest, options: RecordOptions = {}) => {
     const { assessment, minutes } = await advise(input);
     const dates = Object.fromEntries(
       Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
     );
     const given = { ...assessment, minutes };
+    const request = { edition: input.edition, answers: input.answers, dates };
     try {
       // The record of the advice takes the advice's own id: the one id a decision refers to.
-      const record = await openStore().append(
+      const record = await appendRecord(
         reference,
         "assessment",
-        { request: { edition: input.edition, answers: input.answers, dates }, assessment: given },
+        { request, assessment: given },
+        request,
+        options,
         assessment.adviceId,
       );
-      return { record, assessment: given };
+      // A replay answers with the advice first recorded, not the advice just worked out again.
+      return {
+        record,
+        assessment: record.replayed ? (record.content.assessment as typeof given) : given,
+      };
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
       throw e;
     }
   };
 
-  const recordAdvice = async (_actor: Actor, referenceIn: string, body: unknown) =>
-    appendAdvice(checkReference(referenceIn, "reference"), parseAssessment(body));
+  const recordAdvice = async (
+    _actor: Actor,
+    referenceIn: string,
+    body: unknown,
+    options: RecordOptions = {},
+  ) => appendAdvice(checkReference(referenceIn, "reference"), parseAssessment(body), options);
 
   /**
    * Saves advice to a case, opening the case first when it is new (the result page's "save to
    * case"). A case opened by someone else in between is no error: the advice joins it.
    */
-  const saveAdvice = async (_actor: Actor, referenceIn: string, body: unknown) => {
+  const saveAdvice = async (
+    _actor: Actor,
+    referenceIn: string,
+    body: unknown,
+    options: RecordOptions = {},
+  ) => {
     const reference = checkReference(referenceIn, "reference");
     const input = parseAssessment(body);
     try {
@@ -164,10 +213,57 @@ export function caseOperations(
     } catch (e) {
       if (!(e instanceof CaseExistsError)) throw e;
     }
-    return appendAdvice(reference, input);
+    return appendAdvice(reference, input, options);
   };
 
-  const recordDecision = async (_actor: Actor, referenceIn: string, body: unknown): Promise<StoredRecord> => {
+  /** The case's last advice: its record, the request it answered and the advice as given. */
+  const lastAdvice = async (reference: string) => {
+    const records = await openStore().records(reference);
+    if (!records) throw notFound(reference);
+    const record = [...records].reverse().find((r) => r.kind === "assessment");
+    if (!record)
+      throw new InvalidInput([{ pointer: "reference", detail: "has no advice recorded yet to reassess" }]);
+    return {
+      record,
+      request: record.content.request as RecordedRequest,
+      advice: record.content.assessment as AdviceSide,
+    };
+  };
+
+  /** The questionnaire's values for a reassessment: the case's last answers and dates. */
+  const reassessFrom = async (_actor: Actor, referenceIn: string) => {
+    const reference = checkReference(referenceIn, "reference");
+    const last = await lastAdvice(reference);
+    return { reference, record: last.record, values: formValuesOf(last.request, reference) };
+  };
+
+  /**
+   * New advice for a case on what is now known, beside its last advice: what changed in the
+   * answers and in the advice. Nothing is stored; saving is recordAdvice's.
+   */
+  const reassess = async (_actor: Actor, referenceIn: string, body: unknown) => {
+    const reference = checkReference(referenceIn, "reference");
+    const input = parseAssessment(body);
+    const last = await lastAdvice(reference);
+    const advice = await advise(input);
+    const dates = Object.fromEntries(
+      Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
+    );
+    const changes = compareAdvice(
+      last,
+      { request: { edition: input.edition, answers: input.answers, dates }, advice: advice.assessment },
+      wordings,
+      DATE_WORDS,
+    );
+    return { reference, previous: last.record, advice, changes };
+  };
+
+  /**
+   * Everything a decision's record holds, checked, before anything is stored: the check-answers
+   * page shows it (previewDecision), and recording stores exactly it (recordDecision). The date may
+   * not be in the future nor before the referral the advice was given on (decision-flow.ts).
+   */
+  const prepareDecision = async (referenceIn: string, body: unknown) => {
     const reference = checkReference(referenceIn, "reference");
     const parsed = decisionSchema.safeParse(body);
     if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
@@ -177,13 +273,18 @@ export function caseOperations(
     const advice = await findAdvice(records, reference, d.adviceId);
     if (!advice)
       throw new InvalidInput([{ pointer: "/adviceId", detail: "is not advice recorded for this case" }]);
+    let corrected: StoredRecord | null = null;
     if (d.corrects !== undefined) {
-      const corrected = await records.record(reference, d.corrects);
+      corrected = await records.record(reference, d.corrects);
       if (!corrected || corrected.kind !== "decision")
         throw new InvalidInput([
           { pointer: "/corrects", detail: "is not a decision recorded for this case" },
         ]);
     }
+    const referral = (advice.content.request as { dates?: { referral?: string } } | undefined)?.dates
+      ?.referral;
+    const dateErrors = decisionDateErrors(d.decidedOn, referral, todayInEngland(now()));
+    if (dateErrors.length > 0) throw new InvalidInput(dateErrors);
     const given = (advice.content.assessment ?? {}) as AdviceGiven & {
       edition: { id: string };
       ruleset: { version: string; hash: string };
@@ -192,29 +293,87 @@ export function caseOperations(
     const { library } = core;
     const edition = library.editions.get(given.edition.id) ?? library.editions.get(library.defaultEdition)!;
     const { departs, text } = departure(given, option.review);
+    const content = {
+      adviceId: d.adviceId,
+      decision: d.decision,
+      decisionText: option.text,
+      decidedOn: d.decidedOn,
+      decidedBy: d.decidedBy,
+      reasons: d.reasons,
+      ...(d.corrects ? { corrects: d.corrects } : {}),
+      advice: {
+        adviceId: given.adviceId ?? given.decisionId,
+        edition: given.edition,
+        ruleset: given.ruleset,
+        outcome: given.outcome,
+        determined: given.determined,
+        possibleOutcomes: given.possibleOutcomes,
+      },
+      departsFromAdvice: departs,
+      departure: text,
+      deadlines: deadlinesFrom(d.decidedOn, option.review, edition.timescales),
+    };
+    return { reference, content, advice, corrected, request: d };
+  };
+
+  /** What recording the decision would store, shown to the chair first; nothing is stored. */
+  const previewDecision = async (
+    _actor: Actor,
+    referenceIn: string,
+    body: unknown,
+  ): Promise<DecisionPreview> => {
+    const { reference, content, advice, corrected } = await prepareDecision(referenceIn, body);
+    return { reference, decision: content, advice, corrected };
+  };
+
+  /**
+   * Records the chair's decision. With an idempotency key, the same key returns the first record
+   * again (`replayed`) and adds nothing.
+   */
+  const recordDecision = async (
+    _actor: Actor,
+    referenceIn: string,
+    body: unknown,
+    options: RecordOptions = {},
+  ): Promise<Recorded> => {
+    const { reference, content, request } = await prepareDecision(referenceIn, body);
     try {
-      return await records.append(reference, "decision", {
-        adviceId: d.adviceId,
-        decision: d.decision,
-        decisionText: option.text,
-        decidedOn: d.decidedOn,
-        decidedBy: d.decidedBy,
-        reasons: d.reasons,
-        ...(d.corrects ? { corrects: d.corrects } : {}),
-        advice: {
-          adviceId: given.adviceId ?? given.decisionId,
-          edition: given.edition,
-          ruleset: given.ruleset,
-          outcome: given.outcome,
-          determined: given.determined,
-          possibleOutcomes: given.possibleOutcomes,
-        },
-        departsFromAdvice: departs,
-        departure: text,
-        deadlines: deadlinesFrom(d.decidedOn, option.review, edition.timescales),
-      });
+      return await appendRecord(reference, "decision", content, request, options);
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
+      throw e;
+    }
+  };
+
+  /** Appends a record, once per idempotency key when one is given. */
+  const appendRecord = async (
+    reference: string,
+    kind: "assessment" | "decision",
+    content: Record<string, unknown>,
+    request: unknown,
+    options: RecordOptions,
+    recordId?: string,
+  ): Promise<Recorded> => {
+    const records = openStore();
+    const key = readIdempotencyKey(options.idempotencyKey, options.keyPointer ?? "Idempotency-Key");
+    if (typeof key === "object") throw new InvalidInput([key]);
+    if (key === undefined)
+      return { ...(await records.append(reference, kind, content, recordId)), replayed: false };
+    try {
+      const { record, replayed } = await records.appendOnce(
+        reference,
+        kind,
+        content,
+        { key, requestHash: requestHash(request) },
+        recordId,
+      );
+      return { ...record, replayed };
+    } catch (e) {
+      if (e instanceof IdempotencyKeyReusedError)
+        throw new Conflict(
+          "this idempotency key was used for a different request to this case: send a new key for a new request",
+          [{ pointer: options.keyPointer ?? "Idempotency-Key", detail: "was used for a different request" }],
+        );
       throw e;
     }
   };
@@ -254,16 +413,45 @@ export function caseOperations(
     return records;
   };
 
-  const caseMinutes = async (actor: Actor, reference: string): Promise<string> => {
+  const caseMinutesDoc = async (actor: Actor, reference: string, type: MinutesType) => {
     const file = await caseFile(actor, reference);
-    return renderCaseMinutes(file.reference, file.records, file.verification);
+    const free = type === "text/markdown" ? markdownFree : (t: string) => t;
+    return {
+      reference: file.reference,
+      blocks: caseMinutesDocument(file.reference, file.records, file.verification, wordings, {
+        free,
+        today: todayInEngland(now()),
+      }),
+    };
   };
+
+  /** The case's minutes as one document, in Markdown. */
+  const caseMinutes = async (actor: Actor, reference: string): Promise<string> =>
+    toMarkdown((await caseMinutesDoc(actor, reference, "text/markdown")).blocks);
+
+  /** The case's minutes in one of the minutes' formats (Markdown, HTML, plain text, .docx). */
+  const caseMinutesAs = async (actor: Actor, reference: string, type: MinutesType): Promise<Buffer> => {
+    const { blocks } = await caseMinutesDoc(actor, reference, type);
+    if (type === "text/markdown") return Buffer.from(toMarkdown(blocks));
+    if (type === "text/html") return Buffer.from(toHtml(blocks));
+    if (type === "text/plain") return Buffer.from(toText(blocks));
+    return toDocx(blocks);
+  };
+
+  /** The case's minutes as HTML to sit inside a page (the print view). */
+  const caseMinutesHtml = async (actor: Actor, reference: string): Promise<string> =>
+    toHtmlFragment((await caseMinutesDoc(actor, reference, "text/html")).blocks);
 
   return {
     openCase,
     recordAdvice,
     saveAdvice,
     recordDecision,
+    previewDecision,
+    reassessFrom,
+    reassess,
+    caseMinutesAs,
+    caseMinutesHtml,
     caseFile,
     caseRecords,
     caseMinutes,

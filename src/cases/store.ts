@@ -32,6 +32,8 @@ export interface StoredRecord {
 
 export class CaseExistsError extends Error {}
 export class CaseNotFoundError extends Error {}
+/** An idempotency key already used, for this case and operation, with a different request. */
+export class IdempotencyKeyReusedError extends Error {}
 
 function canonical(value: unknown): string {
   const text = canonicalize(value);
@@ -149,6 +151,40 @@ export class RecordStore {
       base.seq,
     ]);
     return { ...base, hash, content: JSON.parse(contentText) as Record<string, unknown> };
+  }
+
+  /**
+   * Appends a record once per idempotency key (issue 14): within the case's lock, a key already
+   * used for this case and operation returns the record it made (`replayed`), and adds nothing; a
+   * key used for a different request is refused. The key's row is written in the record's own
+   * transaction, so a record and its key exist together or not at all.
+   */
+  async appendOnce(
+    reference: string,
+    kind: "assessment" | "decision",
+    content: Record<string, unknown>,
+    idempotency: { key: string; requestHash: string },
+    recordId: string = randomUUID(),
+  ): Promise<{ record: StoredRecord; replayed: boolean }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query("SELECT 1 FROM cases WHERE reference = $1 FOR UPDATE", [reference]);
+      const [used] = await tx.query<{ request_hash: string; record_id: string }>(
+        "SELECT request_hash, record_id FROM idempotency_keys WHERE reference = $1 AND operation = $2 AND key = $3",
+        [reference, kind, idempotency.key],
+      );
+      if (used) {
+        if (used.request_hash !== idempotency.requestHash)
+          throw new IdempotencyKeyReusedError(idempotency.key);
+        const [row] = await tx.query<Row>("SELECT * FROM records WHERE id = $1", [used.record_id]);
+        return { record: fromRow(row!), replayed: true };
+      }
+      const record = await this.appendIn(tx, reference, kind, content, recordId);
+      await tx.query(
+        "INSERT INTO idempotency_keys (reference, operation, key, request_hash, record_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        [reference, kind, idempotency.key, idempotency.requestHash, record.recordId, record.recordedAt],
+      );
+      return { record, replayed: false };
+    });
   }
 
   async exists(reference: string): Promise<boolean> {

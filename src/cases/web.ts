@@ -3,21 +3,45 @@
  * patterns. They record through the same service operations as the API (recordDecision), so the
  * two cannot differ. Saving advice to a case starts on the result page (assessments/web.ts).
  */
-import express, { type Response } from "express";
+import express, { type Request, type Response } from "express";
 import { InvalidInput, NotFound } from "../errors.js";
-import { OUTCOME_WORDS } from "../assessments/minutes.js";
-import type { Outcome } from "../rulesets/types.js";
 import type { Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
-import { formErrors, type FormError } from "../web/errors.js";
-import { readDateParts, text, type FormBody } from "../web/form.js";
+import type { FormError } from "../web/errors.js";
+import type { FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
 import { createViews, defaultFooter } from "../web/views.js";
-import { renderCaseMinutes } from "./minutes.js";
+import { randomUUID } from "node:crypto";
+import { MINUTES_TYPES, restsOn, type MinutesType } from "../assessments/minutes.js";
+import { questionnaireRenderer } from "../assessments/web.js";
+import { readForm, questionnaireErrors } from "../assessments/form.js";
+import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
+import { adviceInWords, longDate } from "./views.js";
 import type { StoredRecord } from "./store.js";
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
+const escapeHtml = (t: string) =>
+  t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** Who made a record, in words (records made before records kept it say so). */
+function recordedByWords(r: StoredRecord): string {
+  const m = (r as StoredRecord & { madeBy?: { kind: string; id?: string; name?: string } | null }).madeBy;
+  if (!m) return "not recorded";
+  if (m.kind === "anyone") return "someone using this machine without sign-in";
+  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
+  return m.name ?? m.id ?? "(no name)";
+}
+
+/** Who is recording, in words, for the check page ("you, Jo Chair"). */
+function recorderWords(res: Response): string {
+  const actor = actorOf(res);
+  return actor.kind === "person"
+    ? actor.name
+    : actor.kind === "api-client"
+      ? actor.name
+      : "someone using this machine without sign-in";
+}
 
 export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
   const env = createViews();
@@ -32,11 +56,22 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     }
   };
 
-  const describe = (r: StoredRecord): string => {
+  /** A reference that cannot be one is a page not found, as a case that does not exist is. */
+  const asCaseNotFound = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof InvalidInput && e.errors.some((x) => x.pointer === "reference"))
+        throw new NotFound("there is no such case, or it has no advice yet");
+      throw e;
+    }
+  };
+
+  const describe = (r: StoredRecord, records: readonly StoredRecord[]): string => {
     if (r.kind === "case-opened") return "Case opened";
     if (r.kind === "assessment") {
-      const a = r.content.assessment as { outcome: Outcome; determined: boolean; edition: { title: string } };
-      return `Advice (${a.edition.title}): ${OUTCOME_WORDS[a.outcome]}${a.determined ? "" : " so far; not yet determined"}`;
+      const a = r.content.assessment as Parameters<typeof adviceInWords>[0] & { edition: { title: string } };
+      return `Advice (${a.edition.title}): ${adviceInWords(a)}`;
     }
     const d = r.content as {
       decisionText: string;
@@ -46,7 +81,8 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       corrects?: string;
     };
     const departs = d.departsFromAdvice === true ? "; departs from the advice" : "";
-    return `Decision: ${d.decisionText}, ${d.decidedOn}, by ${d.decidedBy}${departs}${d.corrects ? " (a correction)" : ""}`;
+    const corrected = d.corrects ? records.find((x) => x.recordId === d.corrects) : undefined;
+    return `Decision: ${d.decisionText}, ${d.decidedOn}, by ${d.decidedBy}${departs}${d.corrects ? ` (corrects record ${corrected?.seq ?? "?"})` : ""}`;
   };
 
   const page = async (
@@ -57,10 +93,15 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     status = 200,
   ) => {
     const { records, verification } = await caseFile(res, reference);
-    const advice = [...records].reverse().find((r) => r.kind === "assessment");
+    // Correcting a decision: the form starts from it and names it; the advice is the one it was on.
+    const correcting = values.corrects ? records.find((r) => r.recordId === values.corrects) : undefined;
+    const advice = correcting
+      ? records.find((r) => r.recordId === (correcting.content as { adviceId?: string }).adviceId)
+      : [...records].reverse().find((r) => r.kind === "assessment");
     const adviceOutcome = advice
-      ? (advice.content.assessment as { outcome: Outcome; determined: boolean })
+      ? (advice.content.assessment as Parameters<typeof adviceInWords>[0])
       : undefined;
+    const correctedIds = new Set(records.map((x) => (x.content as { corrects?: string }).corrects));
     res
       .status(status)
       .type("html")
@@ -73,13 +114,48 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           verification,
           historyRows: records.map((r) => ({
             key: { text: `${r.seq}. ${when(r.recordedAt)}` },
-            value: { text: describe(r) },
+            value: { text: describe(r, records) },
           })),
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
-            words: `${OUTCOME_WORDS[adviceOutcome!.outcome]}${adviceOutcome!.determined ? "" : " so far (not yet determined)"}`,
+            words: adviceInWords(adviceOutcome!),
           },
+          correcting: correcting && {
+            id: correcting.recordId,
+            seq: correcting.seq,
+            words: describe(correcting, records),
+          },
+          // Each decision with its reasons, who recorded it and whether a later one corrects it.
+          decisions: records
+            .filter((r) => r.kind === "decision")
+            .map((r) => {
+              const d = r.content as {
+                reasons: string;
+                departsFromAdvice: boolean | null;
+                departure: string;
+              };
+              return {
+                id: r.recordId,
+                seq: r.seq,
+                words: describe(r, records),
+                recorder: recordedByWords(r),
+                reasons: d.reasons,
+                departs: d.departsFromAdvice === true,
+                departure: d.departure,
+                inForce: !correctedIds.has(r.recordId),
+                correctedBy: records
+                  .filter((x) => (x.content as { corrects?: string }).corrects === r.recordId)
+                  .map((x) => x.seq),
+                correctUrl: `${caseUrl(reference)}/decisions/${encodeURIComponent(r.recordId)}/correct`,
+              };
+            }),
+          reassessUrl: `${caseUrl(reference)}/reassess`,
+          caseMinutesUrl: `${caseUrl(reference)}/minutes`,
+          minutesFormats: Object.values(MINUTES_TYPES).map((f) => ({
+            ...f,
+            href: `${caseUrl(reference)}/minutes.${f.extension}`,
+          })),
           decisionItems: service.decisionOptions.map((o) => ({
             value: o.id,
             text: o.text,
@@ -88,7 +164,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           values,
           errors: errors.map((e) => ({ text: e.text, href: e.href })),
           fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
-          minutes: renderCaseMinutes(reference, records, verification),
+          minutesUrl: `${caseUrl(reference)}/minutes.md`,
           filename: `case-${reference.replace(/\//g, "-")}-minutes.md`,
         }),
       );
@@ -98,46 +174,295 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     await page(res, String(req.params.reference));
   });
 
+  /** The decision form's values, checked by the form and by the service, or the case page again. */
+  const checkedDecision = async (req: Request, res: Response, reference: string) => {
+    const read = readDecisionForm((req.body ?? {}) as FormBody, true);
+    if (!read.body) {
+      await page(res, reference, read.values, read.errors, 400);
+      return null;
+    }
+    return read as Required<Pick<typeof read, "body" | "values">> & typeof read;
+  };
+
+  /** The service's refusal of a decision, back on the case page with the answers kept. */
+  const refused = async (e: unknown, res: Response, reference: string, values: Record<string, string>) => {
+    if (!(e instanceof InvalidInput)) throw e;
+    await page(res, reference, values, decisionErrors(e), 400);
+  };
+
+  // Check answers (GOV.UK): the advice, the decision, and whether it departs from the advice, in
+  // the guidance's words, before anything is stored.
+  router.post("/cases/:reference/decisions/check", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    const read = await checkedDecision(req, res, reference);
+    if (!read) return;
+    let preview;
+    try {
+      preview = await service.previewDecision(actorOf(res), reference, read.body);
+    } catch (e) {
+      return refused(e, res, reference, read.values);
+    }
+    const d = preview.decision as unknown as {
+      decisionText: string;
+      decidedOn: string;
+      decidedBy?: string;
+      reasons: string;
+    };
+    const advised = preview.advice.content.assessment as Parameters<typeof adviceInWords>[0] & {
+      edition: { title: string };
+      ruleset: { version: string };
+    };
+    const row = (key: string, value: string, attrs: Record<string, string> = {}) => ({
+      key: { text: key },
+      value: { text: value, ...(Object.keys(attrs).length ? { attributes: attrs } : {}) },
+    });
+    res.type("html").send(
+      env.render("decision-check.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Check the decision: case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        departure: { departs: preview.decision.departsFromAdvice, text: preview.decision.departure },
+        adviceRows: [
+          row("Advice", adviceInWords(advised)),
+          row("Recorded", `${when(preview.advice.recordedAt)} (record ${preview.advice.seq})`),
+          row("Guidance", `${advised.edition.title}, rule set ${advised.ruleset.version}`),
+        ],
+        decisionRows: [
+          ...(preview.corrected ? [row("Corrects", `record ${preview.corrected.seq}`)] : []),
+          row("Decision", d.decisionText),
+          row("Date of the decision", longDate(d.decidedOn)),
+          ...(d.decidedBy ? [row("Capacity", d.decidedBy)] : []),
+          { key: { text: "Reasons" }, value: { text: d.reasons, classes: "app-reasons" } },
+        ],
+        hidden: hiddenDecision(read.values),
+        idempotencyKey: randomUUID(),
+        correcting: preview.corrected !== null,
+        recorder: recorderWords(res),
+        changeAction: `${caseUrl(reference)}/decisions/change`,
+        recordAction: `${caseUrl(reference)}/decisions`,
+      }),
+    );
+  });
+
+  // "Change the decision": the case page's form again, with the answers as they were.
+  router.post("/cases/:reference/decisions/change", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    const read = readDecisionForm((req.body ?? {}) as FormBody, true);
+    await page(res, reference, read.values);
+  });
+
+  // Record it: once per idempotency key (the check page's hidden field), so a double submission
+  // shows the first record's confirmation and adds nothing.
   router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
     const reference = String(req.params.reference);
-    const body = (req.body ?? {}) as FormBody;
-    const values: Record<string, string> = {
-      decision: text(body.decision),
-      decidedBy: text(body.decidedBy),
-      reasons: text(body.reasons),
-    };
-    const errors: FormError[] = [];
-    const decidedOn = readDateParts(body, "decidedOn", "Date of the decision", values, errors);
-    if (!decidedOn && !errors.some((e) => e.field === "decidedOn"))
-      errors.push({ href: "#decidedOn-day", field: "decidedOn", text: "Enter the date of the decision" });
-    if (!values.decision)
-      errors.push({ href: "#decision", field: "decision", text: "Select what the chair decided" });
-    if (!values.decidedBy)
-      errors.push({
-        href: "#decidedBy",
-        field: "decidedBy",
-        text: "Enter the role of the person who decided",
-      });
-    if (!values.reasons)
-      errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
-    if (errors.length) return page(res, reference, values, errors, 400);
+    const read = await checkedDecision(req, res, reference);
+    if (!read) return;
+    let record;
     try {
-      await service.recordDecision(actorOf(res), reference, {
-        adviceId: text(body.adviceId),
-        decision: values.decision,
-        decidedOn,
-        decidedBy: values.decidedBy,
-        reasons: values.reasons,
-      });
+      record = await service.recordDecision(
+        actorOf(res),
+        reference,
+        read.body,
+        read.idempotencyKey ? { idempotencyKey: read.idempotencyKey, keyPointer: "/idempotencyKey" } : {},
+      );
+    } catch (e) {
+      return refused(e, res, reference, read.values);
+    }
+    res.redirect(303, `${caseUrl(reference)}/decisions/${encodeURIComponent(record.recordId)}`);
+  });
+
+  // The confirmation panel, and what follows from the decision.
+  router.get("/cases/:reference/decisions/:recordId", async (req, res) => {
+    const reference = String(req.params.reference);
+    const { records } = await caseFile(res, reference);
+    const r = records.find((x) => x.recordId === req.params.recordId && x.kind === "decision");
+    if (!r) throw new NotFound("there is no such decision in this case");
+    const d = r.content as {
+      decisionText: string;
+      decidedOn: string;
+      reasons: string;
+      departsFromAdvice: boolean | null;
+      departure: string;
+      corrects?: string;
+      deadlines: Array<{ text: string; due: string | null; rule: string }>;
+    };
+    const corrected = d.corrects ? records.find((x) => x.recordId === d.corrects) : undefined;
+    const c = corrected?.content as { decisionText: string; decidedOn: string } | undefined;
+    res.type("html").send(
+      env.render("decision-recorded.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Decision recorded: case ${reference}`,
+        reference,
+        seq: r.seq,
+        decisionText: d.decisionText,
+        decidedOnWords: longDate(d.decidedOn),
+        recordedAt: when(r.recordedAt),
+        recorder: recordedByWords(r),
+        reasons: d.reasons,
+        departs: d.departsFromAdvice === true,
+        departure: d.departure,
+        correction: corrected && {
+          seq: corrected.seq,
+          decisionText: c!.decisionText,
+          decidedOnWords: longDate(c!.decidedOn),
+        },
+        deadlineRows: d.deadlines.map((x) => ({
+          key: { text: x.text },
+          value: { text: x.due ? `By ${longDate(x.due)}` : x.rule },
+        })),
+        caseUrl: caseUrl(reference),
+        minutesUrl: `${caseUrl(reference)}/minutes`,
+      }),
+    );
+  });
+
+  // Correct a decision: the decision form, starting from the decision and naming it.
+  router.get("/cases/:reference/decisions/:recordId/correct", async (req, res) => {
+    const reference = String(req.params.reference);
+    const { records } = await caseFile(res, reference);
+    const r = records.find((x) => x.recordId === req.params.recordId && x.kind === "decision");
+    if (!r) throw new NotFound("there is no such decision in this case");
+    const d = r.content as {
+      adviceId: string;
+      decision: string;
+      decidedOn: string;
+      decidedBy?: string;
+      reasons: string;
+    };
+    const [year, month, day] = d.decidedOn.split("-");
+    await page(res, reference, {
+      corrects: r.recordId,
+      adviceId: d.adviceId,
+      decision: d.decision,
+      "decidedOn-day": String(Number(day)),
+      "decidedOn-month": String(Number(month)),
+      "decidedOn-year": year!,
+      decidedBy: d.decidedBy ?? "",
+      reasons: d.reasons,
+    });
+  });
+
+  // Reassess: the questionnaire, pre-filled with the case's last answers, posting to the comparison.
+  const questionnaire = questionnaireRenderer(service);
+  const reassessExtra = async (res: Response, reference: string) => {
+    const from = await asCaseNotFound(() => service.reassessFrom(actorOf(res), reference));
+    return {
+      from,
+      extra: {
+        formAction: `${caseUrl(reference)}/reassess`,
+        reassess: {
+          reference,
+          caseUrl: caseUrl(reference),
+          seq: from.record.seq,
+          when: when(from.record.recordedAt),
+        },
+      },
+    };
+  };
+
+  router.get("/cases/:reference/reassess", async (req, res) => {
+    const reference = String(req.params.reference);
+    const { from, extra } = await reassessExtra(res, reference);
+    questionnaire.page(
+      res,
+      { edition: from.values.edition!, values: from.values, errors: [] },
+      undefined,
+      200,
+      extra,
+    );
+  });
+
+  router.post("/cases/:reference/reassess", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    const { extra } = await reassessExtra(res, reference);
+    const body = (req.body ?? {}) as FormBody;
+    const read = readForm(service.library, { ...body, reference });
+    if (body.action === "change-edition" || body.action === "edit")
+      return questionnaire.page(res, { ...read, errors: [] }, undefined, 200, extra);
+    if (!read.body) return questionnaire.page(res, read, undefined, 400, extra);
+    let result;
+    try {
+      result = await service.reassess(actorOf(res), reference, read.body);
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;
-      const mapped = formErrors(e, (pointer) => {
-        const field = pointer.replace(/^\//, "");
-        return { field, href: `#${field === "decidedOn" ? "decidedOn-day" : field}`, label: `${field}:` };
-      });
-      return page(res, reference, values, mapped, 400);
+      return questionnaire.page(res, { ...read, errors: questionnaireErrors(e) }, undefined, 400, extra);
     }
-    res.redirect(303, caseUrl(reference));
+    const { changes, advice, previous } = result;
+    const a = advice.assessment;
+    const cells = (c: { what: string; before: string; now: string }) => [
+      { text: c.what },
+      { text: c.before },
+      { text: c.now },
+    ];
+    res.type("html").send(
+      env.render("reassess.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `What changed: case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        previousSeq: previous.seq,
+        previousWhen: when(previous.recordedAt),
+        outcome: a.outcome,
+        outcomeClass: a.determined ? a.outcome : "undetermined",
+        nowWords: adviceInWords(a),
+        restsOn: restsOn(a),
+        changes,
+        adviceRows: changes.advice.map((c) => [
+          { text: c.what },
+          { text: c.before },
+          {
+            html: c.changed
+              ? `<strong class="govuk-tag govuk-tag--yellow">Changed</strong> ${escapeHtml(c.now)}`
+              : escapeHtml(c.now),
+          },
+        ]),
+        answerRows: changes.answers.map(cells),
+        criteriaRows: changes.criteria.map(cells),
+        hiddenValues: Object.fromEntries(
+          Object.entries({ ...read.values, edition: read.edition }).filter(
+            ([k, v]) => v !== "" && k !== "reference",
+          ),
+        ),
+        idempotencyKey: randomUUID(),
+        editAction: `${caseUrl(reference)}/reassess`,
+      }),
+    );
+  });
+
+  // The case's minutes as one document: a page to read and print, and each format to download.
+  router.get("/cases/:reference/minutes", async (req, res) => {
+    const reference = String(req.params.reference);
+    const html = await asCaseNotFound(() => service.caseMinutesHtml(actorOf(res), reference));
+    res.type("html").send(
+      env.render("case-minutes.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Minutes of case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        minutesHtml: html,
+        minutesFormats: Object.values(MINUTES_TYPES).map((f) => ({
+          ...f,
+          href: `${caseUrl(reference)}/minutes.${f.extension}`,
+        })),
+      }),
+    );
+  });
+
+  router.get("/cases/:reference/minutes.:extension", async (req, res) => {
+    const reference = String(req.params.reference);
+    const type = (Object.keys(MINUTES_TYPES) as MinutesType[]).find(
+      (t) => MINUTES_TYPES[t].extension === req.params.extension,
+    );
+    if (!type) throw new NotFound("there is no such format of the minutes");
+    const file = await asCaseNotFound(() => service.caseMinutesAs(actorOf(res), reference, type));
+    const { extension } = MINUTES_TYPES[type];
+    res.attachment(`case-${reference.replace(/\//g, "-")}-minutes.${extension}`);
+    res.type(extension === "docx" ? type : `${type}; charset=utf-8`).send(file);
   });
 
   return router;
