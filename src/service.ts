@@ -73,6 +73,8 @@ const ACCESS = {
   recordAdvice: "write-case",
   recordDecision: "decide",
   readCase: "read-case",
+  // The access log says who read a case: the chair's to see, as deciding is (anyone on loopback).
+  readAccessLog: "decide",
 } as const satisfies Record<string, Access>;
 
 export type Operation = keyof typeof ACCESS;
@@ -182,6 +184,7 @@ export function createService(core: Core, options: ServiceOptions) {
     recordDecision: caseOp("recordDecision", cases.recordDecision),
     /** What recording a decision would store, for the chair to check first: the chair's, as recording is. */
     previewDecision: caseOp("recordDecision", cases.previewDecision),
+    caseDecision: caseOp("readCase", cases.caseDecision),
     reassessFrom: caseOp("readCase", cases.reassessFrom),
     reassess: caseOp("readCase", cases.reassess),
     caseMinutesAs: caseOp("readCase", cases.caseMinutesAs),
@@ -190,6 +193,9 @@ export function createService(core: Core, options: ServiceOptions) {
     caseRecords: caseOp("readCase", cases.caseRecords),
     caseMinutes: caseOp("readCase", cases.caseMinutes),
     verifyCase: caseOp("readCase", cases.verifyCase),
+    exportCase: caseOp("readCase", cases.exportCase),
+    caseAnchor: caseOp("readCase", cases.caseAnchor),
+    accessLog: caseOp("readAccessLog", cases.accessLog),
   };
 }
 

@@ -8,43 +8,15 @@
  * Built as the same blocks the one-page minutes use, so it comes in the same formats through the
  * same renderers: Markdown, HTML (pastes into Word), plain text and .docx. Free text (reasons, the
  * capacity a chair decided in, names from sign-in) is escaped for Markdown by the caller's `free`
- * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it.
+ * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it. Who
+ * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
  */
 import type { Assessment } from "../assessments/assess.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
 import { adviceInWords, type AdviceSide } from "./reassess.js";
 import { longDate } from "./decision-flow.js";
-import type { MadeBy } from "../service.js";
+import { madeByWords } from "./minutes.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
-
-/**
- * Free text as Markdown that shows exactly that text: what could be read as markup is
- * backslash-escaped (CommonMark lets any ASCII punctuation be), line starts that would make a
- * heading, list or rule are escaped, and leading spaces (a code block) dropped.
- */
-export function markdownFree(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map((line) =>
-      line
-        .replace(/^[ \t]+/, "")
-        .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
-        .replace(/^([#\-+=])/, "\\$1")
-        .replace(/^(\d+)([.)])/, "$1\\$2"),
-    )
-    .join("\n");
-}
-
-/** Who made a record, in words; records made before records kept it say so. */
-function madeByWords(m: MadeBy | null | undefined): string {
-  if (!m) return "not recorded (made before records kept who made them)";
-  if (m.kind === "anyone") return "someone using this machine without sign-in";
-  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
-  return `${m.name ?? "(no name)"} (${m.id ?? "no subject"})`;
-}
-
-const madeByOf = (r: StoredRecord) => (r as StoredRecord & { madeBy?: MadeBy | null }).madeBy;
 
 export interface DecisionContent {
   adviceId?: string;
@@ -233,7 +205,7 @@ export function caseMinutesDocument(
   for (const r of inForce) {
     const d = r.content as unknown as DecisionContent;
     p(
-      `${d.decisionText}, decided on ${longDate(d.decidedOn)}${d.decidedBy ? ` as ${free(d.decidedBy)}` : ""}; recorded by ${free(madeByWords(madeByOf(r)))} (record ${r.seq}${d.corrects ? `, correcting record ${bySeq.get(d.corrects)?.seq ?? "?"}` : ""}).`,
+      `${d.decisionText}, decided on ${longDate(d.decidedOn)}${d.decidedBy ? ` as ${free(d.decidedBy)}` : ""}; recorded by ${free(madeByWords(r.madeBy))} (record ${r.seq}${d.corrects ? `, correcting record ${bySeq.get(d.corrects)?.seq ?? "?"}` : ""}).`,
       "Decision:",
     );
     if (d.departsFromAdvice === true) p(d.departure, "It departs from the advice.");
@@ -255,7 +227,7 @@ export function caseMinutesDocument(
 
   p("every record of the case follows, in the order it was made.", "History:");
   for (const r of records) {
-    const by = free(madeByWords(madeByOf(r)));
+    const by = free(madeByWords(r.madeBy));
     if (r.kind === "case-opened") {
       h(2, `${r.seq}. Case opened, ${when(r.recordedAt)}`);
       p(`Recorded by ${by}.`);

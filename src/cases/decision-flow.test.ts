@@ -216,6 +216,24 @@ describe.each(BACKENDS)("recording decisions properly on $name", (backend) => {
     expect(form.text).toContain("Corrected reasons.");
   });
 
+  it("names in the minutes who recorded each decision, and the capacity only when one was given", async () => {
+    const without = await request(app)
+      .post(`${path}/decisions`)
+      .send({ ...decision(), decidedBy: undefined, decidedOn: "2024-03-21", reasons: "No capacity given." });
+    expect(without.status).toBe(201);
+    expect(without.body.decision).not.toHaveProperty("decidedBy");
+    const md = (await request(app).get(`${path}/minutes`)).text;
+    const who = "recorded by someone using this machine without sign-in";
+    expect(md).toContain(`**Decided on:** 20 March 2024, as Independent Chair; ${who}.`);
+    expect(md).toContain(`**Decided on:** 21 March 2024; ${who}.`);
+    // Every record says who made it, the case's opening and each advice too.
+    expect(
+      md.match(/Recorded by someone using this machine without sign-in/g)!.length,
+    ).toBeGreaterThanOrEqual(2);
+    const txt = (await request(app).get(`${path}/minutes`).set("Accept", "text/plain")).text;
+    expect(txt).toContain(`Decided on: 21 March 2024; ${who}.`);
+  });
+
   it("gives the case's minutes as one document in every format, the .docx readable", async () => {
     const md = await request(app).get(`${path}/minutes`).set("Accept", "text/markdown");
     expect(md.text).toContain(`# Case ${REF}: minutes`);

@@ -27,7 +27,8 @@ const LABELS: Record<string, string> = {
   adviceId: "The advice",
 };
 
-export function readDecisionForm(body: FormBody, needsCapacity: boolean): DecisionForm {
+/** Reads the decision form. The capacity (decidedBy) is optional: who recorded it comes from sign-in. */
+export function readDecisionForm(body: FormBody): DecisionForm {
   const values: Record<string, string> = {
     adviceId: text(body.adviceId),
     decision: text(body.decision),
@@ -41,8 +42,6 @@ export function readDecisionForm(body: FormBody, needsCapacity: boolean): Decisi
     errors.push({ href: "#decidedOn-day", field: "decidedOn", text: "Enter the date of the decision" });
   if (!values.decision)
     errors.push({ href: "#decision", field: "decision", text: "Select what the chair decided" });
-  if (needsCapacity && !values.decidedBy)
-    errors.push({ href: "#decidedBy", field: "decidedBy", text: "Enter the role of the person who decided" });
   if (!values.reasons)
     errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
   const key = text(body.idempotencyKey);

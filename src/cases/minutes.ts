@@ -1,86 +1,37 @@
 /**
- * A case's whole history as Markdown, for the National Panel or the board's file: every record in
- * order, each assessment's minutes exactly as they were advised at the time (stored, never
- * re-evaluated), each decision with its reasons and the deadlines kept with it, and whether the
- * hash chain holds.
+ * Free text in the case's records, made safe to render as Markdown (the case's minutes,
+ * case-minutes.ts), and who made a record, in words (the minutes, the case page, the access log).
  */
-import type { StoredRecord, VerifyResult } from "./store.js";
+import type { MadeBy } from "../service.js";
 
-/** Pushes a stored Markdown document's headings down, so it sits inside the case's minutes. */
-function nest(markdown: string, levels: number): string {
-  const hashes = "#".repeat(levels);
-  return markdown.replace(/^(#{1,6}) /gm, (_m, h: string) => `${h}${hashes} `);
+/**
+ * Free text as Markdown that shows exactly that text. CommonMark lets any ASCII punctuation be
+ * backslash-escaped; this escapes what could be read as markup and leaves ordinary punctuation
+ * alone, so the minutes stay readable as plain text:
+ * - anywhere: `\`, backquotes, `*`, `_`, `[`, `]`, `<`, `>`, `|`, `~` and `&` (emphasis, code,
+ *   links and images, HTML and entities, tables, strikethrough);
+ * - at the start of a line: `#`, `-`, `+`, `=` and a number's `.` or `)` (headings, lists, rules
+ *   and setext headings); leading spaces (an indented code block) are dropped.
+ * Line breaks are normalised to \n.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^[ \t]+/, "")
+        .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+        .replace(/^([#\-+=])/, "\\$1")
+        .replace(/^(\d+)([.)])/, "$1\\$2"),
+    )
+    .join("\n");
 }
 
-export function renderCaseMinutes(
-  reference: string,
-  records: StoredRecord[],
-  verification: VerifyResult,
-): string {
-  const out: string[] = [
-    `# Case ${reference}: advice and decisions`,
-    "",
-    "Every record of this case in the order it was made. Advice is shown exactly as it was given at the time, under the rules then in force; it is never re-evaluated.",
-    "",
-  ];
-  for (const r of records) {
-    const when = r.recordedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
-    out.push(
-      `## ${r.seq}. ${r.kind === "case-opened" ? "Case opened" : r.kind === "assessment" ? "Advice" : "Decision"}, recorded ${when}`,
-      "",
-    );
-    out.push(`Record ${r.recordId}; hash ${r.hash}; previous ${r.previousHash}.`, "");
-    if (r.kind === "assessment") {
-      const assessment = r.content.assessment as { minutes?: string };
-      out.push(nest(assessment.minutes ?? "", 2).trim(), "");
-    } else if (r.kind === "decision") {
-      const d = r.content as {
-        decisionText: string;
-        decidedOn: string;
-        decidedBy: string;
-        reasons: string;
-        adviceId?: string;
-        /** Decisions recorded before the advice had one id everywhere name it so. */
-        assessmentId?: string;
-        corrects?: string;
-        departure: string;
-        deadlines: Array<{
-          text: string;
-          due: string | null;
-          rule: string;
-          citation: { section: string; document: string };
-        }>;
-      };
-      out.push(
-        `**Decision: ${d.decisionText}.** Decided on ${d.decidedOn} by ${d.decidedBy}, on the advice recorded as ${d.adviceId ?? d.assessmentId}.`,
-        "",
-        d.departure,
-        "",
-        "Reasons:",
-        "",
-        d.reasons
-          .split("\n")
-          .map((l) => `> ${l}`)
-          .join("\n"),
-        "",
-      );
-      if (d.corrects) out.push(`This record corrects record ${d.corrects}.`, "");
-      if (d.deadlines.length) {
-        out.push("| What follows | Due | How it is counted | Source |", "| --- | --- | --- | --- |");
-        for (const x of d.deadlines)
-          out.push(
-            `| ${x.text} | ${x.due ?? "-"} | ${x.rule} | ${x.citation.section} (${x.citation.document}) |`,
-          );
-        out.push("");
-      }
-    }
-  }
-  out.push(
-    "## The record's integrity",
-    "",
-    verification.valid
-      ? `The hash chain of all ${verification.records} records holds: no record has been changed or removed since it was made.`
-      : `The hash chain does NOT hold: ${verification.problems.map((p) => `record ${p.seq} ${p.problem}`).join("; ")}.`,
-  );
-  return out.join("\n") + "\n";
+/** Who made a record, in words. */
+export function madeByWords(m: MadeBy | null): string {
+  if (!m) return "not recorded (made before records kept who made them)";
+  if (m.kind === "anyone") return "someone using this machine without sign-in";
+  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
+  return `${m.name ?? "(no name)"} (${m.id ?? "no subject"})`;
 }

@@ -9,8 +9,8 @@
  */
 import type { Outcome } from "../rulesets/types.js";
 import { DATE_NAMES, type DateName } from "../rulesets/types.js";
-import { OUTCOME_PHRASE, OUTCOME_WORDS, STATUS_WORDS, answerWords } from "../assessments/minutes.js";
-import { adviceInWords } from "./views.js";
+import { STATUS_WORDS, answerWords } from "../assessments/minutes.js";
+import { adviceInWords, outcomeInWords } from "./views.js";
 
 export { adviceInWords };
 
@@ -112,8 +112,10 @@ export function compareAdvice(
   }
 
   const row = (what: string, b: string, n: string) => ({ what, before: b, now: n, changed: b !== n });
-  const floor = (a: AdviceSide) => (a.atLeast ? OUTCOME_WORDS[a.atLeast] : "not recorded");
-  const possible = (a: AdviceSide) => a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join("; ");
+  // Each side in its own edition's words: a reassessment may change the edition.
+  const floor = (a: AdviceSide) => (a.atLeast ? outcomeInWords(a.edition.id, a.atLeast) : "not recorded");
+  const possible = (a: AdviceSide) =>
+    a.possibleOutcomes.map((o) => outcomeInWords(a.edition.id, o, true)).join("; ");
   const advice = [
     row("Advice", adviceInWords(before.advice), adviceInWords(now.advice)),
     row("At least", floor(before.advice), floor(now.advice)),

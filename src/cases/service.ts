@@ -1,7 +1,21 @@
 /**
  * A case's records: opening a case, recording the advice given for it and the chair's decision on
- * that advice, and reading them back (history, minutes, verification of the hash chain, export).
- * Append-only: nothing here changes or deletes a record; a correction is a new record.
+ * that advice, and reading them back (history, minutes, verification of the keyed chain, anchors,
+ * export). Append-only: nothing here changes or deletes a record; a correction is a new record.
+ *
+ * Every record keeps who made it (`madeBy(actor)`), and every operation on an existing case is
+ * logged in the case's access log (who, when, what, from which address; never a body), after it
+ * succeeds. A read whose access cannot be logged fails: nothing is read unrecorded.
+ *
+ * Free text (reasons, the capacity in which a decision was made) is kept as text: line breaks
+ * normalised to \n, control characters removed, lengths bounded. It is escaped wherever it is
+ * rendered (minutes.ts `markdownText` for Markdown; the pages' templates and the minutes' HTML
+ * renderer escape HTML).
+ *
+ * Issue 14: a decision is checked and shown before it is stored (previewDecision), its date neither
+ * in the future nor before the referral; advice and decisions are recorded once per idempotency key
+ * (the same key returns the first record again, `replayed`); a case is reassessed from its last
+ * answers, beside its last advice; the case's minutes are one document in several formats.
  */
 import { z } from "zod";
 import type { Core } from "../core.js";
@@ -11,21 +25,98 @@ import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
 import type { AssessmentRequest } from "../contract/validation.js";
 import type { Timescale } from "../rulesets/types.js";
-import type { Actor } from "../service.js";
+import { madeBy, type Actor } from "../service.js";
 import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { toDocx } from "../assessments/docx.js";
 import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "../assessments/minutes.js";
-import { caseMinutesDocument, markdownFree } from "./case-minutes.js";
+import { caseMinutesDocument } from "./case-minutes.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
+import { markdownText } from "./minutes.js";
 import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
 import {
   CaseExistsError,
   CaseNotFoundError,
   IdempotencyKeyReusedError,
+  MAX_PAGE_SIZE,
+  PAGE_SIZE,
+  type AccessEntry,
+  type AccessOperation,
+  type Anchor,
+  type Page,
+  type Problem,
   type RecordStore,
   type StoredRecord,
   type VerifyResult,
 } from "./store.js";
+
+const INVISIBLE = new RegExp(
+  // Matching control characters is the point here.
+  // eslint-disable-next-line no-control-regex
+  "[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069]",
+  "g",
+);
+
+/**
+ * Free text as it is kept: CR and CRLF line breaks become \n, other control characters go (a tab
+ * becomes a space), and runs of blank lines shrink to one. A single-line field keeps one line.
+ */
+export function normaliseFreeText(text: string, singleLine = false): string {
+  const lines = text
+    .replace(/\r\n?/g, "\n")
+    .replace(/\t/g, " ")
+    // Control characters, and the invisible ones that reorder or hide text (bidi overrides).
+    .replace(INVISIBLE, "");
+  const out = singleLine ? lines.replace(/\n+/g, " ") : lines.replace(/\n{3,}/g, "\n\n");
+  return out.trim();
+}
+
+/** A page of a case's history or log: `from` (1-based) and `limit` (default 50, at most 200). */
+export const pageSchema = z.strictObject({
+  from: z.coerce
+    .number({ error: "must be a whole number from 1" })
+    .int({ error: "must be a whole number from 1" })
+    .min(1, { error: "must be a whole number from 1" })
+    .max(1_000_000_000, { error: "must be a whole number from 1" })
+    .default(1),
+  limit: z.coerce
+    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .default(PAGE_SIZE),
+});
+export type PageRequest = z.input<typeof pageSchema>;
+
+export function buildAnchorSchema(registry?: ContractRegistry) {
+  return named(
+    registry,
+    "Anchor",
+    z
+      .strictObject(
+        {
+          reference: named(registry, "CaseReference", caseReference),
+          recordCount: z
+            .number({ error: "must be the number of records the anchor covers" })
+            .int({ error: "must be a whole number" })
+            .min(1, { error: "must be at least 1" })
+            .max(1_000_000_000, { error: "must be at most 1000000000" }),
+          headHash: z
+            .string({ error: "must be the hash of the case's last record when the anchor was made" })
+            .regex(/^(hmac-sha256|sha256):[0-9a-f]{64}$/, {
+              error: "must be a record hash (hmac-sha256: or sha256: and 64 hex digits)",
+            }),
+          signature: z
+            .string({ error: "must be the anchor's signature" })
+            .regex(/^hmac-sha256:[0-9a-f]{64}$/, { error: "must be hmac-sha256: and 64 hex digits" }),
+        },
+        {
+          error:
+            "the request body must be an anchor kept from GET /v1/cases/{reference}/anchor: reference, recordCount, headHash and signature",
+        },
+      )
+      .describe("A case's head as GET /v1/cases/{reference}/anchor signed it, kept by the board."),
+  );
+}
 
 export function buildOpenCaseSchema(registry?: ContractRegistry) {
   return named(
@@ -40,12 +131,14 @@ export function buildOpenCaseSchema(registry?: ContractRegistry) {
 
 export function buildDecisionSchema(options: Core["decisions"], registry?: ContractRegistry) {
   const ids = options.options.map((o) => o.id) as [string, ...string[]];
-  const text = (max: number, what: string) =>
+  // Normalising only shortens text, so the bound on what is sent bounds what is kept.
+  const text = (max: number, what: string, singleLine = false) =>
     z
       .string({ error: `must be ${what}` })
-      .trim()
       .min(1, { error: `must not be empty` })
-      .max(max, { error: `must be at most ${max} characters` });
+      .max(max, { error: `must be at most ${max} characters` })
+      .transform((t) => normaliseFreeText(t, singleLine))
+      .pipe(z.string().min(1, { error: `must not be empty` }));
   return named(
     registry,
     "DecisionRequest",
@@ -58,14 +151,19 @@ export function buildDecisionSchema(options: Core["decisions"], registry?: Contr
         decidedOn: isoDate,
         decidedBy: text(
           80,
-          "the role of the person who decided (for example, Independent Chair), never a name",
-        ).describe("A role (for example, Independent Chair), never a name."),
+          "the capacity in which the chair decided (for example, Independent Chair), never a name",
+          true,
+        )
+          .describe(
+            "Optional: the capacity in which the decision was made (for example, Independent Chair), never a name. Who recorded it is kept from the sign-in or the API key, not from this.",
+          )
+          .optional(),
         reasons: text(10_000, "the reasons for the decision").describe("Free text: do not name people."),
         corrects: z.string().describe("The recordId of the decision this one corrects.").optional(),
       },
       {
         error:
-          "the request body must be a JSON object with adviceId, decision, decidedOn, decidedBy and reasons",
+          "the request body must be a JSON object with adviceId, decision, decidedOn and reasons (and optionally decidedBy)",
       },
     ),
   );
@@ -89,8 +187,33 @@ async function findAdvice(records: RecordStore, reference: string, id: string): 
 
 export interface CaseFile {
   reference: string;
+  /** One page of the history (records `page.from` to `page.from + records.length - 1`). */
   records: StoredRecord[];
+  page: { from: number; limit: number; total: number };
   verification: VerifyResult;
+  /** The latest advice recorded for the case, whichever page it is on. */
+  latestAdvice: StoredRecord | null;
+  /** The case's decisions, whichever page they are on: the latest MAX_PAGE_SIZE, in order. */
+  decisions: StoredRecord[];
+  /** How many decisions the case holds in all. */
+  decisionTotal: number;
+}
+
+/** A decision with the advice it was made on and the decisions it corrects or is corrected by. */
+export interface CaseDecision {
+  reference: string;
+  record: StoredRecord;
+  advice: StoredRecord | null;
+  corrected: StoredRecord | null;
+  correctedBy: StoredRecord[];
+}
+
+export interface AccessLog {
+  reference: string;
+  entries: AccessEntry[];
+  page: { from: number; limit: number; total: number };
+  valid: boolean;
+  problems: Problem[];
 }
 
 /** How a record is made: an idempotency key, and where the request carried it (for errors). */
@@ -129,6 +252,7 @@ export function caseOperations(
   const decisionSchema = buildDecisionSchema(core.decisions);
   const wordings = new Map(core.library.questions.map((q) => [q.id, q.wording]));
   const openCaseSchema = buildOpenCaseSchema();
+  const anchorSchema = buildAnchorSchema();
   const openStore = (): RecordStore => {
     if (!store) throw new Unavailable("decision records are not configured on this instance");
     return store;
@@ -145,12 +269,38 @@ export function caseOperations(
     return checked.data;
   };
 
-  const openCase = async (_actor: Actor, body: unknown): Promise<StoredRecord> => {
+  const checkPage = (page: PageRequest | undefined) => {
+    const parsed = pageSchema.safeParse(page ?? {});
+    // Query parameters are named as they are written, not as JSON Pointers.
+    if (!parsed.success)
+      throw new InvalidInput(
+        fieldErrors(parsed.error).map((f) => ({ ...f, pointer: f.pointer.replace(/^\//, "") })),
+      );
+    return parsed.data;
+  };
+
+  /** Logs an access to a case once the operation has succeeded; the operation fails if it cannot. */
+  const logged = async <T>(
+    actor: Actor,
+    reference: string,
+    operation: AccessOperation,
+    result: T,
+  ): Promise<T> => {
+    await openStore().logAccess(reference, operation, madeBy(actor), actor.address);
+    return result;
+  };
+
+  const openCase = async (actor: Actor, body: unknown): Promise<StoredRecord> => {
     const parsed = openCaseSchema.safeParse(body);
     if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
     const reference = parsed.data.reference;
     try {
-      return await openStore().createCase(reference);
+      return await logged(
+        actor,
+        reference,
+        "open-case",
+        await openStore().createCase(reference, madeBy(actor)),
+      );
     } catch (e) {
       if (e instanceof CaseExistsError)
         throw new Conflict(`the case reference "${reference}" is already used`, [
@@ -161,7 +311,12 @@ export function caseOperations(
   };
 
   /** Assesses checked input and appends the advice to an open case (once per idempotency key). */
-  const appendAdvice = async (reference: string, input: AssessmentRequest, options: RecordOptions = {}) => {
+  const appendAdvice = async (
+    actor: Actor,
+    reference: string,
+    input: AssessmentRequest,
+    options: RecordOptions = {},
+  ) => {
     const { assessment, minutes } = await advise(input);
     const dates = Object.fromEntries(
       Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
@@ -171,6 +326,7 @@ export function caseOperations(
     try {
       // The record of the advice takes the advice's own id: the one id a decision refers to.
       const record = await appendRecord(
+        actor,
         reference,
         "assessment",
         { request, assessment: given },
@@ -179,10 +335,10 @@ export function caseOperations(
         assessment.adviceId,
       );
       // A replay answers with the advice first recorded, not the advice just worked out again.
-      return {
+      return await logged(actor, reference, "record-advice", {
         record,
         assessment: record.replayed ? (record.content.assessment as typeof given) : given,
-      };
+      });
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
       throw e;
@@ -190,18 +346,18 @@ export function caseOperations(
   };
 
   const recordAdvice = async (
-    _actor: Actor,
+    actor: Actor,
     referenceIn: string,
     body: unknown,
     options: RecordOptions = {},
-  ) => appendAdvice(checkReference(referenceIn, "reference"), parseAssessment(body), options);
+  ) => appendAdvice(actor, checkReference(referenceIn, "reference"), parseAssessment(body), options);
 
   /**
    * Saves advice to a case, opening the case first when it is new (the result page's "save to
    * case"). A case opened by someone else in between is no error: the advice joins it.
    */
   const saveAdvice = async (
-    _actor: Actor,
+    actor: Actor,
     referenceIn: string,
     body: unknown,
     options: RecordOptions = {},
@@ -209,18 +365,18 @@ export function caseOperations(
     const reference = checkReference(referenceIn, "reference");
     const input = parseAssessment(body);
     try {
-      await openStore().createCase(reference);
+      await logged(actor, reference, "open-case", await openStore().createCase(reference, madeBy(actor)));
     } catch (e) {
       if (!(e instanceof CaseExistsError)) throw e;
     }
-    return appendAdvice(reference, input, options);
+    return appendAdvice(actor, reference, input, options);
   };
 
   /** The case's last advice: its record, the request it answered and the advice as given. */
   const lastAdvice = async (reference: string) => {
-    const records = await openStore().records(reference);
-    if (!records) throw notFound(reference);
-    const record = [...records].reverse().find((r) => r.kind === "assessment");
+    const records = openStore();
+    if (!(await records.exists(reference))) throw notFound(reference);
+    const record = await records.latest(reference, "assessment");
     if (!record)
       throw new InvalidInput([{ pointer: "reference", detail: "has no advice recorded yet to reassess" }]);
     return {
@@ -231,17 +387,21 @@ export function caseOperations(
   };
 
   /** The questionnaire's values for a reassessment: the case's last answers and dates. */
-  const reassessFrom = async (_actor: Actor, referenceIn: string) => {
+  const reassessFrom = async (actor: Actor, referenceIn: string) => {
     const reference = checkReference(referenceIn, "reference");
     const last = await lastAdvice(reference);
-    return { reference, record: last.record, values: formValuesOf(last.request, reference) };
+    return logged(actor, reference, "read-case", {
+      reference,
+      record: last.record,
+      values: formValuesOf(last.request, reference),
+    });
   };
 
   /**
    * New advice for a case on what is now known, beside its last advice: what changed in the
    * answers and in the advice. Nothing is stored; saving is recordAdvice's.
    */
-  const reassess = async (_actor: Actor, referenceIn: string, body: unknown) => {
+  const reassess = async (actor: Actor, referenceIn: string, body: unknown) => {
     const reference = checkReference(referenceIn, "reference");
     const input = parseAssessment(body);
     const last = await lastAdvice(reference);
@@ -255,13 +415,15 @@ export function caseOperations(
       wordings,
       DATE_WORDS,
     );
-    return { reference, previous: last.record, advice, changes };
+    return logged(actor, reference, "read-case", { reference, previous: last.record, advice, changes });
   };
 
   /**
    * Everything a decision's record holds, checked, before anything is stored: the check-answers
    * page shows it (previewDecision), and recording stores exactly it (recordDecision). The date may
    * not be in the future nor before the referral the advice was given on (decision-flow.ts).
+   * `decidedBy` is only the capacity the chair decided in, if given: who recorded the decision is
+   * the actor, kept with the record.
    */
   const prepareDecision = async (referenceIn: string, body: unknown) => {
     const reference = checkReference(referenceIn, "reference");
@@ -292,13 +454,13 @@ export function caseOperations(
     const option = core.decisions.options.find((o) => o.id === d.decision)!;
     const { library } = core;
     const edition = library.editions.get(given.edition.id) ?? library.editions.get(library.defaultEdition)!;
-    const { departs, text } = departure(given, option.review);
+    const { departs, text } = departure(given, option.review, edition);
     const content = {
       adviceId: d.adviceId,
       decision: d.decision,
       decisionText: option.text,
       decidedOn: d.decidedOn,
-      decidedBy: d.decidedBy,
+      ...(d.decidedBy ? { decidedBy: d.decidedBy } : {}),
       reasons: d.reasons,
       ...(d.corrects ? { corrects: d.corrects } : {}),
       advice: {
@@ -316,37 +478,43 @@ export function caseOperations(
     return { reference, content, advice, corrected, request: d };
   };
 
-  /** What recording the decision would store, shown to the chair first; nothing is stored. */
+  /**
+   * What recording the decision would store, shown to the chair first; nothing is stored. Reading
+   * the case's advice to show it is an access, logged as a read.
+   */
   const previewDecision = async (
-    _actor: Actor,
+    actor: Actor,
     referenceIn: string,
     body: unknown,
   ): Promise<DecisionPreview> => {
     const { reference, content, advice, corrected } = await prepareDecision(referenceIn, body);
-    return { reference, decision: content, advice, corrected };
+    return logged(actor, reference, "read-case", { reference, decision: content, advice, corrected });
   };
 
   /**
-   * Records the chair's decision. With an idempotency key, the same key returns the first record
-   * again (`replayed`) and adds nothing.
+   * Records the chair's decision. Who recorded it is the actor (the signed-in chair, or the API
+   * key's name), kept with the record. With an idempotency key, the same key returns the first
+   * record again (`replayed`) and adds nothing.
    */
   const recordDecision = async (
-    _actor: Actor,
+    actor: Actor,
     referenceIn: string,
     body: unknown,
     options: RecordOptions = {},
   ): Promise<Recorded> => {
     const { reference, content, request } = await prepareDecision(referenceIn, body);
     try {
-      return await appendRecord(reference, "decision", content, request, options);
+      const record = await appendRecord(actor, reference, "decision", content, request, options);
+      return await logged(actor, reference, "record-decision", record);
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
       throw e;
     }
   };
 
-  /** Appends a record, once per idempotency key when one is given. */
+  /** Appends a record made by the actor, once per idempotency key when one is given. */
   const appendRecord = async (
+    actor: Actor,
     reference: string,
     kind: "assessment" | "decision",
     content: Record<string, unknown>,
@@ -355,15 +523,20 @@ export function caseOperations(
     recordId?: string,
   ): Promise<Recorded> => {
     const records = openStore();
-    const key = readIdempotencyKey(options.idempotencyKey, options.keyPointer ?? "Idempotency-Key");
+    const pointer = options.keyPointer ?? "Idempotency-Key";
+    const key = readIdempotencyKey(options.idempotencyKey, pointer);
     if (typeof key === "object") throw new InvalidInput([key]);
     if (key === undefined)
-      return { ...(await records.append(reference, kind, content, recordId)), replayed: false };
+      return {
+        ...(await records.append(reference, kind, content, madeBy(actor), recordId)),
+        replayed: false,
+      };
     try {
       const { record, replayed } = await records.appendOnce(
         reference,
         kind,
         content,
+        madeBy(actor),
         { key, requestHash: requestHash(request) },
         recordId,
       );
@@ -372,7 +545,7 @@ export function caseOperations(
       if (e instanceof IdempotencyKeyReusedError)
         throw new Conflict(
           "this idempotency key was used for a different request to this case: send a new key for a new request",
-          [{ pointer: options.keyPointer ?? "Idempotency-Key", detail: "was used for a different request" }],
+          [{ pointer, detail: "was used for a different request" }],
         );
       throw e;
     }
@@ -391,47 +564,131 @@ export function caseOperations(
     }
   };
 
-  /** A case's records and the check of their chain. */
-  const caseFile = async (_actor: Actor, referenceIn: string): Promise<CaseFile> => {
+  const pageOf = async (reference: string, from: number, limit: number): Promise<Page<StoredRecord>> => {
+    const page = await openStore().page(reference, from, limit);
+    if (!page) throw notFound(reference);
+    return page;
+  };
+
+  /**
+   * The case page's content: one page of the history, the check of the whole chain, and the latest
+   * advice. Bounded: a page holds at most MAX_PAGE_SIZE records whatever the case's length.
+   */
+  const caseFile = async (actor: Actor, referenceIn: string, page?: PageRequest): Promise<CaseFile> => {
+    const reference = checkReference(referenceIn, "reference");
+    const { from, limit } = checkPage(page);
+    const records = openStore();
+    const history = await pageOf(reference, from, limit);
+    const verification = (await records.verify(reference))!;
+    const latestAdvice = await records.latest(reference, "assessment");
+    const decisions = await records.latestOfKind(reference, "decision");
+    return logged(actor, reference, "read-case", {
+      reference,
+      records: history.items,
+      page: { from: history.from, limit: history.limit, total: history.total },
+      verification,
+      latestAdvice,
+      decisions: decisions.items,
+      decisionTotal: decisions.total,
+    });
+  };
+
+  /**
+   * One decision of a case (its confirmation, its correction): the record, the advice it was made
+   * on, the decision it corrects and those that correct it. NotFound when the case has no such
+   * decision.
+   */
+  const caseDecision = async (actor: Actor, referenceIn: string, recordId: string): Promise<CaseDecision> => {
+    const reference = checkReference(referenceIn, "reference");
+    const records = openStore();
+    if (!(await records.exists(reference))) throw notFound(reference);
+    const record = await records.record(reference, recordId);
+    if (!record || record.kind !== "decision")
+      throw new NotFound(`case "${reference}" has no decision "${recordId}"`, [
+        { pointer: "recordId", detail: "is not a decision recorded for this case" },
+      ]);
+    const d = record.content as { adviceId?: string; assessmentId?: string; corrects?: string };
+    const advice = await findAdvice(records, reference, String(d.adviceId ?? d.assessmentId));
+    const corrected = d.corrects ? await records.record(reference, d.corrects) : null;
+    const correctedBy = (await records.latestOfKind(reference, "decision")).items.filter(
+      (x) => (x.content as { corrects?: string }).corrects === record.recordId,
+    );
+    return logged(actor, reference, "read-case", { reference, record, advice, corrected, correctedBy });
+  };
+
+  /** Checks the case's chain; given a kept anchor, also that the case still holds all it covered. */
+  const verifyCase = async (
+    actor: Actor,
+    referenceIn: string,
+    anchorBody?: unknown,
+  ): Promise<VerifyResult> => {
+    const reference = checkReference(referenceIn, "reference");
+    let anchor: Anchor | undefined;
+    if (anchorBody !== undefined) {
+      const parsed = anchorSchema.safeParse(anchorBody);
+      if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
+      if (parsed.data.reference !== reference)
+        throw new InvalidInput([{ pointer: "/reference", detail: "is not the case named in the path" }]);
+      anchor = parsed.data;
+    }
+    const result = await openStore().verify(reference, anchor);
+    if (!result) throw notFound(reference);
+    // A case whose records are all gone has nothing left to log against; the finding is the answer.
+    return (await openStore().exists(reference)) ? logged(actor, reference, "verify", result) : result;
+  };
+
+  /** A signed anchor of the case's head; refused (409) while the chain does not hold. */
+  const caseAnchor = async (actor: Actor, referenceIn: string): Promise<Anchor> => {
+    const reference = checkReference(referenceIn, "reference");
+    const anchor = await openStore().anchor(reference);
+    if (!anchor) throw notFound(reference);
+    if ("broken" in anchor)
+      throw new Conflict(`no anchor is signed over a chain that does not hold: ${anchor.broken.summary}`);
+    return logged(actor, reference, "anchor", anchor);
+  };
+
+  /** One page of a case's records, in order. */
+  const caseRecords = async (
+    actor: Actor,
+    referenceIn: string,
+    page?: PageRequest,
+  ): Promise<Page<StoredRecord>> => {
+    const reference = checkReference(referenceIn, "reference");
+    const { from, limit } = checkPage(page);
+    return logged(actor, reference, "read-records", await pageOf(reference, from, limit));
+  };
+
+  /** Every record, for the archive (JSON Lines). */
+  const exportCase = async (actor: Actor, referenceIn: string): Promise<StoredRecord[]> => {
     const reference = checkReference(referenceIn, "reference");
     const file = await openStore().caseFile(reference);
     if (!file) throw notFound(reference);
-    return { reference, ...file };
+    return logged(actor, reference, "export", file.records);
   };
 
-  const verifyCase = async (_actor: Actor, referenceIn: string): Promise<VerifyResult> => {
+  /**
+   * The case's minutes as blocks: the whole history (a document, like the export, is not paged).
+   * Free text is escaped for Markdown; the other renderers escape or never interpret it.
+   */
+  const caseMinutesDoc = async (actor: Actor, referenceIn: string, type: MinutesType) => {
     const reference = checkReference(referenceIn, "reference");
-    const result = await openStore().verify(reference);
-    if (!result) throw notFound(reference);
-    return result;
-  };
-
-  const caseRecords = async (_actor: Actor, referenceIn: string): Promise<StoredRecord[]> => {
-    const reference = checkReference(referenceIn, "reference");
-    const records = await openStore().records(reference);
-    if (!records) throw notFound(reference);
-    return records;
-  };
-
-  const caseMinutesDoc = async (actor: Actor, reference: string, type: MinutesType) => {
-    const file = await caseFile(actor, reference);
-    const free = type === "text/markdown" ? markdownFree : (t: string) => t;
-    return {
-      reference: file.reference,
-      blocks: caseMinutesDocument(file.reference, file.records, file.verification, wordings, {
-        free,
-        today: todayInEngland(now()),
-      }),
-    };
+    const file = await openStore().caseFile(reference);
+    if (!file) throw notFound(reference);
+    const free = type === "text/markdown" ? markdownText : (t: string) => t;
+    const blocks = caseMinutesDocument(reference, file.records, file.verification, wordings, {
+      free,
+      today: todayInEngland(now()),
+    });
+    return logged(actor, reference, "read-minutes", blocks);
   };
 
   /** The case's minutes as one document, in Markdown. */
   const caseMinutes = async (actor: Actor, reference: string): Promise<string> =>
-    toMarkdown((await caseMinutesDoc(actor, reference, "text/markdown")).blocks);
+    toMarkdown(await caseMinutesDoc(actor, reference, "text/markdown"));
 
   /** The case's minutes in one of the minutes' formats (Markdown, HTML, plain text, .docx). */
   const caseMinutesAs = async (actor: Actor, reference: string, type: MinutesType): Promise<Buffer> => {
-    const { blocks } = await caseMinutesDoc(actor, reference, type);
+    const blocks = await caseMinutesDoc(actor, reference, type);
     if (type === "text/markdown") return Buffer.from(toMarkdown(blocks));
     if (type === "text/html") return Buffer.from(toHtml(blocks));
     if (type === "text/plain") return Buffer.from(toText(blocks));
@@ -440,7 +697,22 @@ export function caseOperations(
 
   /** The case's minutes as HTML to sit inside a page (the print view). */
   const caseMinutesHtml = async (actor: Actor, reference: string): Promise<string> =>
-    toHtmlFragment((await caseMinutesDoc(actor, reference, "text/html")).blocks);
+    toHtmlFragment(await caseMinutesDoc(actor, reference, "text/html"));
+
+  /** Who read or wrote the case, newest first; a chair's to see. */
+  const accessLog = async (actor: Actor, referenceIn: string, page?: PageRequest): Promise<AccessLog> => {
+    const reference = checkReference(referenceIn, "reference");
+    const { from, limit } = checkPage(page);
+    const log = await openStore().accessLog(reference, from, limit);
+    if (!log) throw notFound(reference);
+    return logged(actor, reference, "read-access-log", {
+      reference,
+      entries: log.items,
+      page: { from: log.from, limit: log.limit, total: log.total },
+      valid: log.valid,
+      problems: log.problems,
+    });
+  };
 
   return {
     openCase,
@@ -448,6 +720,7 @@ export function caseOperations(
     saveAdvice,
     recordDecision,
     previewDecision,
+    caseDecision,
     reassessFrom,
     reassess,
     caseMinutesAs,
@@ -455,6 +728,9 @@ export function caseOperations(
     caseFile,
     caseRecords,
     caseMinutes,
+    exportCase,
     verifyCase,
+    caseAnchor,
+    accessLog,
   };
 }

@@ -1,7 +1,7 @@
 /** How records are shown outside the service: the same fields for the API and the export. */
-import { OUTCOME_PHRASE, OUTCOME_WORDS } from "../assessments/minutes.js";
+import { ladderFor } from "../rulesets/outcomes.js";
 import type { Outcome } from "../rulesets/types.js";
-import type { StoredRecord } from "./store.js";
+import type { AccessEntry, StoredRecord } from "./store.js";
 
 /** A record as the API and the export show it. */
 export function recordView(r: StoredRecord) {
@@ -13,20 +13,35 @@ export function recordView(r: StoredRecord) {
     recordedAt: r.recordedAt,
     hash: r.hash,
     previousHash: r.previousHash,
+    madeBy: r.madeBy,
     content: r.content,
   };
 }
 
+/**
+ * An outcome in its edition's words (the edition's ladder), as a headline or inside a sentence; a
+ * record of an edition no longer loaded keeps its id.
+ */
+export function outcomeInWords(editionId: string, o: Outcome, inSentence = false): string {
+  try {
+    const ladder = ladderFor(editionId);
+    return (inSentence ? ladder.phrase[o] : ladder.words[o]) ?? o;
+  } catch {
+    return o;
+  }
+}
+
 /** The advice in a few words: an open outcome shows its floor and what is still possible. */
 export function adviceInWords(a: {
+  edition: { id: string };
   outcome: Outcome | "undetermined";
   determined: boolean;
   atLeast?: Outcome;
   possibleOutcomes: readonly Outcome[];
 }): string {
-  if (a.determined && a.outcome !== "undetermined") return OUTCOME_WORDS[a.outcome];
-  const still = a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join(" or ");
-  const floor = a.atLeast ? `at least: ${OUTCOME_PHRASE[a.atLeast]}; ` : "";
+  if (a.determined && a.outcome !== "undetermined") return outcomeInWords(a.edition.id, a.outcome);
+  const still = a.possibleOutcomes.map((o) => outcomeInWords(a.edition.id, o, true)).join(" or ");
+  const floor = a.atLeast ? `at least: ${outcomeInWords(a.edition.id, a.atLeast, true)}; ` : "";
   return `Not yet determined (${floor}still possible: ${still})`;
 }
 
@@ -36,4 +51,22 @@ export function longDate(iso: string): string {
   const months =
     "January February March April May June July August September October November December".split(" ");
   return `${d} ${months[m - 1]} ${y}`;
+}
+
+/** An access-log entry as the API shows it. */
+export function accessView(e: AccessEntry) {
+  return {
+    seq: e.seq,
+    at: e.at,
+    operation: e.operation,
+    madeBy: e.madeBy,
+    address: e.address,
+    hash: e.hash,
+  };
+}
+
+/** Where the next page of a paginated list starts, or null at its end. */
+export function nextPage(path: string, page: { from: number; limit: number; total: number }, shown: number) {
+  const next = page.from + shown;
+  return shown > 0 && next <= page.total ? `${path}?from=${next}&limit=${page.limit}` : null;
 }

@@ -1,7 +1,15 @@
 /**
- * The case pages: a case's history and minutes, and the chair's decision recorded with the GOV.UK
- * patterns. They record through the same service operations as the API (recordDecision), so the
- * two cannot differ. Saving advice to a case starts on the result page (assessments/web.ts).
+ * The case pages: a case's history (a page of 50 records at a time, so a long case stays a small
+ * page) with its decisions and their reasons, the chair's decision recorded with the GOV.UK
+ * patterns (the decision, then check answers with any departure from the advice, then a
+ * confirmation panel), a decision corrected beside the original, a reassessment from the case's last
+ * answers showing what changed, the case's minutes as one document, and the case's access log for
+ * a chair. They record through the same service operations as the API (recordDecision), so the
+ * two cannot differ. Saving advice to a case starts on the result page (assessments/web.ts). Free
+ * text reaches the page only through the templates, which escape it.
+ *
+ * Who is asking: `res.locals.actor` when sign-in has set it, otherwise anyone (loopback), with
+ * the client's address for the case's access log.
  */
 import express, { type Request, type Response } from "express";
 import { InvalidInput, NotFound } from "../errors.js";
@@ -12,26 +20,31 @@ import type { FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
 import { createViews, defaultFooter } from "../web/views.js";
 import { randomUUID } from "node:crypto";
-import { MINUTES_TYPES, restsOn, type MinutesType } from "../assessments/minutes.js";
+import { ladderFor, MINUTES_TYPES, restsOn, type MinutesType } from "../assessments/minutes.js";
 import { questionnaireRenderer } from "../assessments/web.js";
 import { readForm, questionnaireErrors } from "../assessments/form.js";
 import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
+import { madeByWords } from "./minutes.js";
 import { adviceInWords, longDate } from "./views.js";
 import type { StoredRecord } from "./store.js";
+
+const OPERATION_WORDS: Record<string, string> = {
+  "open-case": "Opened the case",
+  "record-advice": "Recorded advice",
+  "record-decision": "Recorded a decision",
+  "read-case": "Read the case page",
+  "read-records": "Read the records (API)",
+  "read-minutes": "Read or downloaded the minutes",
+  export: "Exported the records",
+  verify: "Verified the chain",
+  anchor: "Took an anchor",
+  "read-access-log": "Read this access log",
+};
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
 const escapeHtml = (t: string) =>
   t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-/** Who made a record, in words (records made before records kept it say so). */
-function recordedByWords(r: StoredRecord): string {
-  const m = (r as StoredRecord & { madeBy?: { kind: string; id?: string; name?: string } | null }).madeBy;
-  if (!m) return "not recorded";
-  if (m.kind === "anyone") return "someone using this machine without sign-in";
-  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
-  return m.name ?? m.id ?? "(no name)";
-}
 
 /** Who is recording, in words, for the check page ("you, Jo Chair"). */
 function recorderWords(res: Response): string {
@@ -43,19 +56,18 @@ function recorderWords(res: Response): string {
       : "someone using this machine without sign-in";
 }
 
+/** The page number asked for (1 when absent or not a number). */
+function pageNumber(req: Request): number {
+  const n = Number(typeof req.query.page === "string" ? req.query.page : 1);
+  return Number.isInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+}
+
+/** Records per page of a case's history or access log. */
+const PER_PAGE = 50;
+
 export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
   const env = createViews();
   const router = express.Router();
-  /** A case that does not exist, or a reference that cannot be one, is a page not found. */
-  const caseFile = async (res: Response, reference: string) => {
-    try {
-      return await service.caseFile(actorOf(res), reference);
-    } catch (e) {
-      if (e instanceof InvalidInput) throw new NotFound("there is no such case");
-      throw e;
-    }
-  };
-
   /** A reference that cannot be one is a page not found, as a case that does not exist is. */
   const asCaseNotFound = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
@@ -67,41 +79,61 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     }
   };
 
-  const describe = (r: StoredRecord, records: readonly StoredRecord[]): string => {
+  /** A record in a line; `decisions` are the case's, to name the record a correction corrects. */
+  const describe = (r: StoredRecord, decisions: readonly StoredRecord[]): string => {
     if (r.kind === "case-opened") return "Case opened";
     if (r.kind === "assessment") {
       const a = r.content.assessment as Parameters<typeof adviceInWords>[0] & { edition: { title: string } };
       return `Advice (${a.edition.title}): ${adviceInWords(a)}`;
     }
+    if (r.kind === "sealed")
+      return "Chain sealed with the records key (the records before it are unkeyed, legacy)";
     const d = r.content as {
       decisionText: string;
       decidedOn: string;
-      decidedBy: string;
+      /** The capacity the chair decided in, if given. */
+      decidedBy?: string;
       departsFromAdvice: boolean | null;
       corrects?: string;
     };
+    const capacity = d.decidedBy ? ` as ${d.decidedBy}` : "";
     const departs = d.departsFromAdvice === true ? "; departs from the advice" : "";
-    const corrected = d.corrects ? records.find((x) => x.recordId === d.corrects) : undefined;
-    return `Decision: ${d.decisionText}, ${d.decidedOn}, by ${d.decidedBy}${departs}${d.corrects ? ` (corrects record ${corrected?.seq ?? "?"})` : ""}`;
+    const corrected = d.corrects ? decisions.find((x) => x.recordId === d.corrects) : undefined;
+    return `Decision: ${d.decisionText}, ${d.decidedOn}${capacity}, recorded by ${madeByWords(r.madeBy)}${departs}${d.corrects ? ` (corrects record ${corrected?.seq ?? "?"})` : ""}`;
   };
 
   const page = async (
+    req: Request,
     res: Response,
     reference: string,
     values: Record<string, string> = {},
     errors: FormError[] = [],
     status = 200,
   ) => {
-    const { records, verification } = await caseFile(res, reference);
+    const n = pageNumber(req);
     // Correcting a decision: the form starts from it and names it; the advice is the one it was on.
-    const correcting = values.corrects ? records.find((r) => r.recordId === values.corrects) : undefined;
-    const advice = correcting
-      ? records.find((r) => r.recordId === (correcting.content as { adviceId?: string }).adviceId)
-      : [...records].reverse().find((r) => r.kind === "assessment");
+    // A decision to correct that is not one of the case's shows the form as a new decision, with
+    // the service's error beside it (recording it is refused by the service all the same).
+    const correction = values.corrects
+      ? await asCaseNotFound(() => service.caseDecision(actorOf(res), reference, values.corrects!)).catch(
+          (e: unknown) => {
+            if (e instanceof NotFound) return undefined;
+            throw e;
+          },
+        )
+      : undefined;
+    const file = await asCaseNotFound(() =>
+      service.caseFile(actorOf(res), reference, { from: (n - 1) * PER_PAGE + 1, limit: PER_PAGE }),
+    );
+    const { records, verification, decisions } = file;
+    const correcting = correction?.record;
+    const advice = correction ? correction.advice : file.latestAdvice;
     const adviceOutcome = advice
       ? (advice.content.assessment as Parameters<typeof adviceInWords>[0])
       : undefined;
-    const correctedIds = new Set(records.map((x) => (x.content as { corrects?: string }).corrects));
+    const correctedIds = new Set(decisions.map((x) => (x.content as { corrects?: string }).corrects));
+    const pages = Math.max(1, Math.ceil(file.page.total / PER_PAGE));
+    const url = caseUrl(reference);
     res
       .status(status)
       .type("html")
@@ -114,8 +146,26 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           verification,
           historyRows: records.map((r) => ({
             key: { text: `${r.seq}. ${when(r.recordedAt)}` },
-            value: { text: describe(r, records) },
+            value: { text: describe(r, decisions) },
           })),
+          history: {
+            total: file.page.total,
+            first: records[0]?.seq ?? 0,
+            last: records.at(-1)?.seq ?? 0,
+            pagination:
+              pages > 1
+                ? {
+                    ...(n > 1 ? { previous: { href: `${url}?page=${n - 1}` } } : {}),
+                    ...(n < pages ? { next: { href: `${url}?page=${n + 1}` } } : {}),
+                    items: Array.from({ length: pages }, (_, i) => i + 1)
+                      .filter((p) => p === 1 || p === pages || Math.abs(p - n) <= 2)
+                      .flatMap((p, i, all) => [
+                        ...(i > 0 && p - all[i - 1]! > 1 ? [{ ellipsis: true }] : []),
+                        { number: p, href: `${url}?page=${p}`, current: p === n },
+                      ]),
+                  }
+                : undefined,
+          },
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
@@ -124,32 +174,30 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           correcting: correcting && {
             id: correcting.recordId,
             seq: correcting.seq,
-            words: describe(correcting, records),
+            words: describe(correcting, decisions),
           },
           // Each decision with its reasons, who recorded it and whether a later one corrects it.
-          decisions: records
-            .filter((r) => r.kind === "decision")
-            .map((r) => {
-              const d = r.content as {
-                reasons: string;
-                departsFromAdvice: boolean | null;
-                departure: string;
-              };
-              return {
-                id: r.recordId,
-                seq: r.seq,
-                words: describe(r, records),
-                recorder: recordedByWords(r),
-                reasons: d.reasons,
-                departs: d.departsFromAdvice === true,
-                departure: d.departure,
-                inForce: !correctedIds.has(r.recordId),
-                correctedBy: records
-                  .filter((x) => (x.content as { corrects?: string }).corrects === r.recordId)
-                  .map((x) => x.seq),
-                correctUrl: `${caseUrl(reference)}/decisions/${encodeURIComponent(r.recordId)}/correct`,
-              };
-            }),
+          decisions: decisions.map((r) => {
+            const d = r.content as {
+              reasons: string;
+              departsFromAdvice: boolean | null;
+              departure: string;
+            };
+            return {
+              id: r.recordId,
+              seq: r.seq,
+              words: describe(r, decisions),
+              recorder: madeByWords(r.madeBy),
+              reasons: d.reasons,
+              departs: d.departsFromAdvice === true,
+              departure: d.departure,
+              inForce: !correctedIds.has(r.recordId),
+              correctedBy: decisions
+                .filter((x) => (x.content as { corrects?: string }).corrects === r.recordId)
+                .map((x) => x.seq),
+              correctUrl: `${caseUrl(reference)}/decisions/${encodeURIComponent(r.recordId)}/correct`,
+            };
+          }),
           reassessUrl: `${caseUrl(reference)}/reassess`,
           caseMinutesUrl: `${caseUrl(reference)}/minutes`,
           minutesFormats: Object.values(MINUTES_TYPES).map((f) => ({
@@ -164,30 +212,75 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           values,
           errors: errors.map((e) => ({ text: e.text, href: e.href })),
           fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
-          minutesUrl: `${caseUrl(reference)}/minutes.md`,
+          decisionTotal: file.decisionTotal,
+          minutesUrl: `${url}/minutes.md`,
+          accessLogUrl: `${url}/access-log`,
           filename: `case-${reference.replace(/\//g, "-")}-minutes.md`,
         }),
       );
   };
 
   router.get("/cases/:reference", async (req, res) => {
-    await page(res, String(req.params.reference));
+    await page(req, res, String(req.params.reference));
+  });
+
+  // Who read or wrote the case: a chair's page (anyone, on loopback without sign-in).
+  router.get("/cases/:reference/access-log", async (req, res) => {
+    const reference = String(req.params.reference);
+    const n = pageNumber(req);
+    const log = await asCaseNotFound(() =>
+      service.accessLog(actorOf(res), reference, { from: (n - 1) * PER_PAGE + 1, limit: PER_PAGE }),
+    );
+    const pages = Math.max(1, Math.ceil(log.page.total / PER_PAGE));
+    const url = `${caseUrl(reference)}/access-log`;
+    res.type("html").send(
+      env.render("case-access-log.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Access log of case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        valid: log.valid,
+        problems: log.problems,
+        total: log.page.total,
+        rows: log.entries.map((e) => [
+          { text: String(e.seq) },
+          { text: when(e.at) },
+          { text: OPERATION_WORDS[e.operation] },
+          { text: madeByWords(e.madeBy) },
+          { text: e.address ?? "-" },
+        ]),
+        pagination:
+          pages > 1
+            ? {
+                ...(n > 1 ? { previous: { href: `${url}?page=${n - 1}` } } : {}),
+                ...(n < pages ? { next: { href: `${url}?page=${n + 1}` } } : {}),
+              }
+            : undefined,
+      }),
+    );
   });
 
   /** The decision form's values, checked by the form and by the service, or the case page again. */
   const checkedDecision = async (req: Request, res: Response, reference: string) => {
-    const read = readDecisionForm((req.body ?? {}) as FormBody, true);
+    const read = readDecisionForm((req.body ?? {}) as FormBody);
     if (!read.body) {
-      await page(res, reference, read.values, read.errors, 400);
+      await page(req, res, reference, read.values, read.errors, 400);
       return null;
     }
     return read as Required<Pick<typeof read, "body" | "values">> & typeof read;
   };
 
   /** The service's refusal of a decision, back on the case page with the answers kept. */
-  const refused = async (e: unknown, res: Response, reference: string, values: Record<string, string>) => {
+  const refused = async (
+    e: unknown,
+    req: Request,
+    res: Response,
+    reference: string,
+    values: Record<string, string>,
+  ) => {
     if (!(e instanceof InvalidInput)) throw e;
-    await page(res, reference, values, decisionErrors(e), 400);
+    await page(req, res, reference, values, decisionErrors(e), 400);
   };
 
   // Check answers (GOV.UK): the advice, the decision, and whether it departs from the advice, in
@@ -200,7 +293,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     try {
       preview = await service.previewDecision(actorOf(res), reference, read.body);
     } catch (e) {
-      return refused(e, res, reference, read.values);
+      return refused(e, req, res, reference, read.values);
     }
     const d = preview.decision as unknown as {
       decisionText: string;
@@ -249,8 +342,8 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   // "Change the decision": the case page's form again, with the answers as they were.
   router.post("/cases/:reference/decisions/change", ...guarded, form, async (req, res) => {
     const reference = String(req.params.reference);
-    const read = readDecisionForm((req.body ?? {}) as FormBody, true);
-    await page(res, reference, read.values);
+    const read = readDecisionForm((req.body ?? {}) as FormBody);
+    await page(req, res, reference, read.values);
   });
 
   // Record it: once per idempotency key (the check page's hidden field), so a double submission
@@ -268,7 +361,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         read.idempotencyKey ? { idempotencyKey: read.idempotencyKey, keyPointer: "/idempotencyKey" } : {},
       );
     } catch (e) {
-      return refused(e, res, reference, read.values);
+      return refused(e, req, res, reference, read.values);
     }
     res.redirect(303, `${caseUrl(reference)}/decisions/${encodeURIComponent(record.recordId)}`);
   });
@@ -276,9 +369,9 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   // The confirmation panel, and what follows from the decision.
   router.get("/cases/:reference/decisions/:recordId", async (req, res) => {
     const reference = String(req.params.reference);
-    const { records } = await caseFile(res, reference);
-    const r = records.find((x) => x.recordId === req.params.recordId && x.kind === "decision");
-    if (!r) throw new NotFound("there is no such decision in this case");
+    const { record: r, corrected } = await asCaseNotFound(() =>
+      service.caseDecision(actorOf(res), reference, String(req.params.recordId)),
+    );
     const d = r.content as {
       decisionText: string;
       decidedOn: string;
@@ -288,7 +381,6 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       corrects?: string;
       deadlines: Array<{ text: string; due: string | null; rule: string }>;
     };
-    const corrected = d.corrects ? records.find((x) => x.recordId === d.corrects) : undefined;
     const c = corrected?.content as { decisionText: string; decidedOn: string } | undefined;
     res.type("html").send(
       env.render("decision-recorded.njk", {
@@ -300,7 +392,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         decisionText: d.decisionText,
         decidedOnWords: longDate(d.decidedOn),
         recordedAt: when(r.recordedAt),
-        recorder: recordedByWords(r),
+        recorder: madeByWords(r.madeBy),
         reasons: d.reasons,
         departs: d.departsFromAdvice === true,
         departure: d.departure,
@@ -322,9 +414,9 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   // Correct a decision: the decision form, starting from the decision and naming it.
   router.get("/cases/:reference/decisions/:recordId/correct", async (req, res) => {
     const reference = String(req.params.reference);
-    const { records } = await caseFile(res, reference);
-    const r = records.find((x) => x.recordId === req.params.recordId && x.kind === "decision");
-    if (!r) throw new NotFound("there is no such decision in this case");
+    const { record: r } = await asCaseNotFound(() =>
+      service.caseDecision(actorOf(res), reference, String(req.params.recordId)),
+    );
     const d = r.content as {
       adviceId: string;
       decision: string;
@@ -333,7 +425,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       reasons: string;
     };
     const [year, month, day] = d.decidedOn.split("-");
-    await page(res, reference, {
+    await page(req, res, reference, {
       corrects: r.recordId,
       adviceId: d.adviceId,
       decision: d.decision,
@@ -407,7 +499,8 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         previousSeq: previous.seq,
         previousWhen: when(previous.recordedAt),
         outcome: a.outcome,
-        outcomeClass: a.determined ? a.outcome : "undetermined",
+        // Coloured by what follows the outcome in its edition's ladder, as the result page is.
+        outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
         nowWords: adviceInWords(a),
         restsOn: restsOn(a),
         changes,

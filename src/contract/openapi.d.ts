@@ -157,8 +157,27 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Every record of a case, in order */
+        /** The first page of a case's records (as GET /v1/cases/{reference}/records) */
         get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /** A case's records in order, a page at a time (50 by default, at most 200) */
+        get: operations["getCaseRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -242,8 +261,59 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Whether the case's hash chain holds */
+        /**
+         * Whether the case's keyed chain holds
+         * @description Recomputes every record's HMAC under the records key and checks each link. A chain edited or recomputed without the key fails, naming the first record that does. Records deleted from the end leave a shorter chain that still holds: only a kept anchor shows that (POST).
+         */
         get: operations["verifyCase"];
+        put?: never;
+        /**
+         * Whether the case still holds everything a kept anchor covered
+         * @description The body is an anchor as GET /v1/cases/{reference}/anchor gave it, kept by the board outside the service. Besides the chain, checks the anchor's signature, that the case still has at least the anchor's record count, and that the record at that count still has the anchor's head hash: deleted records, an emptied table, an edited or recomputed history are named by the first record that fails. A case that is gone altogether is a finding (200, valid false), not a 404, when the anchor's signature verifies.
+         */
+        post: operations["verifyCaseAgainstAnchor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/anchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A signed statement of the case's head, for the board to keep elsewhere
+         * @description {reference, recordCount, headHash, signature}: the signature is an HMAC-SHA256 under the records key over the other three. Keep it outside the service (npm run anchor writes one for every case); POST it to /v1/cases/{reference}/verify later. Refused (409) while the case's chain does not hold: no anchor is signed over a broken chain.
+         */
+        get: operations["caseAnchor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who read or wrote the case, when, how and from where, newest first (the chair's)
+         * @description Every operation on the case is logged after it succeeds, in an append-only log chained under the records key; the log never holds what was sent or read. Reading the log is logged too. Needs the chair role (anyone, on loopback without sign-in).
+         */
+        get: operations["caseAccessLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -364,7 +434,7 @@ export interface components {
          * @description The edition of the guidance; `wt2015` is the default.
          * @enum {string}
          */
-        EditionId: "wt2010" | "wt2015";
+        EditionId: "cspr-2018" | "wales-cpr" | "wt2010" | "wt2015";
         /** @enum {string} */
         Answer: "yes" | "no" | "unknown";
         /** @description The child's age in whole years (0 to 17), or `unknown`. */
@@ -419,6 +489,14 @@ export interface components {
             mediaInterest?: components["schemas"]["Answer"];
             criminalProceedings?: components["schemas"]["Answer"];
             linkedToComplexAbuse?: components["schemas"]["Answer"];
+            incidentInArea?: components["schemas"]["Answer"];
+            childProtectionRegisterOrLookedAfterInSixMonths?: components["schemas"]["Answer"];
+            normallyResidentHarmedOutsideEngland?: components["schemas"]["Answer"];
+            improvementsNeeded?: components["schemas"]["Answer"];
+            recurrentThemes?: components["schemas"]["Answer"];
+            twoOrMoreAgenciesWorkingTogether?: components["schemas"]["Answer"];
+            panelConcludedLocalReviewMoreAppropriate?: components["schemas"]["Answer"];
+            lawOrGuidanceChangeNeeded?: components["schemas"]["Answer"];
         };
         /** @description The dates the board has. Deadlines are computed from those given; the decision may not precede the referral, nor publication the decision. */
         Dates: {
@@ -429,19 +507,43 @@ export interface components {
         };
         AssessmentRequest: {
             edition?: components["schemas"]["EditionId"];
+            /** @description The date of the incident. With `country` and without `edition`, it chooses the edition in force (GET /v1/rulesets lists each edition's dates); a date no edition answers for is refused. Deadlines may count from it (the focus period of a child practice review). */
+            incidentDate?: components["schemas"]["IsoDate"];
+            country?: components["schemas"]["Country"];
             answers: components["schemas"]["Answers"];
             dates?: components["schemas"]["Dates"];
         };
-        /**
-         * @description Strongest first. The outcome is the strongest level whose criterion is met.
-         * @enum {string}
-         */
-        Outcome: "initiate-scr" | "consider-scr" | "criteria-not-met";
-        /**
-         * @description An outcome when the answers settle it; `undetermined` while they do not (see `atLeast` and `possibleOutcomes`).
-         * @enum {string}
-         */
-        OutcomeOrOpen: "initiate-scr" | "consider-scr" | "criteria-not-met" | "undetermined";
+        /** @description Each edition has its own ladder of outcomes, strongest first (GET /v1/rulesets lists each edition's `outcomes`): wt2010 and wt2015 initiate-scr > consider-scr > criteria-not-met; wales-cpr extended-cpr > concise-cpr > criteria-not-met; cspr-2018 recommend-local-review > local-review-not-indicated. The outcome is the strongest rung with a met criterion, the last rung when none is met. */
+        Outcome: string;
+        /** @description How the edition was chosen and why: named by the request (`edition`), chosen by the incident's date and country (`incidentDate`, `country`), or the default. Warnings say where the choice rests on something the board should confirm. */
+        EditionChoice: {
+            /** @enum {string} */
+            by: "request" | "date-and-place" | "default";
+            incidentDate: components["schemas"]["IsoDate"] | null;
+            country: components["schemas"]["Country"] | null;
+            reason: string;
+            warnings: string[];
+        };
+        OutcomeRung: {
+            id: components["schemas"]["Outcome"];
+            /** @description The outcome as a headline. */
+            words: string;
+            /** @description The outcome to stand inside a sentence. */
+            phrase: string;
+            /**
+             * @description Which decision follows the advice; `either` where the criteria are weighed and the board or partners decide.
+             * @enum {string}
+             */
+            follows: "review" | "no-review" | "either";
+        };
+        Period: {
+            from: components["schemas"]["IsoDate"];
+            /** @description The last day, inclusive; null while the edition is in force. */
+            until: components["schemas"]["IsoDate"] | null;
+            warning?: string;
+        };
+        /** @description An outcome of the edition's ladder when the answers settle it; `undetermined` while they do not (see `atLeast` and `possibleOutcomes`). */
+        OutcomeOrOpen: string;
         /**
          * @description An unanswered question the advice rests on: a rule reads it as the guidance directs
          *     (WT2015 (ii): a review must be commissioned "unless it is clear that there are no concerns
@@ -468,11 +570,15 @@ export interface components {
             document: string;
             section: string;
         };
+        /** @description A source text. Seeds are quoted word for word. A source with `quoted: false` (an Act, regulations, guidance as others restate it) is not held word for word: a passage citing it carries, under `quote`, the project's own statement of it, never a quotation; `address` is where to read the text. */
         Source: {
             document: string;
             title: string;
             /** @description A short title for citing in running text. */
             short: string;
+            /** @enum {boolean} */
+            quoted?: false;
+            address?: string;
         };
         /** @description One condition of a rule, the answer it read, and whether it holds (null while its question is open). */
         Basis: {
@@ -489,10 +595,12 @@ export interface components {
             because: string;
         };
         Criterion: {
+            /** @description The law behind the rule, where the quote is a seed's restatement of it; a source with quoted false is stated in the project's words. */
+            law?: components["schemas"]["Passage"];
             id: string;
             title: string;
             /** @enum {string} */
-            level: "must" | "should-always" | "consider" | "useful-lessons";
+            level: "must" | "should-always" | "consider" | "useful-lessons" | "take-into-account";
             outcome: components["schemas"]["Outcome"];
             status: components["schemas"]["Status"];
             summary: string;
@@ -526,11 +634,8 @@ export interface components {
         DecisiveQuestion: {
             id: string;
             wording: string;
-            /**
-             * @description The strongest outcome its answer can bring about or rule out.
-             * @enum {string}
-             */
-            bearsOn: "initiate-scr" | "consider-scr";
+            /** @description The strongest outcome of the edition's ladder its answer can bring about or rule out (never the last rung, which follows when nothing is met). */
+            bearsOn: components["schemas"]["Outcome"];
             /** @description Set when the advice reads the unanswered question as the guidance directs, and that reading bears on the outcome. */
             assumption: null | {
                 rule: string;
@@ -552,7 +657,7 @@ export interface components {
             /** @description How the due date is counted, in words. */
             rule: string;
             /** @enum {string} */
-            from: "becameAware" | "referral" | "decision" | "publication";
+            from: "incident" | "becameAware" | "referral" | "decision" | "publication";
             fromDate: components["schemas"]["IsoDate"] | null;
             /** @description The last day for the action, or null when the date it counts from was not given. */
             due: components["schemas"]["IsoDate"] | null;
@@ -577,6 +682,7 @@ export interface components {
             usedByEdition: boolean;
         };
         Assessment: {
+            editionChoice: components["schemas"]["EditionChoice"];
             /**
              * Format: uuid
              * @description Identifies this advice; the minutes carry it, so a record can refer to the advice given.
@@ -631,6 +737,7 @@ export interface components {
         };
         /** @description The advice without minutes, quotes or alternatives (POST /v1/assessments?view=lean). */
         AssessmentLean: {
+            editionChoice: components["schemas"]["EditionChoice"];
             /** Format: uuid */
             adviceId: string;
             /** @enum {string} */
@@ -698,6 +805,14 @@ export interface components {
             hash: string;
         };
         EditionSummary: {
+            country: components["schemas"]["Country"];
+            /** @description The incident dates, in its country, for which the edition is chosen by date and place. */
+            periods: components["schemas"]["Period"][];
+            /** @description Where the dates come from and what about them is unconfirmed. */
+            datesNote: string;
+            reviewName: string;
+            /** @description The edition's outcome ladder, strongest first; the last is what follows when no criterion is met. */
+            outcomes: components["schemas"]["OutcomeRung"][];
             id: components["schemas"]["EditionId"];
             title: string;
             description: string;
@@ -715,7 +830,7 @@ export interface components {
         Question: {
             id: string;
             /** @enum {string} */
-            group: "incident" | "should-always" | "consider" | "useful-lessons" | "notification" | "parallel";
+            group: "incident" | "should-always" | "consider" | "useful-lessons" | "notification" | "parallel" | "wales" | "local-review";
             /** @enum {string} */
             kind: "yes-no" | "age";
             wording: string;
@@ -724,10 +839,12 @@ export interface components {
             usedByEdition: boolean;
         };
         RuleSummary: {
+            outcome?: components["schemas"]["Outcome"];
+            law?: components["schemas"]["Passage"];
             id: string;
             title: string;
             /** @enum {string} */
-            level?: "must" | "should-always" | "consider" | "useful-lessons";
+            level?: "must" | "should-always" | "consider" | "useful-lessons" | "take-into-account";
             summary: string;
             citation: components["schemas"]["Citation"];
             quote: string;
@@ -742,6 +859,9 @@ export interface components {
         CaseReference: string;
         TimelineRequest: {
             edition?: components["schemas"]["EditionId"];
+            /** @description The date of the incident. With `country` and without `edition`, it chooses the edition in force (GET /v1/rulesets lists each edition's dates); a date no edition answers for is refused. Deadlines may count from it (the focus period of a child practice review). */
+            incidentDate?: components["schemas"]["IsoDate"];
+            country?: components["schemas"]["Country"];
             dates: components["schemas"]["Dates"];
             asOf?: components["schemas"]["IsoDate"];
             agreedExtension?: components["schemas"]["IsoDate"];
@@ -753,15 +873,15 @@ export interface components {
             id: string;
             text: string;
             /**
-             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B).
+             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B); scope: a date bounding what a review looks at (no progress status).
              * @enum {string}
              */
-            nature: "requirement" | "advice" | "example";
+            nature: "requirement" | "advice" | "example" | "scope";
             /** @enum {string} */
             applies: "required" | "if-review-held" | "may-be-required" | "not-required";
             appliesWhen: string;
             /** @enum {string} */
-            from: "becameAware" | "referral" | "decision" | "publication";
+            from: "incident" | "becameAware" | "referral" | "decision" | "publication";
             fromDate: components["schemas"]["IsoDate"] | null;
             rule: string;
             /** @enum {string} */
@@ -779,6 +899,7 @@ export interface components {
             extension?: components["schemas"]["Requirement"];
         };
         Timeline: {
+            editionChoice: components["schemas"]["EditionChoice"];
             edition: {
                 id: components["schemas"]["EditionId"];
                 title: string;
@@ -978,6 +1099,7 @@ export interface components {
             recordId: string;
             /** Format: date-time */
             recordedAt: string;
+            /** @description hmac-sha256: an HMAC under the records key (kept outside the database) over the previous hash, the record's fields, who made it and its content; sha256: a record made before the chain was keyed (unkeyed, legacy). */
             hash: string;
             previousHash: string;
             seq: number;
@@ -992,8 +1114,8 @@ export interface components {
             /** @enum {string} */
             decision: "serious-case-review" | "multi-agency-review" | "single-agency-review" | "refer-to-other-board" | "no-further-action" | "other";
             decidedOn: components["schemas"]["IsoDate"];
-            /** @description A role (for example, Independent Chair), never a name. */
-            decidedBy: string;
+            /** @description Optional: the capacity in which the decision was made (for example, Independent Chair), never a name. Who recorded it is kept from the sign-in or the API key, not from this. */
+            decidedBy?: string;
             /** @description Free text: do not name people. */
             reasons: string;
             /** @description The recordId of the decision this one corrects. */
@@ -1005,7 +1127,8 @@ export interface components {
                 decision: string;
                 decisionText: string;
                 decidedOn: components["schemas"]["IsoDate"];
-                decidedBy: string;
+                /** @description The capacity the chair decided in, if given. */
+                decidedBy?: string;
                 reasons: string;
                 corrects?: string;
                 advice: Record<string, never>;
@@ -1022,29 +1145,87 @@ export interface components {
                 }[];
             };
         };
+        /** @description Who made a record or an access: the signed-in person (subject and display name from the token), the API key's name, or anyone (on loopback, without sign-in). Null on records made before records kept it. */
+        MadeBy: {
+            /** @enum {string} */
+            kind: "anyone" | "api-client" | "person";
+            id?: string;
+            name?: string;
+            roles?: ("member" | "chair")[];
+        };
         CaseHistory: {
             reference: components["schemas"]["CaseReference"];
+            /** @description How many records the case holds in all. */
+            recordCount: number;
+            from: number;
+            limit: number;
+            /** @description The path of the next page, or null on the last. */
+            next: string | null;
             records: {
                 recordId: string;
                 reference: string;
                 seq: number;
-                /** @enum {string} */
-                kind: "case-opened" | "assessment" | "decision";
+                /**
+                 * @description `sealed`: a keyed record sealing the unkeyed (legacy) records before it.
+                 * @enum {string}
+                 */
+                kind: "case-opened" | "assessment" | "decision" | "sealed";
                 /** Format: date-time */
                 recordedAt: string;
                 hash: string;
                 previousHash: string;
+                madeBy: components["schemas"]["MadeBy"] | null;
                 content: Record<string, never>;
             }[];
         };
         Verification: {
             reference: string;
             valid: boolean;
+            /** @description How many records the case holds now. */
             records: number;
+            /** @description Records made before the chain was keyed (plain SHA-256), sealed by the keyed record after them. */
+            unkeyedLegacyRecords: number;
+            /** @description Every problem in record order; the first names the first record that fails, and why. */
+            problems: {
+                seq: number;
+                /** @description Empty when the record is missing. */
+                recordId: string;
+                problem: string;
+            }[];
+            /** @description One sentence saying what was found. */
+            summary: string;
+            /** @description Present when checked against a kept anchor. */
+            anchor?: {
+                recordCount: number;
+                headHash: string;
+                signatureValid: boolean;
+                /** @description The case still holds every record the anchor covered, unchanged. */
+                holds: boolean;
+            };
+        };
+        AccessLog: {
+            reference: components["schemas"]["CaseReference"];
+            /** @description The log's own keyed chain holds. */
+            valid: boolean;
             problems: {
                 seq: number;
                 recordId: string;
                 problem: string;
+            }[];
+            entryCount: number;
+            from: number;
+            limit: number;
+            next: string | null;
+            entries: {
+                seq: number;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                operation: "open-case" | "record-advice" | "record-decision" | "read-case" | "read-records" | "read-minutes" | "export" | "verify" | "anchor" | "read-access-log";
+                madeBy: components["schemas"]["MadeBy"];
+                /** @description The client's network address, as the service saw it. */
+                address: string | null;
+                hash: string;
             }[];
         };
         Health: {
@@ -1069,6 +1250,18 @@ export interface components {
         CaseRequest: {
             reference: components["schemas"]["CaseReference"];
         };
+        /** @description A case's head as GET /v1/cases/{reference}/anchor signed it, kept by the board. */
+        Anchor: {
+            reference: components["schemas"]["CaseReference"];
+            recordCount: number;
+            headHash: string;
+            signature: string;
+        };
+        /**
+         * @description Where the incident happened, with incidentDate: together they choose the edition in force.
+         * @enum {string}
+         */
+        Country: "england" | "wales";
     };
     responses: {
         /** @description The request is not valid; `errors` names each offending field. */
@@ -1165,12 +1358,23 @@ export interface components {
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
+            content?: never;
+        };
+        /** @description The records cannot be kept or read now: not configured, the database unreachable, or its disk full (nothing was recorded). */
+        RecordsUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
     parameters: {
+        /** @description The first record (or log entry) of the page, counting from 1. */
+        PageFrom: number;
+        /** @description How many records (or entries) a page holds. */
+        PageLimit: number;
         /** @description Makes a retried request harmless (draft-ietf-httpapi-idempotency-key-header): a key (such as a UUID, 1 to 255 visible ASCII characters) used again for this case with the same request returns the record the first request made, with Idempotent-Replayed true, and adds nothing; used again with a different request it is refused (409). */
         IdempotencyKey: string;
     };
@@ -1264,6 +1468,8 @@ export interface operations {
         parameters: {
             query?: {
                 edition?: components["schemas"]["EditionId"];
+                incidentDate?: components["schemas"]["IsoDate"];
+                country?: components["schemas"]["Country"];
                 becameAware?: components["schemas"]["IsoDate"];
                 referral?: components["schemas"]["IsoDate"];
                 decision?: components["schemas"]["IsoDate"];
@@ -1427,7 +1633,12 @@ export interface operations {
     };
     getCase: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The first record (or log entry) of the page, counting from 1. */
+                from?: components["parameters"]["PageFrom"];
+                /** @description How many records (or entries) a page holds. */
+                limit?: components["parameters"]["PageLimit"];
+            };
             header?: never;
             path: {
                 /** @description The case reference; encode / as %2F. */
@@ -1437,7 +1648,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The history. */
+            /** @description One page of the history; `next` links the next page. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1446,11 +1657,47 @@ export interface operations {
                     "application/json": components["schemas"]["CaseHistory"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    getCaseRecords: {
+        parameters: {
+            query?: {
+                /** @description The first record (or log entry) of the page, counting from 1. */
+                from?: components["parameters"]["PageFrom"];
+                /** @description How many records (or entries) a page holds. */
+                limit?: components["parameters"]["PageLimit"];
+            };
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history; `next` links the next page, null at the end. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
         };
     };
     recordAssessment: {
@@ -1609,6 +1856,112 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    verifyCaseAgainstAnchor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Anchor"];
+            };
+        };
+        responses: {
+            /** @description The verification against the anchor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    caseAnchor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The anchor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Anchor"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            /** @description The case's chain does not hold now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    caseAccessLog: {
+        parameters: {
+            query?: {
+                /** @description The first record (or log entry) of the page, counting from 1. */
+                from?: components["parameters"]["PageFrom"];
+                /** @description How many records (or entries) a page holds. */
+                limit?: components["parameters"]["PageLimit"];
+            };
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLog"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
         };
     };
     exportCase: {
