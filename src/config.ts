@@ -36,6 +36,12 @@
  *   DATABASE_URL               PostgreSQL for decision records, shared by several instances
  *   THRESHOLD_DATA_DIR         without DATABASE_URL, the folder of the embedded database (PGlite)
  *                              that keeps decision records (default var/records in the project)
+ *   CASE_DUE_SOON_WORKING_DAYS a case's deadline within this many working days (England and Wales
+ *                              bank holidays) of today is "due soon" on the case list and timeline
+ *                              (default 5)
+ *   CASE_RETENTION_YEARS       how many years a closed case's records are kept after a chair closes
+ *                              it, before the board reviews them under its records policy (default
+ *                              15). Nothing is ever deleted by the service: see the README, "Retention"
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -83,6 +89,8 @@ export interface Config {
   headersTimeoutMs: number;
   databaseUrl?: string;
   dataDir: string;
+  /** The case file: when a deadline is due soon, and how long a closed case is kept. */
+  caseFile: { dueSoonWorkingDays: number; retentionYears: number };
 }
 
 export class ConfigError extends Error {}
@@ -275,6 +283,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.THRESHOLD_DATA_DIR
       ? path.resolve(env.THRESHOLD_DATA_DIR)
       : path.join(projectRoot(), "var", "records"),
+    caseFile: {
+      dueSoonWorkingDays:
+        intFromEnv("CASE_DUE_SOON_WORKING_DAYS", env.CASE_DUE_SOON_WORKING_DAYS, 5, 60) || 5,
+      retentionYears: intFromEnv("CASE_RETENTION_YEARS", env.CASE_RETENTION_YEARS, 15, 100) || 15,
+    },
   };
 }
 

@@ -5,6 +5,12 @@
  * hash chain holds.
  */
 import type { StoredRecord, VerifyResult } from "./store.js";
+import { caseFileRecordWords } from "./views.js";
+
+/** Free text inside the case file's records kept as text in Markdown: its markup characters escaped. */
+function caseFileMarkdown(text: string): string {
+  return text.replace(/\r\n?|\n/g, " ").replace(/[\\`*_{}[\]#|<>~]/g, (c) => `\\${c}`);
+}
 
 /** Pushes a stored Markdown document's headings down, so it sits inside the case's minutes. */
 function nest(markdown: string, levels: number): string {
@@ -26,11 +32,14 @@ export function renderCaseMinutes(
   for (const r of records) {
     const when = r.recordedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
     out.push(
-      `## ${r.seq}. ${r.kind === "case-opened" ? "Case opened" : r.kind === "assessment" ? "Advice" : "Decision"}, recorded ${when}`,
+      `## ${r.seq}. ${r.kind === "case-opened" ? "Case opened" : r.kind === "assessment" ? "Advice" : (caseFileRecordWords(r)?.heading ?? "Decision")}, recorded ${when}`,
       "",
     );
     out.push(`Record ${r.recordId}; hash ${r.hash}; previous ${r.previousHash}.`, "");
-    if (r.kind === "assessment") {
+    const caseFile = caseFileRecordWords(r);
+    if (caseFile) {
+      out.push(caseFileMarkdown(caseFile.text), "");
+    } else if (r.kind === "assessment") {
       const assessment = r.content.assessment as { minutes?: string };
       out.push(nest(assessment.minutes ?? "", 2).trim(), "");
     } else if (r.kind === "decision") {

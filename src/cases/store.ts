@@ -17,7 +17,9 @@ const canonicalize = canonicalizeModule as unknown as (value: unknown) => string
 
 export const GENESIS = `sha256:${"0".repeat(64)}`;
 
-export type RecordKind = "case-opened" | "assessment" | "decision";
+export type RecordKind = "case-opened" | "assessment" | "decision" | CaseFileKind;
+/** The case file's records (issue 14, migrations/005_case_file.sql): dates, milestones done, closing. */
+export type CaseFileKind = "case-dates" | "milestone-done" | "case-closed";
 
 export interface StoredRecord {
   recordId: string;
