@@ -239,14 +239,15 @@ export function minutesDocument(
   // Where a review is not advised, the alternatives are the substance of the record; where it is,
   // naming them is enough.
   const full = a.outcome !== "initiate-scr";
-  out.push({
-    kind: "list",
-    items: a.alternatives.map((alt) =>
-      full
-        ? { lead: `${alt.title}:`, text: `${alt.text} (${short(alt.citation)})` }
-        : { text: `${alt.title} (${short(alt.citation)})` },
-    ),
-  });
+  if (full)
+    out.push({
+      kind: "list",
+      items: a.alternatives.map((alt) => ({
+        lead: `${alt.title}:`,
+        text: `${alt.text} (${short(alt.citation)})`,
+      })),
+    });
+  else p(`${a.alternatives.map((alt) => `${alt.title} (${short(alt.citation)})`).join("; ")}.`);
 
   h(2, "The chair's decision");
   out.push({ kind: "fill", label: "Decision" });
@@ -397,13 +398,27 @@ export function toHtmlFragment(blocks: readonly Block[]): string {
   return out.join("\n");
 }
 
+/**
+ * Set like a page of minutes: A4 with 1.5 to 1.8 cm margins, 9.5 pt Arial, tight headings, so a typical
+ * case's minutes print on one page (measured in the browser tests); a screen keeps a readable
+ * line length.
+ */
+const MINUTES_CSS = [
+  "@page{size:A4;margin:1.5cm 1.8cm}",
+  "body{font-family:Arial,sans-serif;font-size:9.5pt;line-height:1.15;margin:0}",
+  "@media screen{body{max-width:48em;margin:1em}}",
+  "h1{font-size:15pt;margin:0 0 6pt}h2{font-size:11.5pt;margin:8pt 0 2pt}h3{font-size:10.5pt;margin:6pt 0 2pt}",
+  "p,ul{margin:0 0 3pt}ul{padding-left:1.2em}li{margin:0 0 1pt}",
+  "blockquote{margin:0 0 4pt 1.2em;font-style:italic}blockquote p{margin:0}",
+].join("");
+
 /** A whole HTML document, for a download or a paste into Word. */
 export function toHtml(blocks: readonly Block[]): string {
   const title =
     blocks.find((b) => b.kind === "heading")?.kind === "heading"
       ? (blocks[0] as { text: string }).text
       : "Minutes";
-  return `<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<title>${escape(title)}</title>\n<style>body{font-family:Arial,sans-serif;font-size:11pt;max-width:48em}blockquote{margin-left:1.5em;font-style:italic}</style>\n</head>\n<body>\n${toHtmlFragment(blocks)}\n</body>\n</html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<title>${escape(title)}</title>\n<style>${MINUTES_CSS}</style>\n</head>\n<body>\n${toHtmlFragment(blocks)}\n</body>\n</html>\n`;
 }
 
 /** The minutes as Markdown (the default, and the `minutes` field of the full answer). */

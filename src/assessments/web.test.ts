@@ -72,6 +72,24 @@ describe("the questionnaire, in Chromium", () => {
     await context.close();
   });
 
+  it("the minutes of a typical determined case print on one A4 page", async () => {
+    const { context, page } = await newPage();
+    const res = await fetch(at("/v1/assessments"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/html" },
+      body: JSON.stringify({
+        answers: { childDied: "yes", abuseOrNeglect: "yes" },
+        dates: { becameAware: "2024-03-25", referral: "2024-03-27" },
+      }),
+    });
+    expect(res.status).toBe(200);
+    await page.emulateMedia({ media: "print" });
+    await page.setContent(await res.text());
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    expect((pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBe(1);
+    await context.close();
+  });
+
   it("a 'consider' case: a child protection plan, no death or serious harm", async () => {
     const { context, page } = await newPage();
     await page.goto(at("/"));
