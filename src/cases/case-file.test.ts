@@ -8,6 +8,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { createApp } from "../app.js";
+import { ConfigError, loadConfig } from "../config.js";
 import type { Db } from "./db.js";
 import { RecordStore } from "./store.js";
 import { contractErrors } from "../../test/support/contract.js";
@@ -120,6 +121,17 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     // A case with no dates has nothing to count from.
     expect((await item("R/1")).nextDeadline).toBeNull();
     expect((await item("R/1")).deadline).toBe("none");
+  });
+
+  it("counts due soon with the configured number of working days", async () => {
+    const wider = createApp(await service(), {
+      records: new RecordStore(db),
+      caseFile: { dueSoonWorkingDays: 20, retentionYears: 15, now: () => TODAY },
+    });
+    const res = await request(wider).get("/v1/cases?stage=assessed");
+    expect(res.body.dueSoonWorkingDays).toBe(20);
+    const later = res.body.items.find((i: { reference: string }) => i.reference === "A/LATER");
+    expect(later.nextDeadline).toMatchObject({ due: "2024-06-28", state: "due-soon" });
   });
 
   it("filters by stage and by deadline, and both at once", async () => {
@@ -357,5 +369,17 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
   it("a case that does not exist has no timeline nor calendar (404)", async () => {
     expect((await request(app).get("/v1/cases/NO-SUCH/timeline.ics")).status).toBe(404);
     expect((await request(app).get("/cases/NO-SUCH/timeline").set("Accept", "text/html")).status).toBe(404);
+  });
+});
+
+describe("the case file's configuration", () => {
+  it("reads due soon and retention from the environment, with defaults, refusing what is not a number", () => {
+    expect(loadConfig({}).caseFile).toEqual({ dueSoonWorkingDays: 5, retentionYears: 15 });
+    expect(loadConfig({ CASE_DUE_SOON_WORKING_DAYS: "10", CASE_RETENTION_YEARS: "25" }).caseFile).toEqual({
+      dueSoonWorkingDays: 10,
+      retentionYears: 25,
+    });
+    expect(() => loadConfig({ CASE_RETENTION_YEARS: "forever" })).toThrow(ConfigError);
+    expect(() => loadConfig({ CASE_DUE_SOON_WORKING_DAYS: "-1" })).toThrow(/CASE_DUE_SOON_WORKING_DAYS/);
   });
 });
