@@ -151,7 +151,7 @@ export function createService(core: Core, options: ServiceOptions) {
     timelines.timeline,
     options.caseFile ?? DEFAULT_CASE_FILE_OPTIONS,
   );
-  const caseList = caseListOperations(core, options.records, caseTimelines);
+  const caseList = caseListOperations(core, options.records, caseTimelines, options.caseFile?.listScanLimit);
   const quality = qualityOperations(core);
   const rules = rulesetOperations(core);
 

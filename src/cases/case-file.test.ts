@@ -167,6 +167,26 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect((await request(app).get(filtered.next!)).body.items[0].reference).toBe("A/SOON");
   });
 
+  it("bounds the cases a filtered page looks at; a page may then be short, with a cursor to look further", async () => {
+    const bounded = createApp(await service(), {
+      records: new RecordStore(db),
+      caseFile: { dueSoonWorkingDays: 5, retentionYears: 15, now: () => TODAY, listScanLimit: 2 },
+    });
+    // Only R/1, the oldest case, is referred: the first pages look at two cases each and find none.
+    const found: string[] = [];
+    let next: string | null = "/v1/cases?stage=referred";
+    let pages = 0;
+    while (next) {
+      const res = await request(bounded).get(next);
+      expect(contractErrors("CaseList", res.body)).toEqual([]);
+      found.push(...res.body.items.map((i: { reference: string }) => i.reference));
+      next = res.body.next;
+      pages++;
+    }
+    expect(found).toEqual(["R/1"]);
+    expect(pages).toBe(3);
+  });
+
   it.each([
     ["an unknown stage", "?stage=closed", "stage"],
     ["an unknown deadline state", "?deadline=late", "deadline"],

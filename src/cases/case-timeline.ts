@@ -34,6 +34,8 @@ export interface CaseFileOptions {
   retentionYears: number;
   /** Today, for the deadlines (tests set it). */
   now?: () => Date;
+  /** At most this many cases are looked at for one page of a filtered list (default 500). */
+  listScanLimit?: number;
 }
 
 export const DEFAULT_CASE_FILE_OPTIONS: CaseFileOptions = { dueSoonWorkingDays: 5, retentionYears: 15 };

@@ -19,8 +19,17 @@ import type { RecordStore } from "./store.js";
 export const DEADLINE_STATES: readonly DeadlineState[] = ["overdue", "due-soon", "upcoming", "none"];
 export const PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
-/** How many cases are read at once while looking for a page of matches. */
-const BATCH = 100;
+/**
+ * How many cases are read at once while looking for a page of matches: one more than a page when
+ * nothing is filtered (the one more says whether there is a next page), otherwise more at a time.
+ */
+const FILTERED_BATCH = 100;
+/**
+ * At most this many cases are looked at for one page, so a filter few cases match costs a bounded
+ * time (some 0.5 s for 500 cases on the embedded store, measured): a page may then hold fewer
+ * items than asked for, with a cursor to look further.
+ */
+export const MAX_SCAN = 500;
 
 const cursorPattern = /^[A-Za-z0-9_-]{1,200}$/;
 
@@ -88,6 +97,8 @@ export function caseListOperations(
     today: () => string;
     dueSoonWorkingDays: number;
   },
+  /** At most this many cases looked at for one page (tests make it small). */
+  maxScan = MAX_SCAN,
 ) {
   const { build } = timelines;
   const listCases = async (_actor: Actor, query: unknown = {}): Promise<CaseList> => {
@@ -99,15 +110,19 @@ export function caseListOperations(
         fieldErrors(parsed.error).map((f) => ({ ...f, pointer: f.pointer.replace(/^\//, "") })),
       );
     const { stage, deadline, limit } = parsed.data;
+    const batch = stage || deadline ? Math.min(FILTERED_BATCH, maxScan) : limit + 1;
     let after = parsed.data.cursor ? decodeCursor(parsed.data.cursor) : null;
     const items: CaseListItem[] = [];
-    let more = false;
+    // Where the next page starts: after the last case listed, or, when the scan stopped at its
+    // bound before a page was full, after the last case looked at.
+    let resume: Position | null = null;
+    let scanned = 0;
     scan: for (;;) {
       const rows = await store.db.query<{ reference: string; created_at: Date | string }>(
         after
           ? "SELECT reference, created_at FROM cases WHERE (created_at, reference) < ($1::timestamptz, $2) ORDER BY created_at DESC, reference DESC LIMIT $3"
           : "SELECT reference, created_at FROM cases ORDER BY created_at DESC, reference DESC LIMIT $1",
-        after ? [after.openedAt, after.reference, BATCH] : [BATCH],
+        after ? [after.openedAt, after.reference, batch] : [batch],
       );
       const states = await readCaseStates(
         store.db,
@@ -127,19 +142,28 @@ export function caseListOperations(
         };
         if ((stage && item.stage !== stage) || (deadline && item.deadline !== deadline)) continue;
         if (items.length === limit) {
-          more = true;
+          resume = items.at(-1)!;
           break scan;
         }
         items.push(item);
       }
-      if (rows.length < BATCH) break;
+      if (rows.length < batch) break;
       const last = rows.at(-1)!;
       after = { openedAt: iso(last.created_at), reference: last.reference };
+      scanned += rows.length;
+      if (scanned >= maxScan) {
+        // A cursor only when there is somewhere further to look.
+        const further = await store.db.query(
+          "SELECT 1 FROM cases WHERE (created_at, reference) < ($1::timestamptz, $2) LIMIT 1",
+          [after.openedAt, after.reference],
+        );
+        if (further.length) resume = after;
+        break;
+      }
     }
-    const last = items.at(-1);
     return {
       items,
-      next: more && last ? encodeCursor({ openedAt: last.openedAt, reference: last.reference }) : null,
+      next: resume ? encodeCursor(resume) : null,
       asOf: timelines.today(),
       dueSoonWorkingDays: timelines.dueSoonWorkingDays,
     };

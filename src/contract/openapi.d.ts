@@ -139,7 +139,7 @@ export interface paths {
         };
         /**
          * The board's cases, newest first, with their stage and next deadline, a page at a time
-         * @description The stage is derived from the case's records (referred: no advice yet; assessed: advice, no decision; decided: a decision not to hold a review; review-under-way: a decision to hold one; completed: the review's completion date is recorded, or a chair closed the case). The next deadline is the earliest due date, not marked done, of the edition's requirements and advice to chairs that apply or may apply to the case; a closed case has none. Due soon: within dueSoonWorkingDays working days of asOf (CASE_DUE_SOON_WORKING_DAYS, default 5).
+         * @description The stage is derived from the case's records (referred: no advice yet; assessed: advice, no decision; decided: a decision not to hold a review; review-under-way: a decision to hold one; completed: the review's completion date is recorded, or a chair closed the case). The next deadline is the earliest due date, not marked done, of the edition's requirements and advice to chairs that apply or may apply to the case; a closed case has none. Due soon: within dueSoonWorkingDays working days of asOf (CASE_DUE_SOON_WORKING_DAYS, default 5). A filtered page looks at no more than 500 cases, so it may hold fewer items than the limit (even none) with a `next` to look further; the last page's `next` is null.
          */
         get: operations["listCases"];
         put?: never;
