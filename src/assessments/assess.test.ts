@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_CHILD_AGE } from "../rulesets/types.js";
 import {
+  LADDERS,
   ORACLE_TRIGGERS,
   oracleCriterion,
   oracleOutcome,
@@ -23,11 +24,14 @@ const AGES = Array.from({ length: MAX_CHILD_AGE + 1 }, (_, i) => i);
  * The questions a rule reads as answered, written out by hand like the oracle: WT2015 (ii)'s
  * concerns ("unless it is clear that there are no concerns"), and serious harm, which only an
  * answer of "no" denies where a yes to the situation already says the child was harmed (WT2015
- * (iv), (v), (viii); WT2010 8.11 situations 1, 2 and 4).
+ * (iv), (v), (viii); WT2010 8.11 situations 1, 2 and 4). The Welsh and 2018 English rules read
+ * every unanswered question as open: none of their sources says how to read one unanswered.
  */
 const LITERAL: Record<string, Set<string>> = {
   wt2015: new Set(["concernsAboutWorkingTogether", "childSeriouslyHarmed"]),
   wt2010: new Set(["childSeriouslyHarmed"]),
+  "wales-cpr": new Set(),
+  "cspr-2018": new Set(),
 };
 
 const MAX_OPEN = 7;
@@ -78,7 +82,20 @@ function statusOver(values: boolean[]): string {
   return values.every(Boolean) ? "met" : values.some(Boolean) ? "undetermined" : "not-met";
 }
 
-for (const edition of ["wt2015", "wt2010"]) {
+describe("the hand-written tables of the property tests", () => {
+  it("cover every edition, with its ladder and the questions its rules read as answered", async () => {
+    const s = await service();
+    expect(Object.keys(LADDERS).sort()).toEqual([...s.editions.keys()].sort());
+    expect(Object.keys(LITERAL).sort()).toEqual([...s.editions.keys()].sort());
+    for (const [id, compiled] of s.editions) {
+      expect(compiled.ladder, id).toEqual(LADDERS[id]);
+      const read = compiled.edition.criteria.flatMap((c) => c.readsUnknownAsAnswer.map((r) => r.question));
+      expect(new Set(read), id).toEqual(LITERAL[id]);
+    }
+  });
+});
+
+for (const edition of Object.keys(LADDERS)) {
   describe(`three-valued evaluation, ${edition}, against brute force`, () => {
     it("matches every status, outcome and decisive question", async () => {
       const s = await service();
@@ -102,6 +119,7 @@ for (const edition of ["wt2015", "wt2010"]) {
           }
 
           const truth = brute({
+            ladder: LADDERS[edition]!,
             raw,
             domain: (q) => (q === "ageYears" ? AGES : ["yes", "no"]),
             literal: LITERAL[edition]!,

@@ -10,14 +10,15 @@ import type {
   Answer,
   Citation,
   CriterionLevel,
-  DateName,
   DocumentId,
+  FromDateName,
   Outcome,
   QuotedPassage,
   Requirement,
   RuleLibrary,
   Source,
 } from "../rulesets/types.js";
+import { namedChoice, type EditionChoice } from "../rulesets/select.js";
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
 import { computeDeadlines, type Applies } from "../timelines/deadlines.js";
 import type { CompiledEdition, CompiledRule } from "./compile.js";
@@ -36,9 +37,11 @@ export type AnswerValue = Answer | number;
 
 export interface AssessmentInput {
   edition: string;
+  /** How the edition was chosen (src/rulesets/select.ts); named by the caller when left out. */
+  choice?: EditionChoice;
   /** Only the questions the caller sent; anything omitted is unknown. */
   answers: Record<string, AnswerValue>;
-  dates: Partial<Record<DateName, Date>>;
+  dates: Partial<Record<FromDateName, Date>>;
 }
 
 export interface Basis {
@@ -62,6 +65,8 @@ export interface RuleReport {
 export interface CriterionReport extends RuleReport {
   level: CriterionLevel;
   outcome: Outcome;
+  /** The law behind the rule, in the project's words, where the quote restates it. */
+  law?: QuotedPassage;
 }
 
 export interface TriggerReport extends RuleReport {
@@ -74,8 +79,12 @@ export type OutcomeOrOpen = Outcome | "undetermined";
 export interface DecisiveQuestion {
   id: string;
   wording: string;
-  /** The strongest outcome its answer, alone or with other open questions, can bring about or rule out. */
-  bearsOn: "initiate-scr" | "consider-scr";
+  /**
+   * The strongest outcome its answer, alone or with other open questions, can bring about or rule
+   * out: a rung of the edition's ladder above the last (the last rung is what follows when nothing
+   * is met, so it is never the strongest a question moves).
+   */
+  bearsOn: Outcome;
   /**
    * Set when a rule reads the question while unanswered as the guidance directs (WT2015 (ii)) and
    * that reading bears on the outcome: the advice rests on it until the question is answered.
@@ -102,7 +111,7 @@ export interface ActionReport {
   applies: Applies;
   appliesWhen: string;
   rule: string;
-  from: DateName;
+  from: FromDateName;
   fromDate: string | null;
   due: string | null;
   citation: Citation;
@@ -113,6 +122,7 @@ export interface Assessment {
   /** Identifies this piece of advice, so minutes and later records can refer to it. */
   adviceId: string;
   edition: { id: string; title: string };
+  editionChoice: EditionChoice;
   ruleset: { version: string; hash: string };
   /** The outcome when the answers settle it; otherwise "undetermined" (see atLeast). */
   outcome: OutcomeOrOpen;
@@ -145,6 +155,7 @@ export function citedSources(library: RuleLibrary): Source[] {
     for (const r of [...e.criteria, ...e.triggers]) {
       add(r.citation);
       if (r.requires) add(r.requires.citation);
+      if (r.law) add(r.law.citation);
     }
     for (const t of e.timescales) add(t.citation);
     for (const t of e.tensions) t.sides.forEach((side) => add(side.citation));
@@ -220,6 +231,7 @@ export function assess(
     const r = report(c) as CriterionReport;
     r.level = c.rule.level!;
     r.outcome = c.outcome!;
+    if (c.rule.law) r.law = c.rule.law;
     return r;
   });
   const triggers: TriggerReport[] = compiled.triggers.map((c) => {
@@ -230,7 +242,7 @@ export function assess(
 
   const reachable = down[compiled.outcomeRoot]!;
 
-  const possible = outcomesOf(reachable);
+  const possible = outcomesOf(compiled.ladder, reachable);
   const determined = possible.length === 1;
 
   const { decisiveQuestions, assumptions } = decisive(
@@ -248,11 +260,13 @@ export function assess(
   const deadlines = computeDeadlines(compiled.requirementTimescales, input.dates, calendar, {
     // The loader refuses a timescale that names a trigger the rules do not have.
     triggerStatus: (id) => triggerStatus.get(id)!,
+    ifReview: `if ${edition.decider} decide${edition.decider.endsWith("s") ? "" : "s"} to hold ${edition.reviewName}`,
   });
 
   return {
     adviceId: randomUUID(),
     edition: { id: edition.id, title: edition.title },
+    editionChoice: input.choice ?? namedChoice(edition),
     ruleset: { version: library.version, hash: edition.hash },
     outcome: determined ? possible[0]! : "undetermined",
     // What every way of answering the open questions gives at least: the established outcome.
@@ -283,7 +297,10 @@ export function assess(
     })),
     // The loader refuses a tension naming a rule the edition does not have.
     tensions: tensionsFor(edition.tensions, (id) => ruleStatus.get(id)!),
-    alternatives: library.alternatives,
+    // The alternatives the edition's sources offer (alternatives.yaml `editions`).
+    alternatives: library.alternatives
+      .filter((x) => !x.editions || x.editions.includes(edition.id))
+      .map((x) => ({ id: x.id, title: x.title, text: x.text, citation: x.citation, quote: x.quote })),
     recordKeeping: library.recordKeeping,
     sources: compiled.sources,
   };
@@ -316,13 +333,13 @@ function decisive(
       answers = literal.answered.map((a) => {
         literal.slots.forEach((s, k) => (local[s] = a.masks[k]!));
         const reach = reachableTerminals(plan.diagram, local);
-        return { answer: a.label, possibleOutcomes: outcomesOf(reach[plan.root]!) };
+        return { answer: a.label, possibleOutcomes: outcomesOf(compiled.ladder, reach[plan.root]!) };
       });
     } else {
       const slot = slots.find((s) => s.question === f.question && !s.literal)!;
       answers = slot.classes.map((cls, k) => ({
         answer: cls.label,
-        possibleOutcomes: outcomesOf(ifAnswered(slot.index, k)),
+        possibleOutcomes: outcomesOf(compiled.ladder, ifAnswered(slot.index, k)),
       }));
     }
     const reading = f.assumption
@@ -333,20 +350,21 @@ function decisive(
     return {
       id: f.question,
       wording: library.questionById.get(f.question)!.wording,
-      bearsOn: f.moves & 1 ? "initiate-scr" : "consider-scr",
+      // The lowest threshold bit it moves is the strongest rung it can bring about or rule out.
+      bearsOn: compiled.ladder[31 - Math.clz32(f.moves & -f.moves)]!,
       assumption: reading ? { rule: reading.rule, because: reading.because } : null,
       partOf: compiled.elevenQuestions.get(f.question) ?? null,
       ifAnswered: answers,
     };
   });
   // The eleven questions form one group, placed where its best-ranked member would be.
-  const rank = (d: DecisiveQuestion) => (d.bearsOn === "initiate-scr" ? 0 : 1);
+  const rank = (d: DecisiveQuestion) => compiled.ladder.indexOf(d.bearsOn);
   const groupOf = (d: DecisiveQuestion) => (d.partOf ? "eleven" : d.id);
   const groupRank = new Map<string, number>();
   const groupFirst = new Map<string, number>();
   for (const d of items) {
     const g = groupOf(d);
-    groupRank.set(g, Math.min(groupRank.get(g) ?? 9, rank(d)));
+    groupRank.set(g, Math.min(groupRank.get(g) ?? Infinity, rank(d)));
     groupFirst.set(g, Math.min(groupFirst.get(g) ?? Infinity, order.get(d.id)!));
   }
   const key = (d: DecisiveQuestion) => {

@@ -22,7 +22,6 @@
  */
 import { Engine } from "json-rules-engine";
 import {
-  LEVEL_OUTCOME,
   MAX_CHILD_AGE,
   type CitedRule,
   type Condition,
@@ -35,7 +34,7 @@ import {
   type Timescale,
 } from "../rulesets/types.js";
 import { describeCondition } from "./describe.js";
-import { CONSIDER, Diagram, FALSE, INITIATE, NOT_MET, TRUE } from "./diagram.js";
+import { Diagram, FALSE, outcomeTerminal, TRUE } from "./diagram.js";
 import { planDecisive, type DecisivePlan } from "./decisive.js";
 import { proveAgainstEngine, ruleProperties } from "./proof.js";
 
@@ -86,8 +85,10 @@ export interface CompiledEdition {
   triggers: CompiledRule[];
   /** Every rule's diagram and the outcome's, sharing nodes; level l is slot l. */
   diagram: Diagram;
-  /** The outcome for complete answers: the strongest level with a met criterion. */
+  /** The outcome for complete answers: the strongest rung of the ladder with a met criterion. */
   outcomeRoot: number;
+  /** The edition's outcome ids, strongest first; the last is what follows when none is met. */
+  ladder: Outcome[];
   /** The outcome diagram alone and the questions read as answered, for the decisive questions. */
   decisive: DecisivePlan;
   /** Per question one of the eleven questions reads: that criterion (they are grouped under it). */
@@ -184,7 +185,7 @@ export async function compileEdition(
       rule,
       leaves: ruleLeaves,
       diagram: FALSE,
-      ...(rule.level ? { outcome: LEVEL_OUTCOME[rule.level] } : {}),
+      ...(rule.outcome ? { outcome: rule.outcome } : {}),
     };
   };
   const criteria = edition.criteria.map(compileRule);
@@ -259,11 +260,17 @@ export async function compileEdition(
 
   const anyOf = (rules: CompiledRule[]): number =>
     rules.reduce((acc, c) => built.apply(or, acc, c.diagram), FALSE);
-  const outcome = built.apply(
-    (initiate, consider) => (initiate === TRUE ? INITIATE : consider === TRUE ? CONSIDER : NOT_MET),
-    anyOf(criteria.filter((c) => c.outcome === "initiate-scr")),
-    anyOf(criteria.filter((c) => c.outcome === "consider-scr")),
-  );
+  // From the weakest rung up: a rung's criteria met give its terminal, else what the rungs below give.
+  const ladder = edition.outcomes.map((o) => o.id);
+  let outcome = outcomeTerminal(ladder.length - 1);
+  for (let rung = ladder.length - 2; rung >= 0; rung--) {
+    const here = outcomeTerminal(rung);
+    outcome = built.apply(
+      (met, below) => (met === TRUE ? here : below),
+      anyOf(criteria.filter((c) => c.outcome === ladder[rung])),
+      outcome,
+    );
+  }
 
   const { diagram, roots } = built.compact([outcome, ...all.map((c) => c.diagram)]);
   const [outcomeRoot] = roots as [number];
@@ -285,7 +292,8 @@ export async function compileEdition(
     triggers,
     diagram,
     outcomeRoot,
-    decisive: planDecisive({ diagram, outcomeRoot, slots }),
+    ladder,
+    decisive: planDecisive({ diagram, outcomeRoot, slots, ladder }),
     elevenQuestions,
     questionOrder: new Map(questionIds.map((id, i) => [id, i])),
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),

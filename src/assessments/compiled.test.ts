@@ -17,23 +17,22 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { defaultRulesDir } from "../config.js";
 import { buildAssessmentSchema, parseAssessmentRequest } from "../contract/validation.js";
-import {
-  LEVEL_OUTCOME,
-  MAX_CHILD_AGE,
-  OUTCOMES,
-  type CitedRule,
-  type Outcome,
-  type RuleLibrary,
-} from "../rulesets/types.js";
+import { MAX_CHILD_AGE, type CitedRule, type Outcome, type RuleLibrary } from "../rulesets/types.js";
 import { brute } from "../../test/support/brute.js";
 import { service } from "../../test/support/service.js";
 import { assess, type AnswerValue } from "./assess.js";
 import { leafConditions, type CompiledEdition } from "./compile.js";
-import { NOT_MET, TRUE } from "./diagram.js";
+import { outcomeTerminal, TRUE } from "./diagram.js";
 import { CompilationMismatch, proveAgainstEngine, ruleProperties } from "./proof.js";
 
 type Answers = Record<string, AnswerValue>;
-const EDITIONS = ["wt2015", "wt2010"];
+
+/** The strongest rung of the ladder among these outcomes, or its last (none met). */
+function strongest(ladder: readonly Outcome[], fired: readonly Outcome[]): Outcome {
+  return ladder.find((o) => fired.includes(o)) ?? ladder[ladder.length - 1]!;
+}
+/** Every edition in rules/editions: the properties hold for each. */
+const EDITIONS = readdirSync(path.join(defaultRulesDir(), "editions")).sort();
 const AGES = Array.from({ length: MAX_CHILD_AGE + 1 }, (_, i) => i);
 
 const engines = new Map<CitedRule, Engine>();
@@ -90,8 +89,8 @@ async function engineStatus(library: RuleLibrary, rule: CitedRule, given: Answer
 async function engineOutcome(compiled: CompiledEdition, given: Answers, complete: Answers): Promise<Outcome> {
   const fired: Outcome[] = [];
   for (const c of compiled.criteria)
-    if (await engineVerdict(c.rule, given, complete)) fired.push(LEVEL_OUTCOME[c.rule.level!]);
-  return OUTCOMES.find((o) => fired.includes(o)) ?? "criteria-not-met";
+    if (await engineVerdict(c.rule, given, complete)) fired.push(c.rule.outcome!);
+  return strongest(compiled.ladder, fired);
 }
 
 async function expectStatusesMatchEngine(library: RuleLibrary, compiled: CompiledEdition, given: Answers) {
@@ -155,9 +154,7 @@ for (const edition of EDITIONS) {
           for (const r of [...result.criteria, ...result.triggers])
             expect(r.status, r.id).toBe(fired.has(r.id) ? "met" : "not-met");
           const levels = result.criteria.filter((c) => fired.has(c.id)).map((c) => c.outcome);
-          expect(result.possibleOutcomes).toEqual([
-            OUTCOMES.find((o) => levels.includes(o)) ?? "criteria-not-met",
-          ]);
+          expect(result.possibleOutcomes).toEqual([strongest(compiled.ladder, levels)]);
           expect(result.determined).toBe(true);
           expect(result.decisiveQuestions).toEqual([]);
         }),
@@ -170,11 +167,7 @@ for (const edition of EDITIONS) {
       const compiled = s.editions.get(edition)!;
       const schema = buildAssessmentSchema(s.library);
       for (const c of ruleCases()) {
-        const input = parseAssessmentRequest(
-          schema,
-          { edition, answers: c.answers },
-          s.library.defaultEdition,
-        );
+        const input = parseAssessmentRequest(schema, { edition, answers: c.answers }, s.library);
         await expectStatusesMatchEngine(s.library, compiled, input.answers);
       }
     });
@@ -196,12 +189,13 @@ for (const edition of EDITIONS) {
           const cache = new Map<string, Outcome>();
           const complete: Array<{ complete: Answers; given: Answers }> = [];
           brute({
+            ladder: compiled.ladder,
             raw,
             domain: (q) => domain(s.library, q),
             literal,
             outcome: (c, g) => {
               complete.push({ complete: { ...c } as Answers, given: { ...g } as Answers });
-              return "criteria-not-met";
+              return compiled.ladder[compiled.ladder.length - 1]!;
             },
           });
           for (const x of complete) {
@@ -209,6 +203,7 @@ for (const edition of EDITIONS) {
             if (!cache.has(key)) cache.set(key, await engineOutcome(compiled, x.given, x.complete));
           }
           const truth = brute({
+            ladder: compiled.ladder,
             raw,
             domain: (q) => domain(s.library, q),
             literal,
@@ -223,7 +218,7 @@ for (const edition of EDITIONS) {
             const slot = compiled.slots.find((x) => x.question === q && !x.literal)!;
             const ifAnswered = slot.classes.map((cls) => ({
               answer: cls.label,
-              possibleOutcomes: OUTCOMES.filter((o) =>
+              possibleOutcomes: compiled.ladder.filter((o) =>
                 slot.domain.some((v, i) => (cls.mask >> i) & 1 && t.ifAnswered.get(v)!.includes(o)),
               ),
             }));
@@ -271,7 +266,10 @@ describe("the start-up proof", () => {
   it("refuses an outcome diagram that disagrees with the criteria, naming the answers", async () => {
     const s = await service();
     const compiled = s.editions.get("wt2010")!;
-    const proof = proveAgainstEngine({ ...compiled, outcomeRoot: NOT_MET });
+    const proof = proveAgainstEngine({
+      ...compiled,
+      outcomeRoot: outcomeTerminal(compiled.ladder.length - 1),
+    });
     await expect(proof).rejects.toThrow(CompilationMismatch);
     await expect(proof).rejects.toThrow(
       /^wt2010: the outcome diagram disagrees with the criteria on answers .*: yes/,

@@ -19,9 +19,11 @@
  *
  * How it is computed, from the edition's outcome diagram alone (diagram.ts), per request:
  *
- * - the outcome is split into two threshold functions, "initiate" and "at least consider"; F
- *   depends on a question exactly when one of them does, and the strongest threshold it moves is
- *   the strongest outcome the question can bring about or rule out (the ranking);
+ * - the outcome is split into threshold functions, one per rung of the edition's ladder but the
+ *   last ("at least rung r": for the SCR editions "initiate" and "at least consider"; for
+ *   cspr-2018's two rungs, one); F depends on a question exactly when one of them does, because
+ *   the rung is the number of thresholds that hold, and the strongest threshold it moves is the
+ *   strongest outcome the question can bring about or rule out (the ranking);
  * - each threshold's diagram is reduced under the answers given (a level with one allowed class is
  *   skipped, nodes whose allowed children agree are merged, hash-consed), so that two nodes have the
  *   same canonical id exactly when they give the same function of the open questions;
@@ -37,10 +39,7 @@
  * of linear passes. The property tests prove it against brute force over every assignment.
  */
 import type { CompiledEdition } from "./compile.js";
-import { CONSIDER, Diagram, INITIATE, TERMINALS } from "./diagram.js";
-
-/** The two thresholds, strongest first: bit 0 "initiate", bit 1 "at least consider". */
-export const THRESHOLDS = 2;
+import { Diagram, outcomeTerminal, TERMINALS } from "./diagram.js";
 
 /** The state of a question's slots: per slot of the question, the allowed classes (one bit). */
 interface State {
@@ -62,6 +61,8 @@ export interface DecisivePlan {
   /** The outcome diagram on its own (compacted), levels as in the edition's diagram. */
   diagram: Diagram;
   root: number;
+  /** The thresholds, strongest first (bit r: "at least rung r"): one fewer than the ladder's rungs. */
+  thresholds: number;
   /** Per level: the question its slot belongs to. */
   questionOf: string[];
   /** Per level: true when the slot is a literal one. */
@@ -72,7 +73,7 @@ export interface DecisivePlan {
 }
 
 export function planDecisive(
-  compiled: Pick<CompiledEdition, "diagram" | "outcomeRoot" | "slots">,
+  compiled: Pick<CompiledEdition, "diagram" | "outcomeRoot" | "slots" | "ladder">,
 ): DecisivePlan {
   const { diagram, roots } = compiled.diagram.compact([compiled.outcomeRoot]);
   const { slots } = compiled;
@@ -113,6 +114,7 @@ export function planDecisive(
   return {
     diagram,
     root: roots[0]!,
+    thresholds: compiled.ladder.length - 1,
     questionOf: slots.map((s) => s.question),
     literal: slots.map((s) => s.literal),
     literalQuestions,
@@ -120,10 +122,9 @@ export function planDecisive(
   };
 }
 
-/** A threshold's value at each outcome terminal. */
+/** A threshold's value at each terminal: 1 at the rungs as strong as the threshold's or stronger. */
 function terminalValue(t: number, threshold: number): number {
-  if (threshold === 0) return t === INITIATE ? 1 : 0;
-  return t === INITIATE || t === CONSIDER ? 1 : 0;
+  return t >= outcomeTerminal(0) && t <= outcomeTerminal(threshold) ? 1 : 0;
 }
 
 /**
@@ -191,7 +192,7 @@ function reduce(
 
 export interface DecisiveFinding {
   question: string;
-  /** Bit 0: the answer can bring about or rule out "initiate"; bit 1: "at least consider". */
+  /** Bit r: the answer can bring about or rule out "at least rung r" of the ladder (bit 0 the strongest). */
   moves: number;
   /** Read as the guidance directs while unanswered, and that reading bears on the outcome. */
   assumption: boolean;
@@ -242,7 +243,7 @@ function decisiveFor(
   const reached = new Uint8Array(d.size);
   /** Per threshold, per combination: the root's canonical id. */
   const rootIds: number[][] = [];
-  for (let th = 0; th < THRESHOLDS; th++) {
+  for (let th = 0; th < plan.thresholds; th++) {
     const registry: Registry = [];
     const next = { id: 2 };
     const ids: number[] = [];
@@ -299,7 +300,7 @@ function decisiveFor(
       groups.set(key, [...(groups.get(key) ?? []), ci]);
     });
     for (const members of groups.values()) {
-      for (let th = 0; th < THRESHOLDS; th++) {
+      for (let th = 0; th < plan.thresholds; th++) {
         const ids = members.map((ci) => rootIds[th]![ci]!);
         if (ids.some((id) => id !== ids[0])) mark(q.question, 1 << th);
       }
@@ -314,7 +315,7 @@ function decisiveFor(
           if (t < unanswered) continue;
           const a = q.answered[t - unanswered]!;
           if (a.open !== 0 && a.open !== openMask) continue;
-          for (let th = 0; th < THRESHOLDS; th++)
+          for (let th = 0; th < plan.thresholds; th++)
             if (rootIds[th]![ci] !== rootIds[th]![cj]) assumption.add(q.question);
         }
       }

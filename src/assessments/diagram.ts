@@ -6,23 +6,16 @@
  * always greater than its children's, so visiting ids in order is visiting children first.
  *
  * The terminals are shared by every diagram of an edition: FALSE and TRUE for the rules, and the
- * three outcomes for the outcome diagram. Because nodes are shared, one pass over the store settles
+ * rungs of the edition's outcome ladder (strongest first) for the outcome diagram. Because nodes are shared, one pass over the store settles
  * every rule and the outcome at once (three-valued.ts).
  */
-import type { Outcome } from "../rulesets/types.js";
-
 export const FALSE = 0;
 export const TRUE = 1;
-export const INITIATE = 2;
-export const CONSIDER = 3;
-export const NOT_MET = 4;
-export const TERMINALS = 5;
-
-export const OUTCOME_TERMINAL: Record<Outcome, number> = {
-  "initiate-scr": INITIATE,
-  "consider-scr": CONSIDER,
-  "criteria-not-met": NOT_MET,
-};
+/** The terminal of the outcome ladder's rung r (0 the strongest). */
+export const outcomeTerminal = (rung: number): number => 2 + rung;
+/** The most rungs a ladder may have (edition.yaml allows six), so terminal bits fit a byte. */
+export const MAX_RUNGS = 6;
+export const TERMINALS = 2 + MAX_RUNGS;
 
 export class Diagram {
   /** Per level: how many edges a node on it has (its slot's number of answer classes). */

@@ -7,11 +7,18 @@
  */
 import { CASE_REFERENCE } from "../contract/validation.js";
 import type { InvalidInput } from "../errors.js";
-import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
+import {
+  DATE_NAMES,
+  MAX_CHILD_AGE,
+  type DateName,
+  type FromDateName,
+  type RuleLibrary,
+} from "../rulesets/types.js";
 import { formErrors, type FormError } from "../web/errors.js";
 import { readDateParts, text, type FormBody } from "../web/form.js";
 
-export const DATE_LABELS: Record<DateName, string> = {
+export const DATE_LABELS: Record<FromDateName, string> = {
+  incident: "Date of the incident",
   becameAware: "Date the local authority became aware of the incident",
   referral: "Date of the referral to the sub-group",
   decision: "Date of the chair's decision",

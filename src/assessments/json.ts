@@ -96,11 +96,20 @@ function report(out: Bytes, r: CriterionReport | TriggerReport, headPart: Buffer
 }
 
 const criterion = (out: Bytes) => (c: CriterionReport) => {
-  const { id, title, level, outcome, summary, citation, quote } = c;
+  const { id, title, level, outcome, summary, citation, quote, law } = c;
   report(
     out,
     c,
-    head("criterion", id, citation, () => ({ id, title, level, outcome, summary, citation, quote })),
+    head("criterion", id, citation, () => ({
+      id,
+      title,
+      level,
+      outcome,
+      ...(law ? { law } : {}),
+      summary,
+      citation,
+      quote,
+    })),
   );
 };
 

@@ -27,8 +27,11 @@ import {
   restsOn,
   withoutLeadIn,
 } from "./words.js";
+import { ladderFor } from "../rulesets/outcomes.js";
 
 export * from "./words.js";
+/** The words of an edition's outcomes, for every rendering of the advice (pages, case records). */
+export { ladderFor };
 
 /** The formats the minutes come in, by media type. */
 export const MINUTES_TYPES = {
@@ -67,6 +70,21 @@ function citeWith(sources: ReadonlyMap<string, Source>, c: Citation): string {
   return `${sources.get(c.document)?.short ?? c.document}, ${c.section}`;
 }
 
+/**
+ * A passage of guidance: quoted word for word, or, for a source not held word for word (the law
+ * behind a Welsh review, the English regulations since 2018), stated in the project's words and
+ * saying so, with the source's address.
+ */
+function passage(sources: ReadonlyMap<string, Source>, text: string, c: Citation): Block {
+  const source = sources.get(c.document);
+  if (source?.quoted !== false) return { kind: "quote", text, cite: citeWith(sources, c) };
+  return {
+    kind: "paragraph",
+    lead: "Not quoted; in the project's words:",
+    text: `${text} (${citeWith(sources, c)}${source.address ? `, ${source.address}` : ""})`,
+  };
+}
+
 /** The answers a rule read, by question wording: "Has the child died …? yes". */
 function answersRead(r: RuleReport, wordings: ReadonlyMap<string, string>): string {
   return r.basis.map((b) => `${wordings.get(b.question) ?? b.question} ${answerWords(b.answer)}`).join("; ");
@@ -89,16 +107,28 @@ export function minutesDocument(
   const out: Block[] = [];
   const h = (level: 1 | 2 | 3, text: string) => out.push({ kind: "heading", level, text });
   const p = (text: string, lead?: string) => out.push({ kind: "paragraph", text, ...(lead ? { lead } : {}) });
+  // The review, the outcomes and who decides are the edition's (edition.yaml): a Welsh board's
+  // minutes speak of child practice reviews, an English partnership's since 2018 of the partners.
+  const { ladder, follows, reviewTitle, reviewName, decider, decidersOwn } = ladderFor(a.edition.id);
+  const Decider = decidersOwn.replace(/^./, (c) => c.toUpperCase());
 
-  h(1, "Serious Case Review decision: advice for the minutes");
+  h(1, `${reviewTitle} decision: advice for the minutes`);
   p(
-    `${options.reference ? `Case ${options.reference}. ` : ""}Advice from Threshold under ${a.edition.title}. Rule set ${a.ruleset.version}; advice reference ${a.adviceId}. Threshold advises; the decision is the chair's alone.`,
+    `${options.reference ? `Case ${options.reference}. ` : ""}Advice from Threshold under ${a.edition.title}. Rule set ${a.ruleset.version}; advice reference ${a.adviceId}. Threshold advises; the decision is ${decidersOwn} alone.`,
   );
+  // How the edition was chosen, and what the board should confirm about it (rulesets/select.ts).
+  if (a.editionChoice.by !== "default" || a.editionChoice.warnings.length > 0)
+    p(a.editionChoice.reason, "Edition:");
+  for (const w of a.editionChoice.warnings) p(w, "Confirm:");
 
   h(2, "Decision sought");
-  const chair = a.actions.find((x) => x.id === "chair-decision");
+  const due = a.actions.find((x) => x.id === "chair-decision")?.due;
+  // Kinds of review the ladder can bring about (Wales: extended or concise); none as a duty, when
+  // every rung leaves the choice to the deciders (cspr-2018: criteria to weigh).
+  const kinds = ladder.filter((o) => follows[o] === "review").length;
+  const weighed = kinds === 0;
   p(
-    `Whether this case meets the criteria for a Serious Case Review, and whether to initiate one.${chair?.due ? ` The chair's decision is due by ${chair.due}.` : ""}`,
+    `Whether this case meets the criteria for ${reviewName}, and whether to ${kinds > 1 ? "hold one, and of which kind" : weighed ? "hold one" : "initiate one"}.${weighed ? ` The criteria are to be weighed: whatever they give, ${decider} decide${decider.endsWith("s") ? "" : "s"}.` : ""}${due ? ` ${Decider} decision is due by ${due}.` : ""}`,
   );
 
   h(2, "Advice");
@@ -109,14 +139,16 @@ export function minutesDocument(
   h(2, deciding.length > 0 ? "The criteria that decide it" : "The criteria");
   if (deciding.length > 0) {
     const lessons = deciding.find((c) => c.level === "useful-lessons");
-    if (lessons) out.push({ kind: "quote", text: elevenLeadIn(lessons.quote), cite: cite(lessons.citation) });
+    if (lessons) out.push(passage(sources, elevenLeadIn(lessons.quote), lessons.citation));
     for (const c of deciding) {
       p(`on the answers: ${answersRead(c, wordings)}.`, `${c.title}:`);
-      out.push({ kind: "quote", text: withoutLeadIn(c), cite: cite(c.citation) });
+      out.push(passage(sources, withoutLeadIn(c), c.citation));
+      // The law the quoted guidance restates (wales-cpr: SI 2012/1712), in the project's words.
+      if (c.law) out.push(passage(sources, c.law.quote, c.law.citation));
     }
   } else {
     // Nothing met: the record says which of the strongest criteria the answers rule out and how.
-    const strongest = a.criteria.filter((c) => c.outcome === "initiate-scr");
+    const strongest = a.criteria.filter((c) => c.outcome === ladder[0]);
     const notMet = strongest.filter((c) => c.status === "not-met");
     if (notMet.length > 0)
       out.push({
@@ -124,8 +156,10 @@ export function minutesDocument(
         items: notMet.map((c) => ({ lead: `Not met: ${c.title} (${cite(c.citation)}).`, text: "" })),
       });
     const lessons = a.criteria.filter((c) => c.level === "useful-lessons");
-    if (lessons.length > 0 && lessons.every((c) => c.status === "not-met"))
+    const noneOfEleven = lessons.length > 0 && lessons.every((c) => c.status === "not-met");
+    if (noneOfEleven)
       p("None of the eleven questions (whether a review could yield useful lessons) is answered yes.");
+    if (notMet.length === 0 && !noneOfEleven) p("No criterion is met on the answers given.");
   }
 
   h(2, "Open questions that could change it");
@@ -188,7 +222,7 @@ export function minutesDocument(
   const inOrder = [...required].sort((x, y) => (x.due ?? "9999").localeCompare(y.due ?? "9999"));
   duties.push(...byCount(inOrder));
   const ifHeld = a.actions.filter((x) => x.applies === "if-review-held" && x.from !== "publication");
-  if (ifHeld.length > 0 && a.possibleOutcomes.some((o) => o !== "criteria-not-met")) {
+  if (ifHeld.length > 0 && a.possibleOutcomes.some((o) => follows[o] !== "no-review")) {
     // Without the decision's date they are a plan, not deadlines: named in the annex.
     const dated = ifHeld.filter((x) => x.due);
     duties.push({
@@ -238,8 +272,12 @@ export function minutesDocument(
   h(2, "Alternatives considered");
   // Where a review is not advised, the alternatives are the substance of the record; where it is,
   // naming them is enough.
-  const full = a.outcome !== "initiate-scr";
-  if (full)
+  const full = !(a.determined && follows[a.outcome] === "review");
+  if (a.alternatives.length === 0)
+    p(
+      `The sources held for ${a.edition.title} name no alternative to ${reviewName}; a decision not to hold one records its reasons below.`,
+    );
+  else if (full)
     out.push({
       kind: "list",
       items: a.alternatives.map((alt) => ({
@@ -249,16 +287,19 @@ export function minutesDocument(
     });
   else p(`${a.alternatives.map((alt) => `${alt.title} (${short(alt.citation)})`).join("; ")}.`);
 
-  h(2, "The chair's decision");
+  h(2, `${Decider} decision`);
   out.push({ kind: "fill", label: "Decision" });
   out.push({ kind: "fill", label: "Reasons" });
-  out.push({ kind: "fill", label: "Chair and date" });
+  out.push({
+    kind: "fill",
+    label: decider === "the chair" ? "Chair and date" : `Signed for ${decider}, and date`,
+  });
 
   const named = a.sources.filter((x) => used.has(x.document));
   if (named.length > 0)
     p(`${named.map((x) => `${x.document.split("_")[0]}: ${x.short}`).join("; ")}.`, "Sources:");
 
-  if (options.annex) annex(out, a, wordings, cite);
+  if (options.annex) annex(out, a, wordings, cite, sources);
   return out;
 }
 
@@ -267,6 +308,7 @@ function annex(
   a: Assessment,
   wordings: ReadonlyMap<string, string>,
   cite: (c: Citation) => string,
+  sources: ReadonlyMap<string, Source>,
 ): void {
   out.push({ kind: "heading", level: 2, text: "Annex: every criterion" });
   const lessons = a.criteria.find((c) => c.level === "useful-lessons");
@@ -280,7 +322,8 @@ function annex(
     });
     for (const c of group as CriterionReport[]) {
       out.push({ kind: "paragraph", lead: `${c.title}.`, text: `Answers: ${answersRead(c, wordings)}.` });
-      out.push({ kind: "quote", text: withoutLeadIn(c), cite: cite(c.citation) });
+      out.push(passage(sources, withoutLeadIn(c), c.citation));
+      if (c.law) out.push(passage(sources, c.law.quote, c.law.citation));
     }
   }
   if (lessons)
@@ -295,7 +338,7 @@ function annex(
       out.push({ kind: "paragraph", lead: `${t.title}.`, text: t.summary });
       for (const side of t.sides) {
         out.push({ kind: "paragraph", text: side.appliesWhen });
-        out.push({ kind: "quote", text: side.quote, cite: cite(side.citation) });
+        out.push(passage(sources, side.quote, side.citation));
       }
       out.push({ kind: "paragraph", lead: "How this advice reads it:", text: t.reading });
     }
@@ -331,7 +374,7 @@ function annex(
           })),
   });
   out.push({ kind: "heading", level: 3, text: "Recording the decision" });
-  for (const r of a.recordKeeping) out.push({ kind: "quote", text: r.quote, cite: cite(r.citation) });
+  for (const r of a.recordKeeping) out.push(passage(sources, r.quote, r.citation));
   out.push({ kind: "heading", level: 3, text: "Sources" });
   out.push({ kind: "list", items: a.sources.map((s) => ({ text: `${s.title} (${s.document})` })) });
 }

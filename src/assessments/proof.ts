@@ -7,7 +7,7 @@
  *   combination of the values of the slots the rule reads, which is every combination that can
  *   reach the rule: it reads no other fact;
  * - the outcome diagram is walked in step with every criterion's diagram, over every path any of
- *   them can take, and at each end must give the strongest level with a met criterion.
+ *   them can take, and at each end must give the strongest rung of the ladder with a met criterion.
  *
  * Together these show the outcome diagram equal, on every complete set of answers, to the outcome
  * the engine's verdicts give. A mismatch throws CompilationMismatch, which stops start-up.
@@ -15,7 +15,7 @@
 import { Engine, type RuleProperties } from "json-rules-engine";
 import type { CitedRule } from "../rulesets/types.js";
 import type { CompiledEdition, CompiledRule, Slot } from "./compile.js";
-import { CONSIDER, INITIATE, NOT_MET, TRUE } from "./diagram.js";
+import { outcomeTerminal, TRUE } from "./diagram.js";
 
 export class CompilationMismatch extends Error {
   override name = "CompilationMismatch";
@@ -85,14 +85,14 @@ async function proveRule(compiled: CompiledEdition, c: CompiledRule, classes: nu
 function proveOutcome(compiled: CompiledEdition): void {
   const { diagram: d, criteria, slots } = compiled;
   const bottom = d.arity.length;
-  const INITIATE_MET = 1;
-  const CONSIDER_MET = 2;
   const RESOLVED = -1;
-  const flagOf = criteria.map((c) => (c.outcome === "initiate-scr" ? INITIATE_MET : CONSIDER_MET));
-  // The state of the walk: the outcome diagram's node, which levels have a met criterion so far
+  const { ladder } = compiled;
+  // Bit r: a criterion of rung r is met.
+  const flagOf = criteria.map((c) => 1 << ladder.indexOf(c.outcome!));
+  // The state of the walk: the outcome diagram's node, which rungs have a met criterion so far
   // (all the outcome depends on), and each criterion's node, RESOLVED once it reaches a terminal.
   // Folding resolved criteria into the flags keeps the walk from telling apart paths that differ
-  // only in which criteria of a level were met (2^11 of them in WT2015's list of eleven).
+  // only in which criteria of a rung were met (2^11 of them in WT2015's list of eleven).
   const resolve = (nodes: number[], flags: number): [number[], number] => {
     const out = nodes.map((n, i) => {
       if (n === RESOLVED || d.level[n] !== bottom) return n;
@@ -110,7 +110,9 @@ function proveOutcome(compiled: CompiledEdition): void {
     let l = d.level[outcome]!;
     for (const n of pending) if (n !== RESOLVED) l = Math.min(l, d.level[n]!);
     if (l === bottom) {
-      const expected = flags & INITIATE_MET ? INITIATE : flags & CONSIDER_MET ? CONSIDER : NOT_MET;
+      let strongest = ladder.length - 1;
+      for (let r = ladder.length - 2; r >= 0; r--) if (flags & (1 << r)) strongest = r;
+      const expected = outcomeTerminal(strongest);
       if (outcome !== expected) {
         const answers = chosen.map(
           ([s, k]) => `${s.question}${s.literal ? " (as given)" : ""}: ${s.classes[k]!.label}`,

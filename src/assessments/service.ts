@@ -57,6 +57,7 @@ export type LeanAdvice = Pick<
   Assessment,
   | "adviceId"
   | "edition"
+  | "editionChoice"
   | "ruleset"
   | "outcome"
   | "atLeast"
@@ -91,6 +92,7 @@ export function adviceHead(a: Assessment) {
   return {
     adviceId: a.adviceId,
     edition: a.edition,
+    editionChoice: a.editionChoice,
     ruleset: a.ruleset,
     outcome: a.outcome,
     atLeast: a.atLeast,
@@ -124,8 +126,7 @@ export function assessmentOperations(core: Core) {
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
 
   /** Checks a request body (the API's JSON, or a form read into the same shape). */
-  const parse = (body: unknown): AssessmentRequest =>
-    parseAssessmentRequest(schema, body, library.defaultEdition);
+  const parse = (body: unknown): AssessmentRequest => parseAssessmentRequest(schema, body, library);
 
   const advise = async (input: AssessmentRequest): Promise<Advice> => {
     const assessment = assess(library, editions.get(input.edition)!, calendar, input);

@@ -9,12 +9,13 @@
  * - a rule is met when only TRUE is reachable from its root, not met when only FALSE is, and
  *   undetermined when both are;
  * - the possible outcomes are the outcome terminals reachable from the outcome root, where the
- *   outcome of a full set of answers is the strongest level with a met criterion (OUTCOMES, strongest first).
+ *   outcome of a full set of answers is the strongest rung of the edition's ladder with a met
+ *   criterion (strongest first), or its last rung when none is met.
  *
  * Each is one pass over the diagram, linear in its size, however many questions are open.
  */
-import { OUTCOMES, type Outcome } from "../rulesets/types.js";
-import { FALSE, OUTCOME_TERMINAL, TERMINALS, TRUE, type Diagram } from "./diagram.js";
+import type { Outcome } from "../rulesets/types.js";
+import { FALSE, outcomeTerminal, TERMINALS, TRUE, type Diagram } from "./diagram.js";
 
 /** Per leaf in an explanation: 1 it holds, 0 it fails, OPEN its question is open. */
 export const OPEN = -1;
@@ -47,9 +48,9 @@ export function statusOf(terminals: number): Status {
   return canHold && canFail ? "undetermined" : canHold ? "met" : "not-met";
 }
 
-/** The outcomes among these terminals, strongest first. */
-export function outcomesOf(terminals: number): Outcome[] {
-  return OUTCOMES.filter((o) => (terminals >> OUTCOME_TERMINAL[o]) & 1);
+/** The outcomes of the ladder (its ids, strongest first) among these terminals, strongest first. */
+export function outcomesOf(ladder: readonly Outcome[], terminals: number): Outcome[] {
+  return ladder.filter((_, rung) => (terminals >> outcomeTerminal(rung)) & 1);
 }
 
 /**

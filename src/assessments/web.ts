@@ -6,7 +6,7 @@
  */
 import express, { type Response } from "express";
 import { InvalidInput } from "../errors.js";
-import { DATE_NAMES, type QuestionGroup } from "../rulesets/types.js";
+import { DATE_NAMES, type Citation, type QuestionGroup } from "../rulesets/types.js";
 import type { Advice, Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
 import type { PageForms } from "../web/pages.js";
@@ -18,7 +18,7 @@ import {
   toHtmlFragment,
   type MinutesType,
   APPLIES_WORDS,
-  OUTCOME_WORDS,
+  ladderFor,
   STATUS_WORDS,
   answerWords,
   assumptionWords,
@@ -49,6 +49,17 @@ const GROUPS: Array<{ id: QuestionGroup; title: string; intro?: string }> = [
       "The board should consider a review in these situations when there are concerns about how local professionals and services worked together.",
   },
   { id: "useful-lessons", title: "The eleven questions" },
+  {
+    id: "wales",
+    title: "The child protection register",
+    intro: "Whether the review is concise or extended turns on this.",
+  },
+  {
+    id: "local-review",
+    title: "Local and national review criteria",
+    intro:
+      "Criteria the safeguarding partners take into account. Meeting one does not oblige a review: the partners decide.",
+  },
   { id: "notification", title: "Notification and LeDeR" },
   { id: "parallel", title: "Parallel processes" },
 ];
@@ -64,6 +75,15 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
   const env = createViews();
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
   const cite = citer(library);
+  // Sources stated in the project's words (sources.yaml `quoted: false`): the page says so.
+  const unquoted = new Set(
+    [...library.sources.values()].filter((x) => x.quoted === false).map((x) => x.document),
+  );
+  const passage = (quote: string, c: Citation) => ({
+    quote,
+    cite: cite(c),
+    notQuoted: unquoted.has(c.document),
+  });
 
   const page = (res: Response, state: FormState, advice?: Advice, status = 200): void => {
     const edition = library.editions.get(state.edition)!;
@@ -102,7 +122,9 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     }).filter((g) => g.questions.length > 0);
 
     const context: Record<string, unknown> = {
-      title: advice ? "Advice" : "Does this case need a Serious Case Review?",
+      title: advice ? "Advice" : `Does this case need ${edition.reviewName}?`,
+      heading: `Does this case need ${edition.reviewName}?`,
+      decidersOwn: ladderFor(edition.id).decidersOwn,
       nav: "decide",
       cspNonce: res.locals.cspNonce,
       ruleset: { version: library.version, hash: edition.hash },
@@ -149,6 +171,9 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     const item = (c: CriterionReport) => ({
       ...c,
       shortQuote: withoutLeadIn(c),
+      quotePassage: passage(withoutLeadIn(c), c.citation),
+      // The law a quoted guidance restates (wales-cpr: SI 2012/1712), in the project's words.
+      lawPassage: c.law ? passage(c.law.quote, c.law.citation) : null,
       read: c.basis.map((b) => ({
         id: b.question,
         wording: wordings.get(b.question) ?? b.question,
@@ -156,8 +181,15 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       })),
     });
     const deadlines = a.actions.filter((x) => x.applies !== "not-required");
+    const ladder = ladderFor(a.edition.id);
     return {
       assessment: a,
+      // The review and who decides are the edition's: the page never says "Serious Case Review"
+      // of a Welsh case, and says the partners decide under cspr-2018.
+      reviewBare: ladder.reviewName.replace(/^(a|an|the) /, ""),
+      decidersOwn: ladder.decidersOwn,
+      // How the edition was chosen and why, with what the board should confirm (rulesets/select.ts).
+      editionChoice: a.editionChoice,
       headline: headline(a),
       restsOn: restsOn(a),
       assumptionItems: a.assumptions.map((x) => ({
@@ -165,10 +197,11 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
         words: assumptionWords(a, x),
         changes: changes(a, x),
       })),
-      outcomeClass: a.determined ? a.outcome : "undetermined",
+      outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
       decisiveGroups: decisiveGroups(a).map((g) => ({
         eleven: g.eleven && g.items.length > 1,
         yesWords: outcomesWords(
+          a.edition.id,
           g.items[0]!.ifAnswered.find((e) => e.answer === "yes")?.possibleOutcomes ?? [],
         ),
         items: g.items.map((d) => ({ ...d, changes: changes(a, d) })),
@@ -199,7 +232,6 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       })),
       statusWords: STATUS_WORDS,
       statusClasses: STATUS_CLASSES,
-      outcomeWords: OUTCOME_WORDS,
       givenRows: a.answers.map((g) => ({
         key: { text: wordings.get(g.id) ?? g.id },
         value: {

@@ -3,6 +3,7 @@
  * each format): the headline, what it rests on, the assumptions it makes, and what answering the
  * decisive questions would do. One place, so the page and the minutes never say it differently.
  */
+import { ladderFor } from "../rulesets/outcomes.js";
 import type { Outcome } from "../rulesets/types.js";
 import type {
   Assessment,
@@ -12,19 +13,18 @@ import type {
   OutcomeOrOpen,
 } from "./assess.js";
 
-export const OUTCOME_WORDS: Record<OutcomeOrOpen, string> = {
-  "initiate-scr": "Initiate a Serious Case Review",
-  "consider-scr": "Consider a Serious Case Review",
-  "criteria-not-met": "The criteria for a Serious Case Review are not met",
-  undetermined: "Not yet determined",
-};
+/**
+ * The outcome in words, from the edition's ladder (edition.yaml `outcomes`): "Initiate a Serious
+ * Case Review" under Working Together, "Hold an extended child practice review" in Wales.
+ */
+export function outcomeWords(editionId: string, o: OutcomeOrOpen): string {
+  return o === "undetermined" ? "Not yet determined" : (ladderFor(editionId).words[o] ?? o);
+}
 
 /** The same, to stand inside a sentence. */
-export const OUTCOME_PHRASE: Record<Outcome, string> = {
-  "initiate-scr": "initiate a Serious Case Review",
-  "consider-scr": "consider a Serious Case Review",
-  "criteria-not-met": "the criteria are not met",
-};
+export function outcomePhrase(editionId: string, o: Outcome): string {
+  return ladderFor(editionId).phrase[o] ?? o;
+}
 
 export const STATUS_WORDS = { met: "Met", "not-met": "Not met", undetermined: "Undetermined" } as const;
 
@@ -39,14 +39,14 @@ export function answerWords(a: string | number): string {
   return a === "unknown" ? "not known" : String(a);
 }
 
-export function outcomesWords(outcomes: readonly Outcome[]): string {
-  return outcomes.map((o) => OUTCOME_PHRASE[o]).join(" or ");
+export function outcomesWords(editionId: string, outcomes: readonly Outcome[]): string {
+  return outcomes.map((o) => outcomePhrase(editionId, o)).join(" or ");
 }
 
 /** The headline: the outcome in plain words, or what is settled so far. */
 export function headline(a: Assessment): string {
-  if (a.determined) return `${OUTCOME_WORDS[a.outcome]}.`;
-  const still = a.possibleOutcomes.map((o) => OUTCOME_PHRASE[o]).join("; ");
+  if (a.determined) return `${outcomeWords(a.edition.id, a.outcome)}.`;
+  const still = a.possibleOutcomes.map((o) => outcomePhrase(a.edition.id, o)).join("; ");
   return `Not yet determined. Still possible: ${still}.`;
 }
 
@@ -82,8 +82,12 @@ export function changes(
   const now = a.possibleOutcomes.join(",");
   const effects = d.ifAnswered.filter((e) => e.possibleOutcomes.join(",") !== now);
   if (effects.length > 0)
-    return effects.map((e) => `if ${e.answer}: ${outcomesWords(e.possibleOutcomes)}`).join("; ");
-  return `with other open questions, it bears on whether to ${OUTCOME_PHRASE[d.bearsOn ?? "consider-scr"].replace(/^the criteria are not met$/, "hold a review")}`;
+    return effects
+      .map((e) => `if ${e.answer}: ${outcomesWords(a.edition.id, e.possibleOutcomes)}`)
+      .join("; ");
+  // bearsOn is a rung above the ladder's last (decisive.ts); without it, the strongest still possible.
+  const rung = d.bearsOn ?? a.possibleOutcomes[0]!;
+  return `with other open questions, it could bring about or rule out: ${outcomePhrase(a.edition.id, rung)}`;
 }
 
 /** "Question 3" from an eleven-questions criterion title ("Question 3: abuse or neglect …"). */

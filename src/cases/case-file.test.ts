@@ -205,7 +205,7 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(html).toContain("2024-05-28 (from the advice&#39;s dates)");
     expect(html).toMatch(/data-milestone="secure-records" data-state="Overdue"/);
     // The example timeline is shown too, in its own table.
-    expect(html).toContain("The guidance&#39;s example timeline");
+    expect(html).toContain("The guidance&#39;s example timeline and the review&#39;s scope");
     // The decision not to hold a review makes the review's duties not required; to hold one, required.
     expect(await timelinePage("D/NFA")).toMatch(/data-milestone="complete-review" data-state="Not required"/);
     expect(await timelinePage("D/REVIEW")).not.toMatch(
@@ -276,6 +276,33 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     const res = await post("A/OVERDUE", "milestones/done", { milestone: "no-such-milestone" });
     expect(res.status).toBe(400);
     expect(res.text).toContain("is not a milestone of the case");
+  });
+
+  it("counts a Welsh review's focus period from the incident's date, recorded for the case, as its scope", async () => {
+    await open("W/1");
+    const advised = await request(app)
+      .post(`/v1/cases/${enc("W/1")}/assessments`)
+      .send({ edition: "wales-cpr", answers: {}, dates: { referral: "2024-05-20" } });
+    expect(advised.status).toBe(201);
+    const res = await post("W/1", "dates", {
+      "incident-day": "10",
+      "incident-month": "1",
+      "incident-year": "2024",
+    });
+    expect(res.status).toBe(303);
+    const html = await timelinePage("W/1");
+    expect(html).toContain("2024-01-10 (recorded for the case)");
+    expect(html).toMatch(/data-milestone="focus-period" data-state="Scope"[\s\S]*?2023-01-10/);
+    const ics = await request(app).get(`/v1/cases/${enc("W/1")}/timeline.ics`);
+    expect(ics.text).not.toContain("UID:focus-period.");
+    // An incident after the referral cannot be.
+    const late = await post("W/1", "dates", {
+      "incident-day": "1",
+      "incident-month": "6",
+      "incident-year": "2024",
+    });
+    expect(late.status).toBe(400);
+    expect(late.text).toContain('href="#incident-day"');
   });
 
   it("records the review's completion, which completes the case", async () => {
@@ -380,7 +407,7 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(page.text).not.toContain('data-case="R/1"');
     expect(page.text).toContain(`href="/cases/${enc("A/LATER")}/timeline"`);
     const all = await request(app).get("/cases").set("Accept", "text/html");
-    expect(all.text.match(/data-case="/g)?.length).toBe(6);
+    expect(all.text.match(/data-case="/g)?.length).toBe(7);
     const bad = await request(app).get("/cases?stage=nope").set("Accept", "text/html");
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("govuk-error-summary");

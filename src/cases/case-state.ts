@@ -15,12 +15,13 @@ import type { MadeBy } from "../service.js";
 type DecisionOption = DecisionOptions["options"][number];
 
 /**
- * The case's dates, in the order a case meets them. `becameAware`, `referral`, `decision` and
- * `publication` are the dates the edition's timescales count from (rules/timescales); `meeting`
+ * The case's dates, in the order a case meets them. `incident`, `becameAware`, `referral`, `decision`
+ * and `publication` are the dates the edition's timescales count from (rules/timescales); `meeting`
  * (the sub-group's) and `completion` (the review's) are kept for the board and, for completion, for
  * the stage.
  */
 export const CASE_DATE_NAMES = [
+  "incident",
   "becameAware",
   "referral",
   "meeting",
@@ -31,6 +32,7 @@ export const CASE_DATE_NAMES = [
 export type CaseDateName = (typeof CASE_DATE_NAMES)[number];
 
 export const CASE_DATE_LABELS: Record<CaseDateName, string> = {
+  incident: "The incident",
   becameAware: "Became aware of the incident",
   referral: "Referral",
   meeting: "Sub-group meeting",

@@ -44,12 +44,23 @@ export const DEFAULT_CASE_FILE_OPTIONS: CaseFileOptions = { dueSoonWorkingDays: 
  * Where a milestone stands for this case: the timelines' progress, and `not-required` when what the
  * case knows (its advice's triggers, its decision) says the milestone does not apply.
  */
-export type MilestoneState = "done" | "overdue" | "due-soon" | "upcoming" | "no-date" | "not-required";
+export type MilestoneState =
+  | "done"
+  | "overdue"
+  | "due-soon"
+  | "upcoming"
+  | "no-date"
+  | "not-required"
+  // The review's scope (its focus period's first day), a date but not a deadline.
+  | "scope";
 export type DeadlineState = "overdue" | "due-soon" | "upcoming" | "none";
 
 export interface CaseMilestone extends Milestone {
   state: MilestoneState;
-  /** Counts for the case's next deadline: a requirement or advice to chairs that applies or may. */
+  /**
+   * Counts for the case's next deadline: a requirement or advice to chairs that applies or may (not
+   * the guidance's example timeline, nor the scope of a review, such as its focus period).
+   */
   tracked: boolean;
   done: { on: string; recordedAt: string; madeBy: MadeBy | null } | null;
 }
@@ -82,7 +93,14 @@ export interface CaseTimeline {
 const TIMELINE_DATES = ["becameAware", "referral", "decision", "publication"] as const;
 
 /** Dates of what has happened may not be after today; publication may be planned. */
-const PAST_ONLY: readonly CaseDateName[] = ["becameAware", "referral", "meeting", "decision", "completion"];
+const PAST_ONLY: readonly CaseDateName[] = [
+  "incident",
+  "becameAware",
+  "referral",
+  "meeting",
+  "decision",
+  "completion",
+];
 
 const caseDatesSchema = z
   .strictObject(
@@ -201,18 +219,29 @@ export function caseTimelineOperations(
     return m.applies;
   };
 
+  /** The case's edition: its latest advice's, or the default one before any advice. */
+  const editionOf = (state: CaseState): string =>
+    state.latestAdvice && library.editions.has(state.latestAdvice.edition)
+      ? state.latestAdvice.edition
+      : library.defaultEdition;
+
+  /**
+   * The incident's date for the timeline (a deadline may count from it), with the country of the
+   * case's edition, which the timeline asks for with it; the edition stays the case's.
+   */
+  const incidentOf = (edition: string, date: string | undefined) =>
+    date ? { incidentDate: date, country: library.editions.get(edition)!.country } : {};
+
   /** The case's timeline as of today, from its state. */
   const build = (state: CaseState): CaseTimeline => {
-    const edition =
-      state.latestAdvice && library.editions.has(state.latestAdvice.edition)
-        ? state.latestAdvice.edition
-        : library.defaultEdition;
+    const edition = editionOf(state);
     const dates: Record<string, string> = {};
     for (const name of TIMELINE_DATES) if (state.dates[name]) dates[name] = state.dates[name].date;
+    const incident = incidentOf(edition, state.dates.incident?.date);
     let t: Timeline;
     let problem: string | null = null;
     try {
-      t = timeline({ edition, dates, reference: state.reference });
+      t = timeline({ edition, dates, ...incident, reference: state.reference });
     } catch (e) {
       // Dates the calendar cannot count from, or in an order the guidance does not allow: the
       // milestones are shown without dates and the problem is named, rather than a broken list.
@@ -227,20 +256,24 @@ export function caseTimelineOperations(
       const done = state.done.get(m.id) ?? null;
       const stateWord: MilestoneState = done
         ? "done"
-        : applies === "not-required"
-          ? "not-required"
-          : m.due === null
-            ? "no-date"
-            : m.due < asOf
-              ? "overdue"
-              : m.due <= soon
-                ? "due-soon"
-                : "upcoming";
+        : m.nature === "scope"
+          ? "scope"
+          : applies === "not-required"
+            ? "not-required"
+            : m.due === null
+              ? "no-date"
+              : m.due < asOf
+                ? "overdue"
+                : m.due <= soon
+                  ? "due-soon"
+                  : "upcoming";
       return {
         ...m,
         applies,
         state: stateWord,
-        tracked: m.nature !== "example" && (applies === "required" || applies === "may-be-required"),
+        tracked:
+          (m.nature === "requirement" || m.nature === "advice") &&
+          (applies === "required" || applies === "may-be-required"),
         done,
       };
     });
@@ -311,6 +344,8 @@ export function caseTimelineOperations(
       if (value) merged[name] = value;
     }
     const order: Array<[CaseDateName, CaseDateName]> = [
+      ["incident", "becameAware"],
+      ["incident", "referral"],
       ["becameAware", "referral"],
       ["referral", "meeting"],
       ["referral", "decision"],
@@ -333,7 +368,12 @@ export function caseTimelineOperations(
     // The timeline must be countable from these dates (the bank-holiday table's range).
     const counted: Record<string, string> = {};
     for (const name of TIMELINE_DATES) if (merged[name]) counted[name] = merged[name];
-    timeline({ dates: counted, reference });
+    timeline({
+      edition: editionOf(state),
+      dates: counted,
+      ...incidentOf(editionOf(state), merged.incident),
+      reference,
+    });
     const dates = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
     return append(reference, "case-dates", { dates }, actor);
   };
@@ -423,7 +463,8 @@ export function caseTimelineOperations(
       return d;
     };
     for (const m of t.milestones) {
-      if (m.due === null || m.applies === "not-required") continue;
+      // A scope is no deadline: a calendar holds what is to be done by a date.
+      if (m.due === null || m.applies === "not-required" || m.nature === "scope") continue;
       const source = sources.get(m.citation.document);
       calendarFile.createEvent({
         id: milestoneUid(t.reference, m.id),

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { readYaml } from "../rulesets/load.js";
 import { citationSchema, quotedPassageSchema } from "../rulesets/schema.js";
-import type { Citation, Outcome, QuotedPassage, Timescale } from "../rulesets/types.js";
+import { ladderWords } from "../rulesets/outcomes.js";
+import type { Citation, EditionInfo, Outcome, QuotedPassage, Timescale } from "../rulesets/types.js";
 import { computeDeadlines } from "../timelines/deadlines.js";
 import type { WorkingDayCalendar } from "../timelines/calendar.js";
 
@@ -52,28 +53,42 @@ export interface AdviceGiven {
 
 /**
  * Whether a decision departs from the advice: true or false when the advice was determined, null
- * when it was not (the chair decided on open questions). A "consider" outcome leaves the choice to
- * the board, so no decision departs from it.
+ * when it was not (the chair decided on open questions). What follows an outcome is its edition's
+ * (edition.yaml `outcomes`, `follows`): a review, no review, or either, where the criteria are
+ * weighed ("consider" under Working Together; the local review criteria since 2018), so that no
+ * decision departs from it.
  */
-export function departure(advice: AdviceGiven, review: boolean): { departs: boolean | null; text: string } {
+export function departure(
+  advice: AdviceGiven,
+  review: boolean,
+  edition: Pick<EditionInfo, "outcomes" | "reviewName" | "decider">,
+): { departs: boolean | null; text: string } {
   if (!advice.determined) {
     return {
       departs: null,
       text: `The advice was not determined (still possible: ${advice.possibleOutcomes.join(", ")}); the decision settles what the answers left open.`,
     };
   }
-  if (advice.outcome === "initiate-scr") {
+  const rung = edition.outcomes.find((o) => o.id === advice.outcome);
+  const named = edition.reviewName;
+  if (!rung) {
+    return { departs: null, text: `The advice's outcome (${advice.outcome}) is not one of this edition's.` };
+  }
+  if (rung.follows === "review") {
     return review
       ? {
           departs: false,
-          text: "The decision follows the advice: the criteria for a Serious Case Review were met.",
+          text: `The decision follows the advice: the criteria for ${named} were met.`,
         }
       : {
           departs: true,
-          text: "The decision departs from the advice: the criteria for initiating a Serious Case Review were met, and no review is to be held. Record the reasons with care: “A decision not to initiate a Serious Case Review may be subject to scrutiny by the national panel” (004_dcf93c0f41036063.txt, §5.4).",
+          text:
+            advice.outcome === "initiate-scr"
+              ? "The decision departs from the advice: the criteria for initiating a Serious Case Review were met, and no review is to be held. Record the reasons with care: “A decision not to initiate a Serious Case Review may be subject to scrutiny by the national panel” (004_dcf93c0f41036063.txt, §5.4)."
+              : `The decision departs from the advice: ${rung.phrase} was the duty the answers gave, and no review is to be held. Record the reasons with care.`,
         };
   }
-  if (advice.outcome === "criteria-not-met") {
+  if (rung.follows === "no-review") {
     return review
       ? {
           departs: true,
@@ -81,12 +96,12 @@ export function departure(advice: AdviceGiven, review: boolean): { departs: bool
         }
       : {
           departs: false,
-          text: "The decision follows the advice: the criteria for a Serious Case Review were not met.",
+          text: `The decision follows the advice: the criteria for ${named} were not met.`,
         };
   }
   return {
     departs: false,
-    text: "The advice was to consider a review: the choice was the board's, and either way follows it.",
+    text: `The advice was to ${rung.phrase}: the choice was ${ladderWords(edition).decidersOwn}, and either way follows it.`,
   };
 }
 

@@ -175,7 +175,7 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect((await request(changed).get("/v1/rulesets")).body.editions[0].ruleset.version).toBe("2099.1.0");
     const after = (await request(changed).get(`${path}/minutes`)).text;
     expect(after).toBe(before);
-    expect(after).toContain("Rule set 2026.12.0");
+    expect(after).toContain("Rule set 2026.12.1");
     expect(after).not.toContain("2099.1.0");
     rmSync(rules, { recursive: true, force: true });
   });

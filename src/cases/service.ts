@@ -191,7 +191,7 @@ export function caseOperations(
     const option = core.decisions.options.find((o) => o.id === d.decision)!;
     const { library } = core;
     const edition = library.editions.get(given.edition.id) ?? library.editions.get(library.defaultEdition)!;
-    const { departs, text } = departure(given, option.review);
+    const { departs, text } = departure(given, option.review, edition);
     try {
       return await records.append(reference, "decision", {
         adviceId: d.adviceId,

@@ -5,7 +5,7 @@
  */
 import express, { type Response } from "express";
 import { Conflict, InvalidInput, NotFound } from "../errors.js";
-import { OUTCOME_WORDS } from "../assessments/minutes.js";
+import { ladderFor } from "../assessments/minutes.js";
 import type { Outcome } from "../rulesets/types.js";
 import type { Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
@@ -20,6 +20,17 @@ import type { Stage } from "./case-state.js";
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
+
+/** An outcome in its edition's words; a record of an edition no longer loaded keeps its id. */
+function outcomeWords(editionId: string, outcome: string): string {
+  // Advice since issue 13 says "undetermined" rather than keeping the floor in `outcome`.
+  if (outcome === "undetermined") return "Not yet determined";
+  try {
+    return ladderFor(editionId).words[outcome] ?? outcome;
+  } catch {
+    return outcome;
+  }
+}
 
 export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
   const env = createViews();
@@ -39,8 +50,12 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     const caseFile = caseFileRecordWords(r);
     if (caseFile) return caseFile.text;
     if (r.kind === "assessment") {
-      const a = r.content.assessment as { outcome: Outcome; determined: boolean; edition: { title: string } };
-      return `Advice (${a.edition.title}): ${OUTCOME_WORDS[a.outcome]}${a.determined ? "" : " so far; not yet determined"}`;
+      const a = r.content.assessment as {
+        outcome: Outcome;
+        determined: boolean;
+        edition: { id: string; title: string };
+      };
+      return `Advice (${a.edition.title}): ${outcomeWords(a.edition.id, a.outcome)}${a.determined || a.outcome === "undetermined" ? "" : " so far; not yet determined"}`;
     }
     const d = r.content as {
       decisionText: string;
@@ -63,7 +78,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     const { records, verification } = await caseFile(res, reference);
     const advice = [...records].reverse().find((r) => r.kind === "assessment");
     const adviceOutcome = advice
-      ? (advice.content.assessment as { outcome: Outcome; determined: boolean })
+      ? (advice.content.assessment as { outcome: Outcome; determined: boolean; edition: { id: string } })
       : undefined;
     res
       .status(status)
@@ -82,7 +97,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
-            words: `${OUTCOME_WORDS[adviceOutcome!.outcome]}${adviceOutcome!.determined ? "" : " so far (not yet determined)"}`,
+            words: `${outcomeWords(adviceOutcome!.edition.id, adviceOutcome!.outcome)}${adviceOutcome!.determined || adviceOutcome!.outcome === "undetermined" ? "" : " so far (not yet determined)"}`,
           },
           decisionItems: service.decisionOptions.map((o) => ({
             value: o.id,
@@ -155,6 +170,7 @@ const TAGS: Record<string, { text: string; classes: string }> = {
   done: { text: "Done", classes: "govuk-tag--green" },
   "no-date": { text: "No date yet", classes: "govuk-tag--grey" },
   "not-required": { text: "Not required", classes: "govuk-tag--grey" },
+  scope: { text: "Scope", classes: "govuk-tag--grey" },
 };
 const STAGE_WORDS: Record<Stage, string> = {
   referred: "Referred: awaits the sub-group",
@@ -286,7 +302,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
       appliesWhen: ms.appliesWhen,
       tag: TAGS[ms.state]!,
       done: ms.done ? { on: ms.done.on, by: byWhom(ms.done.madeBy) } : null,
-      canMarkDone: !ms.done && !t.closed && ms.state !== "not-required",
+      canMarkDone: !ms.done && !t.closed && ms.state !== "not-required" && ms.state !== "scope",
     });
     res
       .status(status)
@@ -306,8 +322,12 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
             value: { text: dt.date ? `${dt.date} (${SOURCE_WORDS[dt.source!]})` : "Not recorded" },
           })),
           dateValues,
-          deadlines: t.milestones.filter((ms) => ms.nature !== "example").map(row),
-          examples: t.milestones.filter((ms) => ms.nature === "example").map(row),
+          deadlines: t.milestones
+            .filter((ms) => ms.nature === "requirement" || ms.nature === "advice")
+            .map(row),
+          examples: t.milestones
+            .filter((ms) => ms.nature !== "requirement" && ms.nature !== "advice")
+            .map(row),
           closed: t.closed && { ...t.closed, by: byWhom(t.closed.madeBy) },
           calendarHref: `/v1/cases/${encodeURIComponent(reference)}/timeline.ics`,
           caseHref: caseUrl(reference),

@@ -384,7 +384,7 @@ export interface components {
          * @description The edition of the guidance; `wt2015` is the default.
          * @enum {string}
          */
-        EditionId: "wt2010" | "wt2015";
+        EditionId: "cspr-2018" | "wales-cpr" | "wt2010" | "wt2015";
         /** @enum {string} */
         Answer: "yes" | "no" | "unknown";
         /** @description The child's age in whole years (0 to 17), or `unknown`. */
@@ -439,6 +439,14 @@ export interface components {
             mediaInterest?: components["schemas"]["Answer"];
             criminalProceedings?: components["schemas"]["Answer"];
             linkedToComplexAbuse?: components["schemas"]["Answer"];
+            incidentInArea?: components["schemas"]["Answer"];
+            childProtectionRegisterOrLookedAfterInSixMonths?: components["schemas"]["Answer"];
+            normallyResidentHarmedOutsideEngland?: components["schemas"]["Answer"];
+            improvementsNeeded?: components["schemas"]["Answer"];
+            recurrentThemes?: components["schemas"]["Answer"];
+            twoOrMoreAgenciesWorkingTogether?: components["schemas"]["Answer"];
+            panelConcludedLocalReviewMoreAppropriate?: components["schemas"]["Answer"];
+            lawOrGuidanceChangeNeeded?: components["schemas"]["Answer"];
         };
         /** @description The dates the board has. Deadlines are computed from those given; the decision may not precede the referral, nor publication the decision. */
         Dates: {
@@ -449,19 +457,43 @@ export interface components {
         };
         AssessmentRequest: {
             edition?: components["schemas"]["EditionId"];
+            /** @description The date of the incident. With `country` and without `edition`, it chooses the edition in force (GET /v1/rulesets lists each edition's dates); a date no edition answers for is refused. Deadlines may count from it (the focus period of a child practice review). */
+            incidentDate?: components["schemas"]["IsoDate"];
+            country?: components["schemas"]["Country"];
             answers: components["schemas"]["Answers"];
             dates?: components["schemas"]["Dates"];
         };
-        /**
-         * @description Strongest first. The outcome is the strongest level whose criterion is met.
-         * @enum {string}
-         */
-        Outcome: "initiate-scr" | "consider-scr" | "criteria-not-met";
-        /**
-         * @description An outcome when the answers settle it; `undetermined` while they do not (see `atLeast` and `possibleOutcomes`).
-         * @enum {string}
-         */
-        OutcomeOrOpen: "initiate-scr" | "consider-scr" | "criteria-not-met" | "undetermined";
+        /** @description Each edition has its own ladder of outcomes, strongest first (GET /v1/rulesets lists each edition's `outcomes`): wt2010 and wt2015 initiate-scr > consider-scr > criteria-not-met; wales-cpr extended-cpr > concise-cpr > criteria-not-met; cspr-2018 recommend-local-review > local-review-not-indicated. The outcome is the strongest rung with a met criterion, the last rung when none is met. */
+        Outcome: string;
+        /** @description How the edition was chosen and why: named by the request (`edition`), chosen by the incident's date and country (`incidentDate`, `country`), or the default. Warnings say where the choice rests on something the board should confirm. */
+        EditionChoice: {
+            /** @enum {string} */
+            by: "request" | "date-and-place" | "default";
+            incidentDate: components["schemas"]["IsoDate"] | null;
+            country: components["schemas"]["Country"] | null;
+            reason: string;
+            warnings: string[];
+        };
+        OutcomeRung: {
+            id: components["schemas"]["Outcome"];
+            /** @description The outcome as a headline. */
+            words: string;
+            /** @description The outcome to stand inside a sentence. */
+            phrase: string;
+            /**
+             * @description Which decision follows the advice; `either` where the criteria are weighed and the board or partners decide.
+             * @enum {string}
+             */
+            follows: "review" | "no-review" | "either";
+        };
+        Period: {
+            from: components["schemas"]["IsoDate"];
+            /** @description The last day, inclusive; null while the edition is in force. */
+            until: components["schemas"]["IsoDate"] | null;
+            warning?: string;
+        };
+        /** @description An outcome of the edition's ladder when the answers settle it; `undetermined` while they do not (see `atLeast` and `possibleOutcomes`). */
+        OutcomeOrOpen: string;
         /**
          * @description An unanswered question the advice rests on: a rule reads it as the guidance directs
          *     (WT2015 (ii): a review must be commissioned "unless it is clear that there are no concerns
@@ -488,11 +520,15 @@ export interface components {
             document: string;
             section: string;
         };
+        /** @description A source text. Seeds are quoted word for word. A source with `quoted: false` (an Act, regulations, guidance as others restate it) is not held word for word: a passage citing it carries, under `quote`, the project's own statement of it, never a quotation; `address` is where to read the text. */
         Source: {
             document: string;
             title: string;
             /** @description A short title for citing in running text. */
             short: string;
+            /** @enum {boolean} */
+            quoted?: false;
+            address?: string;
         };
         /** @description One condition of a rule, the answer it read, and whether it holds (null while its question is open). */
         Basis: {
@@ -509,10 +545,12 @@ export interface components {
             because: string;
         };
         Criterion: {
+            /** @description The law behind the rule, where the quote is a seed's restatement of it; a source with quoted false is stated in the project's words. */
+            law?: components["schemas"]["Passage"];
             id: string;
             title: string;
             /** @enum {string} */
-            level: "must" | "should-always" | "consider" | "useful-lessons";
+            level: "must" | "should-always" | "consider" | "useful-lessons" | "take-into-account";
             outcome: components["schemas"]["Outcome"];
             status: components["schemas"]["Status"];
             summary: string;
@@ -546,11 +584,8 @@ export interface components {
         DecisiveQuestion: {
             id: string;
             wording: string;
-            /**
-             * @description The strongest outcome its answer can bring about or rule out.
-             * @enum {string}
-             */
-            bearsOn: "initiate-scr" | "consider-scr";
+            /** @description The strongest outcome of the edition's ladder its answer can bring about or rule out (never the last rung, which follows when nothing is met). */
+            bearsOn: components["schemas"]["Outcome"];
             /** @description Set when the advice reads the unanswered question as the guidance directs, and that reading bears on the outcome. */
             assumption: null | {
                 rule: string;
@@ -572,7 +607,7 @@ export interface components {
             /** @description How the due date is counted, in words. */
             rule: string;
             /** @enum {string} */
-            from: "becameAware" | "referral" | "decision" | "publication";
+            from: "incident" | "becameAware" | "referral" | "decision" | "publication";
             fromDate: components["schemas"]["IsoDate"] | null;
             /** @description The last day for the action, or null when the date it counts from was not given. */
             due: components["schemas"]["IsoDate"] | null;
@@ -597,6 +632,7 @@ export interface components {
             usedByEdition: boolean;
         };
         Assessment: {
+            editionChoice: components["schemas"]["EditionChoice"];
             /**
              * Format: uuid
              * @description Identifies this advice; the minutes carry it, so a record can refer to the advice given.
@@ -651,6 +687,7 @@ export interface components {
         };
         /** @description The advice without minutes, quotes or alternatives (POST /v1/assessments?view=lean). */
         AssessmentLean: {
+            editionChoice: components["schemas"]["EditionChoice"];
             /** Format: uuid */
             adviceId: string;
             /** @enum {string} */
@@ -718,6 +755,14 @@ export interface components {
             hash: string;
         };
         EditionSummary: {
+            country: components["schemas"]["Country"];
+            /** @description The incident dates, in its country, for which the edition is chosen by date and place. */
+            periods: components["schemas"]["Period"][];
+            /** @description Where the dates come from and what about them is unconfirmed. */
+            datesNote: string;
+            reviewName: string;
+            /** @description The edition's outcome ladder, strongest first; the last is what follows when no criterion is met. */
+            outcomes: components["schemas"]["OutcomeRung"][];
             id: components["schemas"]["EditionId"];
             title: string;
             description: string;
@@ -735,7 +780,7 @@ export interface components {
         Question: {
             id: string;
             /** @enum {string} */
-            group: "incident" | "should-always" | "consider" | "useful-lessons" | "notification" | "parallel";
+            group: "incident" | "should-always" | "consider" | "useful-lessons" | "notification" | "parallel" | "wales" | "local-review";
             /** @enum {string} */
             kind: "yes-no" | "age";
             wording: string;
@@ -744,10 +789,12 @@ export interface components {
             usedByEdition: boolean;
         };
         RuleSummary: {
+            outcome?: components["schemas"]["Outcome"];
+            law?: components["schemas"]["Passage"];
             id: string;
             title: string;
             /** @enum {string} */
-            level?: "must" | "should-always" | "consider" | "useful-lessons";
+            level?: "must" | "should-always" | "consider" | "useful-lessons" | "take-into-account";
             summary: string;
             citation: components["schemas"]["Citation"];
             quote: string;
@@ -762,6 +809,9 @@ export interface components {
         CaseReference: string;
         TimelineRequest: {
             edition?: components["schemas"]["EditionId"];
+            /** @description The date of the incident. With `country` and without `edition`, it chooses the edition in force (GET /v1/rulesets lists each edition's dates); a date no edition answers for is refused. Deadlines may count from it (the focus period of a child practice review). */
+            incidentDate?: components["schemas"]["IsoDate"];
+            country?: components["schemas"]["Country"];
             dates: components["schemas"]["Dates"];
             asOf?: components["schemas"]["IsoDate"];
             agreedExtension?: components["schemas"]["IsoDate"];
@@ -773,15 +823,15 @@ export interface components {
             id: string;
             text: string;
             /**
-             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B).
+             * @description requirement: the guidance or the board's procedure; advice: suggestions to chairs (001); example: the example timeline (000 Appendix B); scope: a date bounding what a review looks at (no progress status).
              * @enum {string}
              */
-            nature: "requirement" | "advice" | "example";
+            nature: "requirement" | "advice" | "example" | "scope";
             /** @enum {string} */
             applies: "required" | "if-review-held" | "may-be-required" | "not-required";
             appliesWhen: string;
             /** @enum {string} */
-            from: "becameAware" | "referral" | "decision" | "publication";
+            from: "incident" | "becameAware" | "referral" | "decision" | "publication";
             fromDate: components["schemas"]["IsoDate"] | null;
             rule: string;
             /** @enum {string} */
@@ -799,6 +849,7 @@ export interface components {
             extension?: components["schemas"]["Requirement"];
         };
         Timeline: {
+            editionChoice: components["schemas"]["EditionChoice"];
             edition: {
                 id: components["schemas"]["EditionId"];
                 title: string;
@@ -1132,6 +1183,11 @@ export interface components {
         CaseRequest: {
             reference: components["schemas"]["CaseReference"];
         };
+        /**
+         * @description Where the incident happened, with incidentDate: together they choose the edition in force.
+         * @enum {string}
+         */
+        Country: "england" | "wales";
     };
     responses: {
         /** @description The request is not valid; `errors` names each offending field. */
@@ -1324,6 +1380,8 @@ export interface operations {
         parameters: {
             query?: {
                 edition?: components["schemas"]["EditionId"];
+                incidentDate?: components["schemas"]["IsoDate"];
+                country?: components["schemas"]["Country"];
                 becameAware?: components["schemas"]["IsoDate"];
                 referral?: components["schemas"]["IsoDate"];
                 decision?: components["schemas"]["IsoDate"];

@@ -10,7 +10,14 @@ import { z } from "zod";
 import { InvalidInput, type FieldError } from "../errors.js";
 import type { AnswerValue, AssessmentInput } from "../assessments/assess.js";
 import type { TimelineInput } from "../timelines/timeline.js";
-import { DATE_NAMES, MAX_CHILD_AGE, type DateName, type RuleLibrary } from "../rulesets/types.js";
+import {
+  DATE_NAMES,
+  MAX_CHILD_AGE,
+  type DateName,
+  type FromDateName,
+  type RuleLibrary,
+} from "../rulesets/types.js";
+import { chooseEdition, type EditionChoice } from "../rulesets/select.js";
 import { parseIsoDate } from "../timelines/calendar.js";
 
 /** A checked assessment request is the evaluation's input. */
@@ -123,6 +130,22 @@ function toDates(
   return dates;
 }
 
+const countrySchema = z
+  .enum(["england", "wales"], { error: 'must be "england" or "wales"' })
+  .describe("Where the incident happened, with incidentDate: together they choose the edition in force.");
+
+/** The incident's date and country, which choose the edition when the request names none. */
+function choiceFields(registry: ContractRegistry | undefined) {
+  return {
+    incidentDate: named(registry, "IsoDate", isoDate)
+      .optional()
+      .describe(
+        "The date of the incident. With `country` and without `edition`, it chooses the edition in force (GET /v1/rulesets lists each edition's dates); a date no edition answers for is refused. Deadlines may count from it (the focus period of a child practice review).",
+      ),
+    country: named(registry, "Country", countrySchema).optional(),
+  };
+}
+
 export function buildAssessmentSchema(library: RuleLibrary, registry?: ContractRegistry) {
   const yesNo = named(registry, "Answer", z.enum(["yes", "no", "unknown"], { error: YES_NO_UNKNOWN }));
   const ageMessage = `must be the child's age in whole years, from 0 to ${MAX_CHILD_AGE}, or "unknown"`;
@@ -161,7 +184,12 @@ export function buildAssessmentSchema(library: RuleLibrary, registry?: ContractR
     registry,
     "AssessmentRequest",
     z.strictObject(
-      { edition: editionSchema(library).optional(), answers, dates: datesSchema.optional() },
+      {
+        edition: editionSchema(library).optional(),
+        ...choiceFields(registry),
+        answers,
+        dates: datesSchema.optional(),
+      },
       { error: "the request body must be a JSON object with an answers object" },
     ),
   );
@@ -174,6 +202,7 @@ export function buildTimelineSchema(library: RuleLibrary, registry?: ContractReg
     .strictObject(
       {
         edition: editionSchema(library).optional(),
+        ...choiceFields(registry),
         dates: datesSchema,
         asOf: isoDate.optional(),
         agreedExtension: isoDate.optional(),
@@ -203,20 +232,31 @@ export function buildTimelineSchema(library: RuleLibrary, registry?: ContractReg
   return named(registry, "TimelineRequest", schema);
 }
 
-/** A checked timeline request is the timeline's input, with its edition. */
-export type TimelineRequest = TimelineInput & { edition: string };
+/** A checked timeline request is the timeline's input, with its edition and how it was chosen. */
+export type TimelineRequest = TimelineInput & { edition: string; choice: EditionChoice };
 
 export function parseTimelineRequest(
   schema: ReturnType<typeof buildTimelineSchema>,
   body: unknown,
-  defaultEdition: string,
+  library: RuleLibrary,
 ): TimelineRequest {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
-  const { edition, dates, asOf, agreedExtension, done, reference } = parsed.data;
+  const {
+    edition: asked,
+    incidentDate,
+    country,
+    dates,
+    asOf,
+    agreedExtension,
+    done,
+    reference,
+  } = parsed.data;
+  const { edition, choice } = chooseEdition(library, { edition: asked, incidentDate, country });
   return {
-    edition: edition ?? defaultEdition,
-    dates: toDates(dates),
+    edition,
+    choice,
+    dates: withIncident(toDates(dates), incidentDate),
     ...(asOf ? { asOf: parseIsoDate(asOf)! } : {}),
     ...(agreedExtension ? { agreedExtension: parseIsoDate(agreedExtension)! } : {}),
     done: new Set(done ?? []),
@@ -226,10 +266,18 @@ export function parseTimelineRequest(
 
 export type AssessmentSchema = ReturnType<typeof buildAssessmentSchema>;
 
+/** The board's dates, with the incident's date (a deadline may count from it). */
+function withIncident(
+  dates: Partial<Record<DateName, Date>>,
+  incidentDate: string | undefined,
+): Partial<Record<FromDateName, Date>> {
+  return incidentDate ? { ...dates, incident: parseIsoDate(incidentDate)! } : dates;
+}
+
 export function parseAssessmentRequest(
   schema: AssessmentSchema,
   body: unknown,
-  defaultEdition: string,
+  library: RuleLibrary,
 ): AssessmentRequest {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
@@ -237,5 +285,7 @@ export function parseAssessmentRequest(
   for (const [id, v] of Object.entries(parsed.data.answers)) {
     if (v !== undefined) answers[id] = v as AnswerValue;
   }
-  return { edition: parsed.data.edition ?? defaultEdition, answers, dates: toDates(parsed.data.dates) };
+  const { edition: asked, incidentDate, country } = parsed.data;
+  const { edition, choice } = chooseEdition(library, { edition: asked, incidentDate, country });
+  return { edition, choice, answers, dates: withIncident(toDates(parsed.data.dates), incidentDate) };
 }

@@ -18,6 +18,7 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { RuleFileError } from "../errors.js";
+import { rememberLadder } from "./outcomes.js";
 import {
   alternativesFileSchema,
   criterionFileSchema,
@@ -35,8 +36,10 @@ import {
   MAX_CHILD_AGE,
   type CitedRule,
   type Condition,
+  type CriterionLevel,
   type DocumentId,
   type Edition,
+  type EditionInfo,
   type LeafCondition,
   type Question,
   type RuleLibrary,
@@ -63,16 +66,63 @@ export function readYaml<S extends z.ZodType>(
   file: string,
   schema: S,
 ): LoadedFile<z.output<S>> {
-  const documents = file === SOURCES_FILE ? new Set<string>() : sourceDocuments(readSources(root).data);
-  return readChecked(root, file, schema, documents);
+  const sources = file === SOURCES_FILE ? [] : readSources(root).data;
+  return readChecked(root, file, schema, sourceDocuments(sources), unquotedDocuments(sources));
 }
 
 function readSources(root: string): LoadedFile<Source[]> {
-  return readChecked(root, SOURCES_FILE, sourcesFileSchema, new Set());
+  return readChecked(root, SOURCES_FILE, sourcesFileSchema, new Set(), new Set());
 }
 
 function sourceDocuments(sources: Source[]): Set<DocumentId> {
   return new Set(sources.map((s) => s.document));
+}
+
+/** The sources stated in the project's words, not quoted (sources.yaml `quoted: false`). */
+export function unquotedDocuments(sources: Iterable<Source>): Set<DocumentId> {
+  return new Set([...sources].filter((s) => "quoted" in s && s.quoted === false).map((s) => s.document));
+}
+
+/**
+ * A passage citing a source the project does not hold word for word gives `statement:` (its own
+ * words), never `quote:`; one citing a seed gives `quote:`. The statement is carried as the
+ * passage's text under `quote` from here on, and every rendering marks it as not quoted by its
+ * source (quoted: false). A wrong key stops start-up with the field named.
+ */
+function statementsAsPassages(
+  file: string,
+  value: unknown,
+  at: string[],
+  unquoted: ReadonlySet<string>,
+): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => statementsAsPassages(file, v, [...at, String(i)], unquoted));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const o = value as Record<string, unknown>;
+  for (const [k, v] of Object.entries(o)) statementsAsPassages(file, v, [...at, k], unquoted);
+  const citation = o.citation as { document?: unknown } | undefined;
+  if (!citation || typeof citation !== "object" || typeof citation.document !== "string") return;
+  const notQuoted = unquoted.has(citation.document);
+  const field = (k: string) => [...at, k].join(".");
+  if ("statement" in o) {
+    if ("quote" in o) throw new RuleFileError(file, field("statement"), "give quote or statement, not both");
+    if (!notQuoted)
+      throw new RuleFileError(
+        file,
+        field("statement"),
+        `${citation.document} is quoted word for word: give quote, not statement`,
+      );
+    o.quote = o.statement;
+    delete o.statement;
+  } else if ("quote" in o && notQuoted) {
+    throw new RuleFileError(
+      file,
+      field("quote"),
+      `${citation.document} is not held word for word (quoted: false in sources.yaml): give statement, in the project's own words`,
+    );
+  }
 }
 
 function readChecked<S extends z.ZodType>(
@@ -80,6 +130,7 @@ function readChecked<S extends z.ZodType>(
   file: string,
   schema: S,
   documents: ReadonlySet<DocumentId>,
+  unquoted: ReadonlySet<DocumentId>,
 ): LoadedFile<z.output<S>> {
   const full = path.join(root, file);
   let bytes: Buffer;
@@ -94,7 +145,9 @@ function readChecked<S extends z.ZodType>(
     const where = e.linePos ? `line ${e.linePos[0].line}` : "";
     throw new RuleFileError(file, where, `is not valid YAML: ${e.message.split("\n")[0]}`);
   }
-  const parsed = withDocuments(documents, () => schema.safeParse(doc.toJS()));
+  const js: unknown = doc.toJS();
+  if (file !== SOURCES_FILE) statementsAsPassages(file, js, [], unquoted);
+  const parsed = withDocuments(documents, () => schema.safeParse(js));
   if (!parsed.success) {
     const { path: at, message } = closestIssue(parsed.error.issues[0]!);
     throw new RuleFileError(file, at.join("."), message);
@@ -234,10 +287,95 @@ function expectIdMatchesFile(file: string, id: string): void {
   }
 }
 
+/**
+ * The outcome ladder, strongest first: ids distinct, each level bringing about one rung at most,
+ * and the last rung (no criterion met) brought about by no level.
+ */
+function checkLadder(file: string, ladder: EditionInfo["outcomes"]): EditionInfo["outcomes"] {
+  const seen = new Set<string>();
+  const levels = new Set<string>();
+  ladder.forEach((rung, i) => {
+    if (seen.has(rung.id)) throw new RuleFileError(file, `outcomes.${i}.id`, `"${rung.id}" appears twice`);
+    seen.add(rung.id);
+    rung.levels.forEach((l, k) => {
+      if (levels.has(l))
+        throw new RuleFileError(
+          file,
+          `outcomes.${i}.levels.${k}`,
+          `level "${l}" already brings about another outcome`,
+        );
+      levels.add(l);
+    });
+  });
+  const last = ladder.length - 1;
+  if (ladder[last]!.levels.length > 0)
+    throw new RuleFileError(
+      file,
+      `outcomes.${last}.levels`,
+      "the last outcome is for no criterion met: it takes no levels",
+    );
+  return ladder;
+}
+
+function outcomeOf(
+  file: string,
+  rule: { level: CriterionLevel; outcome?: string | undefined },
+  ladder: EditionInfo["outcomes"],
+  edition: string,
+): string {
+  const last = ladder[ladder.length - 1]!.id;
+  if (rule.outcome !== undefined) {
+    if (!ladder.some((r) => r.id === rule.outcome) || rule.outcome === last)
+      throw new RuleFileError(
+        file,
+        "outcome",
+        `"${rule.outcome}" is not an outcome a criterion of edition ${edition} can bring about (${ladder
+          .slice(0, -1)
+          .map((r) => r.id)
+          .join(", ")})`,
+      );
+    return rule.outcome;
+  }
+  const rung = ladder.find((r) => r.levels.includes(rule.level));
+  if (!rung)
+    throw new RuleFileError(
+      file,
+      "level",
+      `level "${rule.level}" brings about no outcome of edition ${edition}: name the criterion's outcome, or add the level to a rung of edition.yaml`,
+    );
+  return rung.id;
+}
+
+/** Within a country, an edition's periods are in order and no two editions answer for one day. */
+function checkPeriods(editions: Edition[]): void {
+  const spans = editions.flatMap((e) =>
+    e.periods.map((p, i) => ({ e, i, from: p.from, until: p.until ?? "9999-12-31" })),
+  );
+  for (const a of spans) {
+    if (a.until < a.from)
+      throw new RuleFileError(
+        `editions/${a.e.id}/edition.yaml`,
+        `periods.${a.i}.until`,
+        `must not be before from (${a.from})`,
+      );
+    for (const b of spans) {
+      if (a === b || a.e.country !== b.e.country) continue;
+      if (a.from <= b.until && b.from <= a.until)
+        throw new RuleFileError(
+          `editions/${a.e.id}/edition.yaml`,
+          `periods.${a.i}`,
+          `overlaps period ${b.i} of edition ${b.e.id} (${b.from} to ${b.until}): one edition answers for a day and a country`,
+        );
+    }
+  }
+}
+
 export function loadRules(root: string): RuleLibrary {
   const sourcesFile = readSources(root);
   const documents = sourceDocuments(sourcesFile.data);
-  const read = <S extends z.ZodType>(file: string, schema: S) => readChecked(root, file, schema, documents);
+  const unquoted = unquotedDocuments(sourcesFile.data);
+  const read = <S extends z.ZodType>(file: string, schema: S) =>
+    readChecked(root, file, schema, documents, unquoted);
   const ruleset = read("ruleset.yaml", rulesetFileSchema);
   const questionsFile = read("questions.yaml", questionsFileSchema);
   const alternativesFile = read("alternatives.yaml", alternativesFileSchema);
@@ -296,7 +434,9 @@ export function loadRules(root: string): RuleLibrary {
         throw new RuleFileError(file, `${field}.${i}`, `"${e}" is not an edition in rules/editions`);
     });
   for (const t of triggers) namesEditions(t.file, "editions", t.editions);
+  for (const t of timescales) namesEditions(t.file, "editions", t.editions);
   for (const t of tensions) namesEditions(t.file, "editions", t.editions);
+  alternativesFile.data.forEach((x, i) => namesEditions("alternatives.yaml", `${i}.editions`, x.editions));
 
   const editions = new Map<string, Edition>();
   for (const dir of editionDirs) {
@@ -305,9 +445,15 @@ export function loadRules(root: string): RuleLibrary {
     const criteriaFiles = listYaml(root, `editions/${dir}/criteria`).map((f) => read(f, criterionFileSchema));
     if (criteriaFiles.length === 0)
       throw new RuleFileError(`editions/${dir}/criteria`, "", "holds no criteria");
+    const ladder = checkLadder(info.file, info.data.outcomes);
     const criteria = criteriaFiles.map(({ file, data }) => {
       expectIdMatchesFile(file, data.id);
-      const rule: CitedRule = { kind: "criterion", file, ...data };
+      const rule: CitedRule = {
+        kind: "criterion",
+        file,
+        ...data,
+        outcome: outcomeOf(file, data, ladder, dir),
+      };
       checkRule(rule, questionById);
       return rule;
     });
@@ -321,7 +467,12 @@ export function loadRules(root: string): RuleLibrary {
     // An edition's own timescale file replaces the shared one of the same id.
     const own = timescales.filter((t) => t.edition === dir);
     const editionTimescales = [
-      ...timescales.filter((t) => t.edition === undefined && !own.some((o) => o.id === t.id)),
+      ...timescales.filter(
+        (t) =>
+          t.edition === undefined &&
+          (t.editions === undefined || t.editions.includes(dir)) &&
+          !own.some((o) => o.id === t.id),
+      ),
       ...own,
     ].sort((a, b) => a.file.localeCompare(b.file));
     for (const t of editionTimescales) {
@@ -356,6 +507,7 @@ export function loadRules(root: string): RuleLibrary {
     const hash = createHash("sha256");
     for (const f of hashed) hash.update(f.file).update("\0").update(f.bytes).update("\0");
 
+    rememberLadder(info.data);
     editions.set(dir, {
       ...info.data,
       criteria,
@@ -371,6 +523,7 @@ export function loadRules(root: string): RuleLibrary {
       throw new RuleFileError(t.file, "edition", `"${t.edition}" is not an edition in rules/editions`);
     }
   }
+  checkPeriods([...editions.values()]);
   const defaults = [...editions.values()].filter((e) => e.default);
   if (defaults.length !== 1)
     throw new RuleFileError("editions", "default", "exactly one edition must be the default");

@@ -1,3 +1,4 @@
+import { unquotedDocuments } from "./load.js";
 import type { QuotedPassage, RuleLibrary } from "./types.js";
 
 /** Every quote the rule sets hold, each with the file (and field) it comes from. */
@@ -9,6 +10,7 @@ export function allQuotedPassages(library: RuleLibrary): Array<{ where: string }
       if (seen.has(r.file)) continue;
       seen.add(r.file);
       out.push({ where: `${r.file}: quote`, citation: r.citation, quote: r.quote });
+      if (r.law) out.push({ where: `${r.file}: law`, ...r.law });
       if (r.requires) out.push({ where: `${r.file}: requires.quote`, ...r.requires });
     }
     for (const t of edition.timescales) {
@@ -26,5 +28,7 @@ export function allQuotedPassages(library: RuleLibrary): Array<{ where: string }
   }
   library.alternatives.forEach((a, i) => out.push({ where: `alternatives.yaml: ${i}.quote`, ...a }));
   library.recordKeeping.forEach((a, i) => out.push({ where: `record-keeping.yaml: ${i}.quote`, ...a }));
-  return out;
+  // A source not held word for word has statements, not quotes: nothing to check word for word.
+  const unquoted = unquotedDocuments(library.sources.values());
+  return out.filter((p) => !unquoted.has(p.citation.document));
 }

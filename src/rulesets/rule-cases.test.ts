@@ -67,7 +67,7 @@ for (const { edition, rule, suite } of suites) {
       const input = parseAssessmentRequest(
         buildAssessmentSchema(s.library),
         { edition, answers: c.answers },
-        s.library.defaultEdition,
+        s.library,
       );
       const result = await assess(s.library, s.editions.get(edition)!, s.calendar, input);
       const found = [...result.criteria, ...result.triggers].find((r) => r.id === rule.id);

@@ -27,6 +27,10 @@ export function withDocuments<T>(documents: ReadonlySet<string>, parse: () => T)
 }
 
 const documentFileName = z.string().regex(/^[^/\\\s]+\.txt$/, "must be a file name ending .txt");
+/** A source the project does not hold word for word (an Act, regulations, guidance restated). */
+const unquotedDocumentId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and hyphens (not a .txt file name)");
 
 const citedDocument = z.string().superRefine((document, ctx) => {
   if (!knownDocuments) throw new Error("a citation must be parsed through readYaml, which knows the sources");
@@ -78,7 +82,18 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const levelSchema = z.enum(["must", "should-always", "consider", "useful-lessons"]);
+/**
+ * How strongly the guidance puts a criterion: must, should-always, consider and useful-lessons as
+ * Working Together 2010/2015 put them; take-into-account for criteria the law lists for a decision
+ * to weigh, without making any of them a duty (SI 2018/789 reg 11).
+ */
+export const levelSchema = z.enum([
+  "must",
+  "should-always",
+  "consider",
+  "useful-lessons",
+  "take-into-account",
+]);
 
 const unknownReadingSchema = z.strictObject({ question: questionId, because: text });
 
@@ -89,9 +104,18 @@ export const ruleFileSchema = z.strictObject({
   ...quotedSchema,
   conditions: conditionSchema,
   readsUnknownAsAnswer: z.array(unknownReadingSchema).default([]),
+  /**
+   * The law behind the rule where the quote is a seed's restatement of it (a child practice
+   * review: 001 quoted, SI 2012/1712 stated in the project's words).
+   */
+  law: quotedPassageSchema.optional(),
 });
 
-export const criterionFileSchema = ruleFileSchema.extend({ level: levelSchema });
+/**
+ * A criterion brings about an outcome of its edition's ladder (edition.yaml `outcomes`): the one it
+ * names, or else the rung whose `levels` hold its level. The loader checks the name.
+ */
+export const criterionFileSchema = ruleFileSchema.extend({ level: levelSchema, outcome: id.optional() });
 
 /**
  * A trigger is shared by every edition unless `editions` names the ones it belongs to: a duty one
@@ -109,6 +133,8 @@ export const questionGroupSchema = z.enum([
   "useful-lessons",
   "notification",
   "parallel",
+  "wales",
+  "local-review",
 ]);
 export const questionKindSchema = z.enum(["yes-no", "age"]);
 
@@ -133,7 +159,13 @@ export const offsetSchema = z
   })
   .refine((o) => Object.keys(o).length === 1, "must give exactly one of workingDays, days, weeks, months");
 
+/** The board's dates (a request's `dates`). */
 export const dateNameSchema = z.enum(["becameAware", "referral", "decision", "publication"]);
+/**
+ * The dates a deadline may count from: the board's, and `incident`, the request's incidentDate
+ * (which also chooses the edition).
+ */
+export const fromDateSchema = z.enum(["incident", ...dateNameSchema.options]);
 export const appliesWhenSchema = z.union([
   z.literal("always"),
   z.literal("review"),
@@ -141,15 +173,18 @@ export const appliesWhenSchema = z.union([
 ]);
 /**
  * requirement: statutory guidance or the board's procedure; advice: 001's suggestions to chairs;
- * example: 000 Appendix B's example timeline.
+ * example: 000 Appendix B's example timeline; scope: a date bounding what a review looks at (a
+ * child practice review's 12 months), shown on the timeline without a progress status.
  */
-export const timescaleNatureSchema = z.enum(["requirement", "advice", "example"]);
+export const timescaleNatureSchema = z.enum(["requirement", "advice", "example", "scope"]);
 
 export const timescaleFileSchema = z.strictObject({
   id,
   edition: id.optional(),
+  /** A shared timescale may name the editions it belongs to (every edition when left out). */
+  editions: z.array(id).min(1, "must name at least one edition").optional(),
   text,
-  from: dateNameSchema,
+  from: fromDateSchema,
   /** Absent where the guidance sets a duty but no time for it: the milestone then has no date. */
   add: offsetSchema.optional(),
   appliesWhen: appliesWhenSchema,
@@ -180,20 +215,113 @@ export const tensionFileSchema = z.strictObject({
   reading: text,
 });
 
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    "must be a real calendar date",
+  );
+
+/**
+ * One rung of an edition's outcome ladder. `follows` says which decision follows the advice: a
+ * review, no review, or either (where the criteria are to be weighed and the board decides).
+ */
+export const outcomeRungSchema = z.strictObject({
+  id,
+  /** The headline, a sentence on its own ("Initiate a Serious Case Review"). */
+  words: text,
+  /** The same, to stand inside a sentence ("initiate a Serious Case Review"). */
+  phrase: text,
+  /** The criterion levels that bring this outcome about unless a criterion names its outcome. */
+  levels: z.array(levelSchema).default([]),
+  follows: z.enum(["review", "no-review", "either"]),
+});
+
+/** A span of incident dates for which the edition is the one in force in its country. */
+export const periodSchema = z.strictObject({
+  from: isoDay,
+  /** The last day, inclusive; left out while the edition is still in force. */
+  until: isoDay.optional(),
+  /** Said with every choice of the edition by a date in this span. */
+  warning: text.optional(),
+});
+
 export const editionFileSchema = z.strictObject({
   id,
   title: text,
   description: text,
   source: citationSchema,
   default: z.boolean(),
+  country: z.enum(["england", "wales"]),
+  /** The review the edition decides on, with its article ("a Serious Case Review"). */
+  reviewName: text,
+  /** Who decides ("the chair", "the safeguarding partners"): the service advises. */
+  decider: text,
+  /** Strongest first; the last is what follows when no criterion is met (it names no levels). */
+  outcomes: z
+    .array(outcomeRungSchema)
+    .min(2, "must give at least two outcomes, the last for no criterion met")
+    .max(6, "may give at most six outcomes"),
+  /** The spans of incident dates this edition answers for, earliest first (choice by date). */
+  periods: z.array(periodSchema).min(1, "must give at least one period"),
+  /** What the choice by date says of the edition's dates: where they come from, what is unsure. */
+  datesNote: text,
 });
 
-export const alternativeSchema = z.strictObject({ id, title: text, text, ...quotedSchema });
+export const alternativeSchema = z.strictObject({
+  id,
+  title: text,
+  text,
+  ...quotedSchema,
+  /** The editions whose sources offer it (every edition when left out): SCR alternatives are England's. */
+  editions: z.array(id).min(1, "must name at least one edition").optional(),
+});
 export const alternativesFileSchema = z.array(alternativeSchema).min(1);
 
 export const recordKeepingFileSchema = z.array(quotedPassageSchema).min(1);
 
-export const sourceSchema = z.strictObject({ document: documentFileName, title: text, short: text });
+/**
+ * A source: a seed text, quoted word for word (its file name), or, with `quoted: false`, a source
+ * the project states in its own words (an Act, regulations, guidance as others restate it), with
+ * the address where a reader finds the text. Rule files citing it give `statement:` for `quote:`.
+ */
+export const sourceSchema = z
+  .strictObject({
+    document: z.string(),
+    title: text,
+    short: text,
+    quoted: z.literal(false).optional(),
+    address: z
+      .string()
+      .regex(/^https:\/\/\S+$/, "must be an https address")
+      .optional(),
+  })
+  .superRefine((s, ctx) => {
+    const check = (schema: z.ZodType, value: unknown) => {
+      const r = schema.safeParse(value);
+      if (!r.success)
+        ctx.addIssue({ code: "custom", path: ["document"], message: r.error.issues[0]!.message });
+    };
+    if (s.quoted === false) {
+      check(unquotedDocumentId, s.document);
+      if (s.address === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["address"],
+          message: "a source not quoted must give the address of its text",
+        });
+    } else {
+      check(documentFileName, s.document);
+      if (s.address !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["address"],
+          message: "is for sources not quoted (quoted: false)",
+        });
+    }
+  });
 export const sourcesFileSchema = z
   .array(sourceSchema)
   .min(1)

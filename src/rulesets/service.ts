@@ -22,6 +22,15 @@ export function rulesetOperations(core: Core) {
     description: e.description,
     default: e.default,
     source: e.source,
+    country: e.country,
+    periods: e.periods.map((p) => ({
+      from: p.from,
+      until: p.until ?? null,
+      ...(p.warning ? { warning: p.warning } : {}),
+    })),
+    datesNote: e.datesNote,
+    reviewName: e.reviewName,
+    outcomes: e.outcomes.map(({ id, words, phrase, follows }) => ({ id, words, phrase, follows })),
     ruleset: rulesetVersion(e),
     links: { self: `/v1/rulesets/${e.id}` },
   });
@@ -29,13 +38,21 @@ export function rulesetOperations(core: Core) {
     id: r.id,
     title: r.title,
     ...(r.level ? { level: r.level } : {}),
+    ...(r.outcome ? { outcome: r.outcome } : {}),
+    ...(r.law ? { law: r.law } : {}),
     summary: r.summary,
     citation: r.citation,
     quote: r.quote,
   });
 
   const rulesets = (): Schemas["RulesetList"] => {
-    const all = [...library.editions.values()].sort((a, b) => Number(b.default) - Number(a.default));
+    // The default first; then England before Wales, the latest first within each.
+    const all = [...library.editions.values()].sort(
+      (a, b) =>
+        Number(b.default) - Number(a.default) ||
+        a.country.localeCompare(b.country) ||
+        b.periods[0]!.from.localeCompare(a.periods[0]!.from),
+    );
     return { editions: all.map(editionSummary), sources };
   };
 

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import {
   dateNameSchema,
+  fromDateSchema,
   type alternativeSchema,
   type appliesWhenSchema,
   type citationSchema,
@@ -14,6 +15,8 @@ import {
   type levelSchema,
   type offsetSchema,
   type operatorSchema,
+  type outcomeRungSchema,
+  type periodSchema,
   type questionGroupSchema,
   type questionKindSchema,
   type questionSchema,
@@ -47,16 +50,15 @@ export type Operator = z.output<typeof operatorSchema>;
 export type LeafCondition = z.output<typeof leafConditionSchema>;
 
 export type CriterionLevel = z.output<typeof levelSchema>;
-export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
-/** Strongest first: the outcome of a complete set of answers is the strongest with a met criterion. */
-export const OUTCOMES: readonly Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"];
-
-export const LEVEL_OUTCOME: Record<CriterionLevel, Outcome> = {
-  must: "initiate-scr",
-  "should-always": "initiate-scr",
-  consider: "consider-scr",
-  "useful-lessons": "consider-scr",
-};
+/**
+ * An outcome id of an edition's ladder (edition.yaml `outcomes`, strongest first): which ids exist
+ * is data, as with editions. The outcome of a complete set of answers is the strongest rung with a
+ * met criterion, or the last rung when none is met.
+ */
+export type Outcome = string;
+export type OutcomeRung = z.output<typeof outcomeRungSchema>;
+export type Country = EditionInfo["country"];
+export type Period = z.output<typeof periodSchema>;
 
 export type Requirement = z.output<typeof requirementSchema>;
 
@@ -65,6 +67,8 @@ export interface CitedRule extends z.output<typeof ruleFileSchema> {
   kind: "criterion" | "trigger";
   /** Criteria only. */
   level?: CriterionLevel;
+  /** Criteria only: the rung of the edition's ladder it brings about (resolved by the loader). */
+  outcome?: Outcome;
   /** Triggers only: what follows when the trigger is met. */
   requires?: Requirement;
   /** Triggers only: the editions it belongs to, when not every edition. */
@@ -75,6 +79,9 @@ export interface CitedRule extends z.output<typeof ruleFileSchema> {
 
 export type DateName = z.output<typeof dateNameSchema>;
 export const DATE_NAMES: readonly DateName[] = dateNameSchema.options;
+/** A date a deadline may count from: the board's dates and the incident's. */
+export type FromDateName = z.output<typeof fromDateSchema>;
+export const FROM_DATE_NAMES: readonly FromDateName[] = fromDateSchema.options;
 
 export type Offset = z.output<typeof offsetSchema>;
 export type AppliesWhen = z.output<typeof appliesWhenSchema>;

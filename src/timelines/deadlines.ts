@@ -3,7 +3,12 @@
  * One implementation for both the assessment's `actions` and the timeline (POST /v1/timelines).
  */
 import { InvalidInput } from "../errors.js";
-import { DATE_NAMES, type DateName, type Timescale, type TimescaleNature } from "../rulesets/types.js";
+import {
+  FROM_DATE_NAMES,
+  type FromDateName,
+  type Timescale,
+  type TimescaleNature,
+} from "../rulesets/types.js";
 import type { Status } from "../assessments/three-valued.js";
 import { DateOutOfRangeError, describeOffset, formatIsoDate, type WorkingDayCalendar } from "./calendar.js";
 
@@ -27,7 +32,8 @@ export interface Deadline {
   progress?: Progress;
 }
 
-export const DATE_LABELS: Record<DateName, string> = {
+export const DATE_LABELS: Record<FromDateName, string> = {
+  incident: "the date of the incident",
   becameAware: "the date the local authority became aware of the incident",
   referral: "the date of the referral",
   decision: "the date of the chair's decision",
@@ -38,6 +44,7 @@ export const NATURE_WORDS: Record<TimescaleNature, string> = {
   requirement: "requirement",
   advice: "advice to chairs",
   example: "example timeline",
+  scope: "scope of the review",
 };
 
 /** Working days' notice that counts as "due soon". */
@@ -59,7 +66,7 @@ function approximateDays(t: Timescale): number {
 function orderTimescales(timescales: readonly Timescale[]): Timescale[] {
   return [...timescales].sort(
     (a, b) =>
-      DATE_NAMES.indexOf(a.from) - DATE_NAMES.indexOf(b.from) ||
+      FROM_DATE_NAMES.indexOf(a.from) - FROM_DATE_NAMES.indexOf(b.from) ||
       approximateDays(a) - approximateDays(b) ||
       a.id.localeCompare(b.id),
   );
@@ -71,6 +78,8 @@ export interface DeadlineOptions {
   asOf?: Date;
   agreedExtension?: Date;
   done?: ReadonlySet<string>;
+  /** When a review-only duty applies, in words: the edition's decider and review. */
+  ifReview?: string;
 }
 
 function outOfRange(field: string, what: string, e: DateOutOfRangeError): InvalidInput {
@@ -79,7 +88,7 @@ function outOfRange(field: string, what: string, e: DateOutOfRangeError): Invali
 
 export function computeDeadlines(
   timescales: readonly Timescale[],
-  dates: Partial<Record<DateName, Date>>,
+  dates: Partial<Record<FromDateName, Date>>,
   calendar: WorkingDayCalendar,
   options: DeadlineOptions = {},
 ): Deadline[] {
@@ -103,7 +112,7 @@ export function computeDeadlines(
       appliesWhen = "in every case";
     } else if (t.appliesWhen === "review") {
       applies = "if-review-held";
-      appliesWhen = "if the chair decides to hold a Serious Case Review";
+      appliesWhen = options.ifReview ?? "if the chair decides to hold a Serious Case Review";
     } else {
       const status = options.triggerStatus?.(t.appliesWhen.trigger) ?? "undetermined";
       applies =
@@ -118,7 +127,11 @@ export function computeDeadlines(
         due = formatIsoDate(calendar.add(from, add));
       } catch (e) {
         if (e instanceof DateOutOfRangeError) {
-          throw outOfRange(`dates/${t.from}`, `the deadline ${t.id} (${describeOffset(add)} this date)`, e);
+          throw outOfRange(
+            t.from === "incident" ? "incidentDate" : `dates/${t.from}`,
+            `the deadline ${t.id} (${describeOffset(add)} this date)`,
+            e,
+          );
         }
         throw e;
       }
@@ -139,7 +152,8 @@ export function computeDeadlines(
       due,
       extended,
     };
-    if (today !== undefined) {
+    // A scope date bounds what a review looks at: it is never due, done or overdue.
+    if (today !== undefined && t.nature !== "scope") {
       deadline.progress = done?.has(t.id)
         ? "done"
         : due === null

@@ -44,7 +44,8 @@ export function timelineRoutes(service: Service, { requireJson, parseJson }: Jso
     for (const [k, v] of Object.entries(req.query)) {
       if ((DATE_NAMES as readonly string[]).includes(k)) dates[k] = v;
       else if (k === "done") body.done = Array.isArray(v) ? v : String(v).split(",");
-      else if (["edition", "asOf", "agreedExtension", "reference"].includes(k)) body[k] = v;
+      else if (["edition", "incidentDate", "country", "asOf", "agreedExtension", "reference"].includes(k))
+        body[k] = v;
       else unknown.push(k);
     }
     if (unknown.length) {

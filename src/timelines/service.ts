@@ -13,7 +13,7 @@ export function timelineOperations(core: Core) {
   const schema = buildTimelineSchema(library);
 
   const timeline = (body: unknown): Timeline => {
-    const input = parseTimelineRequest(schema, body, library.defaultEdition);
+    const input = parseTimelineRequest(schema, body, library);
     return buildTimeline(library, editions.get(input.edition)!, calendar, input, formatIsoDate);
   };
 

@@ -4,7 +4,15 @@
  * given an as-of date, whether it is done, overdue, due soon or upcoming.
  */
 import type { CompiledEdition } from "../assessments/compile.js";
-import type { Citation, DateName, RuleLibrary, Source, TimescaleNature } from "../rulesets/types.js";
+import type { EditionChoice } from "../rulesets/select.js";
+import type {
+  Citation,
+  DateName,
+  FromDateName,
+  RuleLibrary,
+  Source,
+  TimescaleNature,
+} from "../rulesets/types.js";
 import type { WorkingDayCalendar } from "./calendar.js";
 import { computeDeadlines, type Applies, type Counting, type Progress } from "./deadlines.js";
 
@@ -14,7 +22,7 @@ export interface Milestone {
   nature: TimescaleNature;
   applies: Applies;
   appliesWhen: string;
-  from: DateName;
+  from: FromDateName;
   fromDate: string | null;
   rule: string;
   counting: Counting;
@@ -28,6 +36,7 @@ export interface Milestone {
 
 export interface Timeline {
   edition: { id: string; title: string };
+  editionChoice: EditionChoice;
   ruleset: { version: string; hash: string };
   reference: string | null;
   dates: Partial<Record<DateName, string>>;
@@ -38,7 +47,9 @@ export interface Timeline {
 }
 
 export interface TimelineInput {
-  dates: Partial<Record<DateName, Date>>;
+  /** The board's dates, and the incident's when the request gave it. */
+  dates: Partial<Record<FromDateName, Date>>;
+  choice: EditionChoice;
   asOf?: Date;
   agreedExtension?: Date;
   done: ReadonlySet<string>;
@@ -57,11 +68,14 @@ export function buildTimeline(
     ...(input.asOf ? { asOf: input.asOf } : {}),
     ...(input.agreedExtension ? { agreedExtension: input.agreedExtension } : {}),
     done: input.done,
+    ifReview: `if ${edition.decider} decide${edition.decider.endsWith("s") ? "" : "s"} to hold ${edition.reviewName}`,
   });
   const dates: Partial<Record<DateName, string>> = {};
-  for (const [k, v] of Object.entries(input.dates)) dates[k as DateName] = format(v);
+  // The incident's date is echoed in editionChoice; `dates` echoes the board's.
+  for (const [k, v] of Object.entries(input.dates)) if (k !== "incident") dates[k as DateName] = format(v);
   return {
     edition: { id: edition.id, title: edition.title },
+    editionChoice: input.choice,
     ruleset: { version: library.version, hash: edition.hash },
     reference: input.reference ?? null,
     dates,

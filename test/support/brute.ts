@@ -7,14 +7,14 @@
  *   answered staying "unknown" for that rule;
  * - a question is decisive when, for some assignment of the other open questions (each in any of
  *   its states: answered any way, or, for a question read as answered, still unanswered), the
- *   outcome differs across its own states; `bearsOn` is the strongest outcome among those it moves
- *   between; it is an assumption when, read unanswered, it gives another outcome than answered the
+ *   outcome differs across its own states; `bearsOn` is the strongest outcome of the ladder among
+ *   those it moves between; it is an assumption when, read unanswered, it gives another outcome than answered the
  *   same way the open reading takes;
  * - ifAnswered: the outcomes of the completions with the question answered so, the rest as they are.
  */
 export type Value = string | number;
-export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
-const ORDER: Outcome[] = ["initiate-scr", "consider-scr", "criteria-not-met"];
+/** An outcome id of an edition's ladder (the ladder is given, strongest first). */
+export type Outcome = string;
 
 /** One state of an open question: the value the open reading takes, and the value as given. */
 interface State {
@@ -23,6 +23,8 @@ interface State {
 }
 
 export interface BruteInput {
+  /** The edition's outcomes, strongest first (written by hand: test/support/oracle.ts LADDERS). */
+  ladder: readonly Outcome[];
   /** The edition's questions, with answers as given ("unknown" when open). */
   raw: Record<string, Value>;
   domain: (question: string) => Value[];
@@ -37,7 +39,7 @@ export interface BruteResult {
   decisive: Map<string, { bearsOn: Outcome; assumption: boolean; ifAnswered: Map<Value, Outcome[]> }>;
 }
 
-export function brute({ raw, domain, literal, outcome }: BruteInput): BruteResult {
+export function brute({ ladder: ORDER, raw, domain, literal, outcome }: BruteInput): BruteResult {
   const open = Object.keys(raw).filter((q) => raw[q] === "unknown");
   const states = open.map((q): State[] => {
     const answered = domain(q).map((v) => ({ value: v, given: v }));

@@ -6,7 +6,15 @@
  */
 export type Complete = Record<string, "yes" | "no" | number>;
 export type Raw = Record<string, "yes" | "no" | "unknown" | number>;
-export type Outcome = "initiate-scr" | "consider-scr" | "criteria-not-met";
+export type Outcome = string;
+
+/** Each edition's outcomes, strongest first, written again by hand (edition.yaml holds the source). */
+export const LADDERS: Record<string, Outcome[]> = {
+  wt2015: ["initiate-scr", "consider-scr", "criteria-not-met"],
+  wt2010: ["initiate-scr", "consider-scr", "criteria-not-met"],
+  "wales-cpr": ["extended-cpr", "concise-cpr", "criteria-not-met"],
+  "cspr-2018": ["recommend-local-review", "local-review-not-indicated"],
+};
 
 const y = (a: Complete, id: string): boolean => a[id] === "yes";
 const age = (a: Complete): number => a.ageYears as number;
@@ -17,6 +25,18 @@ const notifiable = (a: Complete): boolean =>
   (y(a, "childSeriouslyHarmed") && y(a, "abuseOrNeglect")) ||
   (y(a, "childDied") && y(a, "lookedAfterChild")) ||
   (y(a, "childDied") && y(a, "regulatedSettingOrService"));
+
+/** Within the board's area, abuse or neglect, and a death or grave harm (SI 2012/1712 reg 4A). */
+const welshDuty = (a: Complete): boolean =>
+  y(a, "incidentInArea") &&
+  y(a, "abuseOrNeglect") &&
+  (y(a, "childDied") || y(a, "lifeThreateningInjuryOrPermanentImpairment"));
+/** A serious child safeguarding case: abuse or neglect, and a death or serious harm. */
+const seriousCase = (a: Complete): boolean =>
+  y(a, "abuseOrNeglect") && (y(a, "childDied") || y(a, "childSeriouslyHarmed"));
+/** Children Act 2004 s16C(1): a serious case in the area, or of a resident outside England. */
+const notifiableToPanel = (a: Complete): boolean =>
+  seriousCase(a) && (y(a, "incidentInArea") || y(a, "normallyResidentHarmedOutsideEngland"));
 
 const ELEVEN = [
   (a: Complete) => y(a, "harmNotRecognised") || y(a, "harmNotShared") || y(a, "harmNotActedOn"),
@@ -60,6 +80,16 @@ export const ORACLE: Record<string, Record<string, (a: Complete, raw: Raw) => bo
     "wt2015-viii-violent-assault": (a, raw) =>
       harmNotDenied(raw) && y(a, "seriouslyHarmedByViolentAssault") && y(a, "concernsAboutWorkingTogether"),
     ...Object.fromEntries(ELEVEN.map((f, i) => [`wt2015-q${String(i + 1).padStart(2, "0")}`, f])),
+  },
+  "wales-cpr": {
+    "wales-cpr-extended": (a) => welshDuty(a) && y(a, "childProtectionRegisterOrLookedAfterInSixMonths"),
+    "wales-cpr-concise": (a) => welshDuty(a) && a.childProtectionRegisterOrLookedAfterInSixMonths === "no",
+  },
+  "cspr-2018": {
+    "cspr-2018-reg11-a": (a) => seriousCase(a) && y(a, "improvementsNeeded"),
+    "cspr-2018-reg11-b": (a) => seriousCase(a) && y(a, "recurrentThemes"),
+    "cspr-2018-reg11-c": (a) => seriousCase(a) && y(a, "twoOrMoreAgenciesWorkingTogether"),
+    "cspr-2018-reg11-d": (a) => seriousCase(a) && y(a, "panelConcludedLocalReviewMoreAppropriate"),
   },
   wt2010: {
     "wt2010-8.9-death": (a) => y(a, "childDied") && y(a, "abuseOrNeglect"),
@@ -115,6 +145,12 @@ export const ORACLE_TRIGGERS: Record<string, (a: Complete) => boolean> = {
   "other-children-at-risk": (a) =>
     y(a, "abuseOrNeglect") && (y(a, "childDied") || y(a, "childSeriouslyHarmed")),
   "health-serious-incident": (a) => y(a, "healthSeriousIncident"),
+  "notify-panel": notifiableToPanel,
+  "rapid-review": notifiableToPanel,
+  "notify-looked-after-death": (a) => y(a, "childDied") && y(a, "lookedAfterChild"),
+  "national-review-criteria": (a) =>
+    seriousCase(a) &&
+    (y(a, "improvementsNeeded") || y(a, "lawOrGuidanceChangeNeeded") || y(a, "recurrentThemes")),
 };
 
 /** The oracle's criterion function for a rule id (rule ids carry a slug after the oracle's key). */
@@ -125,18 +161,23 @@ export function oracleCriterion(edition: string, ruleId: string): (a: Complete, 
   return table[key]!;
 }
 
-const INITIATE: Record<string, string[]> = {
+/** Per edition, the rung (index into LADDERS) each criterion brings about; the rest bring rung 1. */
+const STRONGEST: Record<string, string[]> = {
   wt2015: ["wt2015-i-death", "wt2015-ii-serious-harm", "wt2015-iii-custody"],
   wt2010: ["wt2010-8.9-death", "wt2010-8.9-killed-by-relative", "wt2010-8.9-custody"],
+  "wales-cpr": ["wales-cpr-extended"],
+  "cspr-2018": ["cspr-2018-reg11-a", "cspr-2018-reg11-b", "cspr-2018-reg11-c", "cspr-2018-reg11-d"],
 };
 
 export function oracleOutcome(edition: string, a: Complete, raw: Raw): Outcome {
   const table = ORACLE[edition]!;
-  let consider = false;
+  const ladder = LADDERS[edition]!;
+  let second = false;
   for (const [id, f] of Object.entries(table)) {
     if (!f(a, raw)) continue;
-    if (INITIATE[edition]!.includes(id)) return "initiate-scr";
-    consider = true;
+    if (STRONGEST[edition]!.includes(id)) return ladder[0]!;
+    second = true;
   }
-  return consider ? "consider-scr" : "criteria-not-met";
+  // cspr-2018 has two rungs: every criterion is of the first, so "second" never arises there.
+  return second ? ladder[1]! : ladder[ladder.length - 1]!;
 }
