@@ -37,8 +37,10 @@ COPY --chown=root:root public ./public
 COPY --chown=root:root src/web/views ./src/web/views
 COPY --chown=root:root migrations ./migrations
 # Decision records: the embedded database lives on a volume the service's user may write; set
-# DATABASE_URL instead to share a PostgreSQL database between instances.
-ENV THRESHOLD_DATA_DIR=/data
+# DATABASE_URL instead to share a PostgreSQL database between instances. Its folder is inside the
+# volume, so that its lock file (/data/records.lock) sits beside it on the volume too. Beyond the
+# container's loopback a records key is required: RECORDS_KEY_FILE naming a mounted secret.
+ENV THRESHOLD_DATA_DIR=/data/records
 RUN mkdir /data && chown node:node /data
 VOLUME /data
 # The files belong to root and are read-only to the service's user.

@@ -13,7 +13,7 @@ import path from "node:path";
 import * as prettier from "prettier";
 import { parseDocument, Scalar, visit } from "yaml";
 import { z } from "zod";
-import { buildDecisionSchema, buildOpenCaseSchema } from "../src/cases/service.js";
+import { buildAnchorSchema, buildDecisionSchema, buildOpenCaseSchema } from "../src/cases/service.js";
 import { projectRoot } from "../src/config.js";
 import { loadCore } from "../src/core.js";
 import {
@@ -36,6 +36,7 @@ buildQaSchema(core.quality, registry);
 buildPlanSchema(registry);
 buildDecisionSchema(core.decisions, registry);
 buildOpenCaseSchema(registry);
+buildAnchorSchema(registry);
 
 const { schemas } = z.toJSONSchema(registry, {
   target: "draft-2020-12",

@@ -36,6 +36,18 @@
  *   DATABASE_URL               PostgreSQL for decision records, shared by several instances
  *   THRESHOLD_DATA_DIR         without DATABASE_URL, the folder of the embedded database (PGlite)
  *                              that keeps decision records (default var/records in the project)
+ *   DATABASE_OWNER_URL         PostgreSQL as the role that owns the record tables: migrations run
+ *                              as it, and it grants the DATABASE_URL role only SELECT and INSERT on
+ *                              them. Without it, DATABASE_URL migrates and owns (a warning says so)
+ *   RECORDS_KEY                the key of the records' chain and anchors: 32 or more random bytes
+ *                              as hex or base64 (openssl rand -hex 32). Kept outside the database
+ *   RECORDS_KEY_FILE           or a file holding it. Without either, the embedded store on loopback
+ *                              makes var/records.key beside its data folder (mode 0600) and says so;
+ *                              with DATABASE_URL, or beyond loopback, one of them is required
+ *   RECORDS_MIN_FREE_MB        the embedded store refuses writes (503) with less free disk than this
+ *                              (default 64)
+ *   THRESHOLD_WATCHDOG_SECONDS the embedded store: exit if the process stops answering this long
+ *                              (its database wedged), so a supervisor restarts it (default 30)
  *   CASE_DUE_SOON_WORKING_DAYS a case's deadline within this many working days (England and Wales
  *                              bank holidays) of today is "due soon" on the case list and timeline
  *                              (default 5)
@@ -67,6 +79,7 @@ export interface OidcConfig {
   /** Claim values to roles; absent, "member" and "chair" are taken as they are. */
   roleMap?: ReadonlyMap<string, readonly Role[]>;
 }
+import { defaultKeyFile, parseKeyText, RecordsKeyError, type KeySource } from "./cases/keys.js";
 
 export interface Config {
   port: number;
@@ -89,6 +102,17 @@ export interface Config {
   headersTimeoutMs: number;
   databaseUrl?: string;
   dataDir: string;
+  /** PostgreSQL: the owner's connection, for migrations and grants to the runtime role. */
+  databaseOwnerUrl?: string;
+  /**
+   * Where the records key comes from: given (RECORDS_KEY), a file (RECORDS_KEY_FILE), or the
+   * embedded default's file beside its data folder, made when it is not there.
+   */
+  recordsKey: KeySource;
+  /** The embedded store refuses writes below this much free disk. */
+  recordsMinFreeBytes: number;
+  /** The embedded store: how long the process may stop answering before it exits. */
+  watchdogMs: number;
   /** The case file: when a deadline is due soon, and how long a closed case is kept. */
   caseFile: { dueSoonWorkingDays: number; retentionYears: number };
 }
@@ -238,6 +262,30 @@ function trustProxy(value: string | undefined): string | number | boolean {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/**
+ * The records key's source. Required with PostgreSQL (several instances must share one key, and
+ * a key made on one machine is no key for the others) and beyond loopback; on loopback, the
+ * embedded store makes its own beside its data folder.
+ */
+function recordsKeySource(env: NodeJS.ProcessEnv, dataDir: string, host: string): Config["recordsKey"] {
+  if (env.RECORDS_KEY && env.RECORDS_KEY_FILE)
+    throw new ConfigError("set RECORDS_KEY or RECORDS_KEY_FILE, not both");
+  if (env.RECORDS_KEY) {
+    try {
+      return { key: parseKeyText(env.RECORDS_KEY, "RECORDS_KEY") };
+    } catch (e) {
+      if (e instanceof RecordsKeyError) throw new ConfigError(e.message);
+      throw e;
+    }
+  }
+  if (env.RECORDS_KEY_FILE) return { file: path.resolve(env.RECORDS_KEY_FILE) };
+  if (env.DATABASE_URL || !isLoopback(host))
+    throw new ConfigError(
+      `${env.DATABASE_URL ? "with DATABASE_URL" : `listening on ${host}`}, a records key must be configured: set RECORDS_KEY (32 or more random bytes as hex or base64, e.g. from "openssl rand -hex 32") or RECORDS_KEY_FILE, kept outside the database. Without it, anyone who can write to the database could rewrite the records undetected`,
+    );
+  return { defaultFile: defaultKeyFile(dataDir) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const keys = [...namedApiKeys(env.THRESHOLD_API_KEYS), ...apiKeyHashes(env.THRESHOLD_API_KEY_SHA256)];
   const names = new Set<string>();
@@ -256,6 +304,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   refuseUnguarded(host, url, signIn !== undefined, keys.length > 0);
   const perMinute = intFromEnv("RATE_LIMIT_PER_MINUTE", env.RATE_LIMIT_PER_MINUTE, 300, 10_000_000);
+  const dataDir = env.THRESHOLD_DATA_DIR
+    ? path.resolve(env.THRESHOLD_DATA_DIR)
+    : path.join(projectRoot(), "var", "records");
+  // Where others can reach the service (itself, or through PUBLIC_URL's proxy), records need a key.
+  const reachedAs = !isLoopback(host) ? host : url && !isLoopback(bare(url.hostname)) ? url.hostname : host;
   return {
     port: intFromEnv("PORT", env.PORT, 3000),
     host,
@@ -280,9 +333,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: 30_000,
     headersTimeoutMs: 10_000,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    dataDir: env.THRESHOLD_DATA_DIR
-      ? path.resolve(env.THRESHOLD_DATA_DIR)
-      : path.join(projectRoot(), "var", "records"),
+    dataDir,
+    ...(env.DATABASE_URL && env.DATABASE_OWNER_URL ? { databaseOwnerUrl: env.DATABASE_OWNER_URL } : {}),
+    recordsKey: recordsKeySource(env, dataDir, reachedAs),
+    recordsMinFreeBytes:
+      intFromEnv("RECORDS_MIN_FREE_MB", env.RECORDS_MIN_FREE_MB, 64, 1_000_000) * 1024 * 1024,
+    watchdogMs: intFromEnv("THRESHOLD_WATCHDOG_SECONDS", env.THRESHOLD_WATCHDOG_SECONDS, 30, 3600) * 1000,
     caseFile: {
       dueSoonWorkingDays:
         intFromEnv("CASE_DUE_SOON_WORKING_DAYS", env.CASE_DUE_SOON_WORKING_DAYS, 5, 60) || 5,

@@ -15,8 +15,11 @@ import { createApp } from "./app.js";
 import { answerClientError } from "./http/problem.js";
 import { createLogger } from "./middleware/logging.js";
 import { openDb } from "./cases/db.js";
+import { RecordsKeyError, resolveKey, type RecordsKey } from "./cases/keys.js";
+import { StoreLockedError } from "./cases/lock.js";
 import { RecordStore } from "./cases/store.js";
 import { SessionStore } from "./auth/sessions.js";
+import { startWatchdog } from "./cases/watchdog.js";
 import { loadCore } from "./core.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -41,10 +44,34 @@ async function main(): Promise<void> {
   // The records' database opens while the rules load and are proved: most of the database's
   // start-up is WebAssembly compiling on other threads.
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  // The records key, from outside the database: given, read from its file, or (embedded, on
+  // loopback, nothing configured) made beside the data folder.
+  let recordsKey: RecordsKey;
+  try {
+    const resolved = resolveKey(config.recordsKey, true);
+    recordsKey = resolved.key;
+    if (resolved.created) {
+      logger.warn({ keyFile: resolved.created }, "made a records key");
+      console.log(
+        `threshold: made a records key in ${resolved.created} (mode 0600), beside the data folder: keep a copy of it apart from the data; without it the records cannot be verified`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof RecordsKeyError) cannotStart(e.message);
+    throw e;
+  }
   const opening = openDb(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+    config.databaseUrl
+      ? {
+          databaseUrl: config.databaseUrl,
+          ...(config.databaseOwnerUrl ? { ownerUrl: config.databaseOwnerUrl } : {}),
+        }
+      : { dataDir: config.dataDir, minFreeBytes: config.recordsMinFreeBytes },
   );
-  opening.catch(() => undefined);
+  // A folder another process holds is refused at once, not after the rules have loaded.
+  opening.catch((e: unknown) => {
+    if (e instanceof StoreLockedError) cannotStart(e.message);
+  });
 
   let service;
   try {
@@ -64,8 +91,21 @@ async function main(): Promise<void> {
   const where = config.databaseUrl
     ? "the PostgreSQL database in DATABASE_URL"
     : `the embedded database in ${config.dataDir}`;
-  const db = await opening.catch((e: Error) => cannotStart(`cannot open ${where}: ${e.message}`));
-  const records = new RecordStore(db);
+  const db = await opening.catch((e: Error) =>
+    cannotStart(e instanceof StoreLockedError ? e.message : `cannot open ${where}: ${e.message}`),
+  );
+  const records = new RecordStore(db, { key: recordsKey! });
+  const sealed = await records.sealLegacy();
+  if (sealed.length)
+    console.log(
+      `threshold: sealed the unkeyed (legacy) records of ${sealed.length} case(s) with the records key`,
+    );
+  if (db.runtimeMayRewrite)
+    console.warn(
+      "threshold: warning: the database role in DATABASE_URL may UPDATE, DELETE or TRUNCATE the records (it owns them). Set DATABASE_OWNER_URL to the owner and DATABASE_URL to a role of its own: the service then grants that role only SELECT and INSERT. Kept anchors still reveal any change",
+    );
+  // The embedded database runs on this thread: if it ever wedges, exit rather than hang.
+  if (db.kind === "pglite" && config.watchdogMs > 0) await startWatchdog(config.watchdogMs).ready;
   const sessions = config.oidc ? new SessionStore(db, config.session) : undefined;
 
   const lifecycle = { draining: false };
@@ -105,7 +145,7 @@ async function main(): Promise<void> {
     );
     const store =
       db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database at ${config.dataDir}`;
-    console.log(`threshold: decision records in ${store}`);
+    console.log(`threshold: decision records in ${store}, chained with records key ${records.keyId}`);
     console.log(
       `threshold: rate limit ${config.rateLimitPerMinute ? `${config.rateLimitPerMinute} requests a minute per key, person or anonymous address, and ${config.rateLimitPerAddressPerMinute} per address, on pages and /v1` : "off"}`,
     );

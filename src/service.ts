@@ -79,6 +79,8 @@ const ACCESS = {
   recordAdvice: "write-case",
   recordDecision: "decide",
   readCase: "read-case",
+  // The access log says who read a case: the chair's to see, as deciding is (anyone on loopback).
+  readAccessLog: "decide",
   // The case file (issue 14): the list and timeline are read by members; dates and "mark done" are
   // written by members, as advice is; closing a case for retention is the chair's, as deciding is.
   listCases: "read-case",
@@ -207,6 +209,9 @@ export function createService(core: Core, options: ServiceOptions) {
     caseRecords: caseOp("readCase", cases.caseRecords),
     caseMinutes: caseOp("readCase", cases.caseMinutes),
     verifyCase: caseOp("readCase", cases.verifyCase),
+    exportCase: caseOp("readCase", cases.exportCase),
+    caseAnchor: caseOp("readCase", cases.caseAnchor),
+    accessLog: caseOp("readAccessLog", cases.accessLog),
 
     listCases: caseOp("listCases", caseList.listCases),
     caseTimeline: caseOp("readCase", caseTimelines.caseTimeline),

@@ -1,14 +1,17 @@
 /**
  * Graceful shutdown, on the real process: SIGTERM while a request is in flight. The server stops
  * accepting connections, the request in flight still gets its full answer, and the process exits 0.
+ * And with the embedded store's disk full: writes answer 503 (problem+json, and a clear page),
+ * reads go on where they can, and SIGTERM still stops the process.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { kill, startService, type Running } from "./support/process.js";
 
 let child: ChildProcess | undefined;
 // The process keeps its decision records in a folder of its own, never the project's var/records.
@@ -24,15 +27,19 @@ afterEach(async () => {
 });
 
 function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  // The records folder inside a folder of its own: its key file and lock sit beside it, in there.
   dataDir = mkdtempSync(path.join(tmpdir(), "threshold-shutdown-"));
+  const records = path.join(dataDir, "records");
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: {
       ...process.env,
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
-      THRESHOLD_DATA_DIR: dataDir,
+      THRESHOLD_DATA_DIR: records,
       DATABASE_URL: "",
+      RECORDS_KEY: "",
+      RECORDS_KEY_FILE: "",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -42,7 +49,7 @@ function start(): Promise<{ child: ChildProcess; port: number; output: () => str
   proc.stderr!.on("data", (b: Buffer) => (out += b.toString()));
   return new Promise((resolve, reject) => {
     // Start-up compiles TypeScript (tsx) and opens the embedded database: slow on a busy machine.
-    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${out}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
     proc.stdout!.on("data", () => {
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
@@ -123,5 +130,91 @@ describe("graceful shutdown", () => {
     expect(res.connection).toBe("close");
     expect(await exited).toBe(0);
     expect(server.output()).toContain("SIGTERM: no new connections; finishing requests in flight");
-  }, 60_000);
+  }, 120_000);
 });
+
+/**
+ * A disk of its own, small and really full: a 160 MiB tmpfs (mount needs root, as in CI's
+ * container). Where mounting is not allowed, the same refusal is reached by asking for more free
+ * space than the disk has (RECORDS_MIN_FREE_MB), which is the guard a full disk trips.
+ */
+function smallDisk(): { dir: string; real: boolean; release: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), "threshold-full-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=160m", "tmpfs", dir], { stdio: "ignore" });
+    return {
+      dir,
+      real: true,
+      release: () => {
+        execFileSync("umount", ["-l", dir], { stdio: "ignore" });
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch {
+    return { dir, real: false, release: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+}
+
+/** Writes zeros into a file until the disk refuses: ENOSPC. */
+function fill(dir: string): void {
+  const fd = openSync(path.join(dir, "filler"), "w");
+  const chunk = Buffer.alloc(1024 * 1024);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOSPC") throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe("a full disk", () => {
+  let service: Running | undefined;
+  afterEach(async () => kill(service));
+
+  it("answers writes with 503 problem+json and a clear page, and SIGTERM still stops the process", async () => {
+    const disk = smallDisk();
+    try {
+      const records = path.join(disk.dir, "records");
+      mkdirSync(records);
+      service = await startService({
+        THRESHOLD_DATA_DIR: records,
+        RECORDS_KEY: "cd".repeat(32),
+        // Without a real full disk, a guard larger than any disk: the same refusal.
+        ...(disk.real ? {} : { RECORDS_MIN_FREE_MB: "1000000" }),
+      });
+      const base = `http://127.0.0.1:${service.port}`;
+      if (disk.real) {
+        expect((await fetch(`${base}/v1/cases`, jsonPost({ reference: "FULL/1" }))).status).toBe(201);
+        fill(disk.dir);
+      }
+      const res = await fetch(`${base}/v1/cases`, jsonPost({ reference: "FULL/2" }));
+      expect(res.status).toBe(503);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      const problem = (await res.json()) as { detail: string };
+      expect(problem.detail).toMatch(/^the disk that holds the records is full .*nothing was recorded/);
+
+      const page = await fetch(`${base}/cases/${encodeURIComponent("FULL/1")}`, {
+        headers: { accept: "text/html" },
+      });
+      expect(page.status).toBe(503);
+      const html = await page.text();
+      expect(html).toContain("Sorry, the service is unavailable");
+      expect(html).toContain("the disk that holds the records is full");
+
+      // Advice needs no disk: it still answers.
+      const advice = await fetch(`${base}/v1/assessments`, jsonPost({ answers: { childDied: "yes" } }));
+      expect(advice.status).toBe(200);
+
+      service.child.kill("SIGTERM");
+      expect(await service.exited).toBe(0);
+    } finally {
+      await kill(service);
+      disk.release();
+    }
+  }, 150_000);
+});
+
+function jsonPost(body: unknown): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}

@@ -170,7 +170,8 @@ for (const edition of EDITIONS) {
         const input = parseAssessmentRequest(schema, { edition, answers: c.answers }, s.library);
         await expectStatusesMatchEngine(s.library, compiled, input.answers);
       }
-    });
+      // Every rule case of the edition against json-rules-engine: seconds alone, more on a busy machine.
+    }, 180_000);
 
     it("with questions open, gives the statuses, possible outcomes and decisive questions the engine gives over every way of answering them", async () => {
       const s = await service();

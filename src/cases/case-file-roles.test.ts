@@ -102,6 +102,26 @@ describe("the case file with sign-in", () => {
     expect(timeline).toMatch(/Closed on \d{4}-\d\d-\d\d by Chris Chair/);
   });
 
+  it("the case's access log names who read the timeline and calendar, marked done and closed", async () => {
+    const { cookie } = await signInOverHttp(app.base, "chair");
+    const res = await get(`/v1${casePath}/access-log?limit=200`, cookie, "application/json");
+    expect(res.status).toBe(200);
+    const log = await res.json();
+    expect(contractErrors("AccessLog", log)).toEqual([]);
+    const seen = (log.entries as Array<{ operation: string; madeBy: { name?: string } }>).map(
+      (e) => `${e.operation} ${e.madeBy.name}`,
+    );
+    for (const entry of [
+      "read-timeline Mina Member",
+      "read-calendar Mina Member",
+      "mark-done Mina Member",
+      "close-case Chris Chair",
+    ])
+      expect(seen).toContain(entry);
+    // A refused close is not logged as one.
+    expect(seen).not.toContain("close-case Mina Member");
+  });
+
   it("someone signed in with neither role is refused the list, told which role is missing", async () => {
     const { cookie } = await signInOverHttp(app.base, "norole");
     const res = await get("/v1/cases", cookie, "application/json");

@@ -47,7 +47,7 @@ export type DateSource = "recorded" | "advice" | "decision";
 export type Stage = "referred" | "assessed" | "decided" | "review-under-way" | "completed";
 export const STAGES: readonly Stage[] = ["referred", "assessed", "decided", "review-under-way", "completed"];
 
-/** A record as this module reads it: `madeBy` from the record, or from its content before records kept it. */
+/** A record as this module reads it. */
 export interface CaseRecord {
   recordId: string;
   reference: string;
@@ -198,24 +198,21 @@ interface Row {
   kind: string;
   recorded_at: Date | string;
   content: string;
-  /** Present once records keep who made them (issue 12's migration 003). */
-  made_by?: string | null;
+  /** Who made the record (canonical JSON); null for records made before records kept it. */
+  made_by: string | null;
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 function fromRow(r: Row): CaseRecord {
-  const content = JSON.parse(r.content) as Record<string, unknown>;
-  const kept = r.made_by ? (JSON.parse(r.made_by) as MadeBy) : null;
   return {
     recordId: r.id,
     reference: r.reference,
     seq: r.seq,
     kind: r.kind,
     recordedAt: iso(r.recorded_at),
-    content,
-    // Records made before the store kept `made_by` carry who made them in their content.
-    madeBy: kept ?? (content.madeBy as MadeBy | undefined) ?? null,
+    content: JSON.parse(r.content) as Record<string, unknown>,
+    madeBy: r.made_by ? (JSON.parse(r.made_by) as MadeBy) : null,
   };
 }
 

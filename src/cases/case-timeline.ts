@@ -24,7 +24,7 @@ import {
   type DateSource,
   type Stage,
 } from "./case-state.js";
-import type { RecordKind, RecordStore, StoredRecord } from "./store.js";
+import type { AccessOperation, RecordKind, RecordStore, StoredRecord } from "./store.js";
 
 /** How the case file counts: configured in src/config.ts. */
 export interface CaseFileOptions {
@@ -184,11 +184,25 @@ export function caseTimelineOperations(
   };
 
   /**
-   * Appends one of this module's records, saying who made it. Until the store keeps who made each
-   * record itself (issue 12), it is kept in the content, where case-state.ts reads it.
+   * Appends one of this module's records, kept with who made it, and logs the write in the case's
+   * access log (issue 12) once it has succeeded.
    */
-  const append = (reference: string, kind: RecordKind, content: Record<string, unknown>, actor: Actor) =>
-    openStore().append(reference, kind, { ...content, madeBy: madeBy(actor) });
+  const append = async (
+    reference: string,
+    kind: RecordKind,
+    content: Record<string, unknown>,
+    actor: Actor,
+    operation: AccessOperation,
+  ): Promise<StoredRecord> => {
+    const record = await openStore().append(reference, kind, content, madeBy(actor));
+    return logged(actor, reference, operation, record);
+  };
+
+  /** Logs an access to a case after it succeeded; a read that cannot be logged fails. */
+  const logged = async <T>(actor: Actor, reference: string, operation: AccessOperation, result: T) => {
+    await openStore().logAccess(reference, operation, madeBy(actor), actor.address);
+    return result;
+  };
 
   const today = () => formatIsoDate(now());
 
@@ -319,8 +333,15 @@ export function caseTimelineOperations(
       );
   };
 
-  const caseTimeline = async (_actor: Actor, referenceIn: string): Promise<CaseTimeline> =>
-    build(await stateOf(checkReference(referenceIn)));
+  /** The case's timeline, as a read of the case (logged). */
+  const caseTimeline = async (
+    actor: Actor,
+    referenceIn: string,
+    operation: AccessOperation = "read-timeline",
+  ): Promise<CaseTimeline> => {
+    const reference = checkReference(referenceIn);
+    return logged(actor, reference, operation, build(await stateOf(reference)));
+  };
 
   /** Records the case's dates: those given replace the ones before; null clears one. */
   const recordCaseDates = async (actor: Actor, referenceIn: string, body: unknown): Promise<StoredRecord> => {
@@ -375,7 +396,7 @@ export function caseTimelineOperations(
       reference,
     });
     const dates = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-    return append(reference, "case-dates", { dates }, actor);
+    return append(reference, "case-dates", { dates }, actor, "record-dates");
   };
 
   /** Marks a milestone of the case's timeline done: who and when the record keeps. */
@@ -407,6 +428,7 @@ export function caseTimelineOperations(
       "milestone-done",
       { milestone: milestone.id, doneOn, due: milestone.due },
       actor,
+      "mark-done",
     );
   };
 
@@ -435,6 +457,7 @@ export function caseTimelineOperations(
         ...(reason ? { reason } : {}),
       },
       actor,
+      "close-case",
     );
   };
 
@@ -449,7 +472,7 @@ export function caseTimelineOperations(
     actor: Actor,
     referenceIn: string,
   ): Promise<{ filename: string; text: string }> => {
-    const t = await caseTimeline(actor, referenceIn);
+    const t = await caseTimeline(actor, referenceIn, "read-calendar");
     const sources = new Map([...library.sources.values()].map((s) => [s.document, s]));
     const calendarFile = ical({
       name: `Case ${t.reference}: deadlines`,

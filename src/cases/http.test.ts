@@ -12,12 +12,16 @@ import { defaultRulesDir } from "../config.js";
 import { createApp } from "../app.js";
 import { loadCore } from "../core.js";
 import type { Db } from "./db.js";
+import { randomBytes } from "node:crypto";
+import { recordsKey } from "./keys.js";
 import { RecordStore } from "./store.js";
 import { contractErrors } from "../../test/support/contract.js";
 import { BACKENDS } from "../../test/support/databases.js";
 import { service } from "../../test/support/service.js";
 
 describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
+  // One records key for the run, as a service keeps one across restarts.
+  const key = recordsKey(randomBytes(32));
   let db: Db;
   let reopen: () => Promise<Db>;
   let cleanup: () => Promise<void>;
@@ -26,7 +30,7 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
   const path = `/v1/cases/${encodeURIComponent(REF)}`;
 
   const start = async () => {
-    app = createApp(await service(), { bodyLimit: 100 * 1024, records: new RecordStore(db) });
+    app = createApp(await service(), { bodyLimit: 100 * 1024, records: new RecordStore(db, { key }) });
   };
   beforeAll(async () => {
     ({ db, reopen, cleanup } = await backend.open());
@@ -67,7 +71,8 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(res.status).toBe(201);
     ok("AssessmentReceipt", res.body);
     expect(res.body.assessment.outcome).toBe("initiate-scr");
-    expect(res.body.previousHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(res.body.previousHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(res.body.hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     // One piece of advice has one id: the record of it carries the id the advice was given with.
     expect(res.body.recordId).toBe(res.body.assessment.adviceId);
     expect(res.body.assessment.minutes).toContain(res.body.assessment.adviceId);
@@ -142,6 +147,7 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     const res = await request(app).get(path);
     expect(res.status).toBe(200);
     ok("CaseHistory", res.body);
+    expect(res.body.next).toBeNull();
     expect(res.body.records.map((r: { kind: string }) => r.kind)).toEqual([
       "case-opened",
       "assessment",
@@ -149,7 +155,8 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
       "decision",
     ]);
     const verify = await request(app).get(`${path}/verify`);
-    expect(verify.body).toEqual({ reference: REF, valid: true, records: 4, problems: [] });
+    ok("Verification", verify.body);
+    expect(verify.body).toMatchObject({ reference: REF, valid: true, records: 4, problems: [] });
   });
 
   it("prints the whole history as minutes, exactly as advised at the time", async () => {
@@ -157,10 +164,12 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(res.headers["content-type"]).toMatch(/^text\/markdown/);
     expect(res.text).toContain(`# Case ${REF}: advice and decisions`);
     expect(res.text).toContain("### Serious Case Review decision: advice for the minutes");
-    expect(res.text).toContain("**Decision: No further action.** Decided on 2024-03-26 by Independent Chair");
+    expect(res.text).toContain(
+      "**Decision: No further action.** Decided on 2024-03-26 as Independent Chair, recorded by someone using this machine without sign-in",
+    );
     expect(res.text).toContain("> A single-agency review of the school's practice is under way.");
     expect(res.text).toContain(`This record corrects record ${correctedId}.`);
-    expect(res.text).toContain("The hash chain of all 4 records holds");
+    expect(res.text).toContain("The chain of all 4 records holds under the records key");
   });
 
   it("keeps the advice as given after the rules change: a stored record is never re-evaluated", async () => {
@@ -170,7 +179,7 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     writeFileSync(path_.join(rules, "ruleset.yaml"), "version: 2099.1.0\n");
     const changed = createApp(await loadCore(rules), {
       bodyLimit: 100 * 1024,
-      records: new RecordStore(db),
+      records: new RecordStore(db, { key }),
     });
     expect((await request(changed).get("/v1/rulesets")).body.editions[0].ruleset.version).toBe("2099.1.0");
     const after = (await request(changed).get(`${path}/minutes`)).text;
@@ -190,6 +199,68 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
     expect(lines.map((l: { seq: number }) => l.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  it("signs an anchor of the case's head, and verifies the case against it when it is kept", async () => {
+    const anchorRes = await request(app).get(`${path}/anchor`);
+    expect(anchorRes.status).toBe(200);
+    ok("Anchor", anchorRes.body);
+    expect(anchorRes.body).toMatchObject({ reference: REF, recordCount: 4 });
+    const res = await request(app).post(`${path}/verify`).send(anchorRes.body);
+    expect(res.status).toBe(200);
+    ok("Verification", res.body);
+    expect(res.body).toMatchObject({ valid: true, anchor: { holds: true, signatureValid: true } });
+    const forged = await request(app)
+      .post(`${path}/verify`)
+      .send({ ...anchorRes.body, recordCount: 3 });
+    expect(forged.body).toMatchObject({ valid: false, anchor: { signatureValid: false } });
+    const elsewhere = await request(app)
+      .post(`${path}/verify`)
+      .send({ ...anchorRes.body, reference: "OTHER/1" });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.errors[0].pointer).toBe("/reference");
+    const notAnAnchor = await request(app).post(`${path}/verify`).send({ recordCount: "all" });
+    expect(notAnAnchor.status).toBe(400);
+  });
+
+  it("pages a case's records, and names a bad page parameter", async () => {
+    const res = await request(app).get(`${path}/records?from=2&limit=2`);
+    expect(res.status).toBe(200);
+    ok("CaseHistory", res.body);
+    expect(res.body).toMatchObject({
+      recordCount: 4,
+      from: 2,
+      limit: 2,
+      next: `${path}/records?from=4&limit=2`,
+    });
+    expect(res.body.records.map((r: { seq: number }) => r.seq)).toEqual([2, 3]);
+    expect(res.body.records[0].madeBy).toEqual({ kind: "anyone" });
+    const bad = await request(app).get(`${path}/records?limit=5000`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe("limit");
+  });
+
+  it("logs every read and write of the case, with who, what and from where, for the chair", async () => {
+    const res = await request(app).get(`${path}/access-log?limit=200`);
+    expect(res.status).toBe(200);
+    ok("AccessLog", res.body);
+    expect(res.body.valid).toBe(true);
+    const operations = res.body.entries.map((e: { operation: string }) => e.operation).reverse();
+    expect(operations.slice(0, 4)).toEqual([
+      "open-case",
+      "record-advice",
+      "record-decision",
+      "record-decision",
+    ]);
+    expect(operations).toEqual(
+      expect.arrayContaining(["read-records", "read-minutes", "verify", "anchor", "export"]),
+    );
+    expect(res.body.entries[0]).toMatchObject({
+      madeBy: { kind: "anyone" },
+      address: expect.stringMatching(/127\.0\.0\.1/),
+    });
+    // The log never holds what was sent: no reasons, no answers.
+    expect(JSON.stringify(res.body)).not.toContain("single-agency");
+  });
+
   it("answers 404 for a case that does not exist", async () => {
     const res = await request(app).get(`/v1/cases/${encodeURIComponent("NOPE/1")}`);
     expect(res.status).toBe(404);
@@ -199,16 +270,21 @@ describe.each(BACKENDS)("cases and decisions on $name", (backend) => {
   it("records a decision on advice recorded before advice and record shared one id, by the id its minutes print", async () => {
     // Advice as records made before the change hold it: its own decisionId, a different record id.
     const OLD = "OLD/2023-001";
-    const store = new RecordStore(db);
-    await store.createCase(OLD);
+    const store = new RecordStore(db, { key });
+    await store.createCase(OLD, { kind: "anyone" });
     const fresh = await request(app)
       .post("/v1/assessments")
       .send({ answers: { childDied: "yes", abuseOrNeglect: "yes" } });
     const { adviceId: printed, ...rest } = fresh.body as { adviceId: string };
-    await store.append(OLD, "assessment", {
-      request: { answers: {} },
-      assessment: { ...rest, decisionId: printed },
-    });
+    await store.append(
+      OLD,
+      "assessment",
+      {
+        request: { answers: {} },
+        assessment: { ...rest, decisionId: printed },
+      },
+      { kind: "anyone" },
+    );
     const res = await request(app)
       .post(`/v1/cases/${encodeURIComponent(OLD)}/decisions`)
       .send({

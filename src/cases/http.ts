@@ -1,14 +1,30 @@
 /**
  * Decision records over HTTP: cases, the advice recorded for them, the chair's decisions, their
- * history as Markdown minutes, the hash chain's verification, and an export as JSON Lines.
- * Append-only: there is no route to change or delete a record; a correction is a new record.
+ * history (paginated) and Markdown minutes, the keyed chain's verification (against a kept anchor,
+ * too), anchors, the access log, and an export as JSON Lines. Append-only: there is no route to
+ * change or delete a record; a correction is a new record.
  */
-import express, { type Response } from "express";
+import express, { type Request, type Response } from "express";
 import type { JsonBody } from "../http/api.js";
 import { actorOf } from "../http/security.js";
-import type { Service } from "../service.js";
-import { recordView } from "./views.js";
+import type { Actor, Service } from "../service.js";
+import { accessView, nextPage, recordView } from "./views.js";
 import type { StoredRecord } from "./store.js";
+
+/** The actor, with the client's address for the access log when the key check did not add it. */
+function who(req: Request, res: Response): Actor {
+  const actor = actorOf(res);
+  return actor.address !== undefined || req.ip === undefined ? actor : { ...actor, address: req.ip };
+}
+
+/** Only the page parameters, as written: anything else in the query is ignored. */
+function pageQuery(req: Request): { from?: string; limit?: string } {
+  const q = req.query as Record<string, unknown>;
+  return {
+    ...(typeof q.from === "string" ? { from: q.from } : q.from !== undefined ? { from: "?" } : {}),
+    ...(typeof q.limit === "string" ? { limit: q.limit } : q.limit !== undefined ? { limit: "?" } : {}),
+  };
+}
 
 function created(res: Response, r: StoredRecord, extra: Record<string, unknown> = {}): void {
   res
@@ -28,13 +44,13 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
   const router = express.Router();
 
   router.post("/v1/cases", requireJson, parseJson, async (req, res) => {
-    const r = await service.openCase(actorOf(res), req.body);
+    const r = await service.openCase(who(req, res), req.body);
     created(res, r, { reference: r.reference });
   });
 
   router.post("/v1/cases/:reference/assessments", requireJson, parseJson, async (req, res) => {
     const { record, assessment } = await service.recordAdvice(
-      actorOf(res),
+      who(req, res),
       req.params.reference as string,
       req.body,
     );
@@ -42,28 +58,63 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
   });
 
   router.post("/v1/cases/:reference/decisions", requireJson, parseJson, async (req, res) => {
-    const record = await service.recordDecision(actorOf(res), req.params.reference as string, req.body);
+    const record = await service.recordDecision(who(req, res), req.params.reference as string, req.body);
     created(res, record, { decision: record.content });
   });
 
-  router.get("/v1/cases/:reference", async (req, res) => {
-    const records = await service.caseRecords(actorOf(res), req.params.reference);
-    res.json({ reference: req.params.reference, records: records.map(recordView) });
-  });
+  // A case's records, a page at a time (default 50, at most 200): a long case stays cheap to read.
+  const history = async (req: Request, res: Response) => {
+    const reference = req.params.reference as string;
+    const page = await service.caseRecords(who(req, res), reference, pageQuery(req));
+    res.json({
+      reference,
+      recordCount: page.total,
+      from: page.from,
+      limit: page.limit,
+      next: nextPage(`/v1/cases/${encodeURIComponent(reference)}/records`, page, page.items.length),
+      records: page.items.map(recordView),
+    });
+  };
+  router.get("/v1/cases/:reference", history);
+  router.get("/v1/cases/:reference/records", history);
 
   router.get("/v1/cases/:reference/minutes", async (req, res) => {
     res
       .type("text/markdown; charset=utf-8")
-      .send(await service.caseMinutes(actorOf(res), req.params.reference));
+      .send(await service.caseMinutes(who(req, res), req.params.reference));
   });
 
   router.get("/v1/cases/:reference/verify", async (req, res) => {
-    res.json(await service.verifyCase(actorOf(res), req.params.reference));
+    res.json(await service.verifyCase(who(req, res), req.params.reference));
+  });
+
+  // Against a kept anchor: does the case still hold everything the anchor covered?
+  router.post("/v1/cases/:reference/verify", requireJson, parseJson, async (req, res) => {
+    res.json(await service.verifyCase(who(req, res), req.params.reference as string, req.body));
+  });
+
+  router.get("/v1/cases/:reference/anchor", async (req, res) => {
+    res.json(await service.caseAnchor(who(req, res), req.params.reference));
+  });
+
+  router.get("/v1/cases/:reference/access-log", async (req, res) => {
+    const reference = req.params.reference;
+    const log = await service.accessLog(who(req, res), reference, pageQuery(req));
+    res.json({
+      reference,
+      valid: log.valid,
+      problems: log.problems,
+      entryCount: log.page.total,
+      from: log.page.from,
+      limit: log.page.limit,
+      next: nextPage(`/v1/cases/${encodeURIComponent(reference)}/access-log`, log.page, log.entries.length),
+      entries: log.entries.map(accessView),
+    });
   });
 
   router.get("/v1/cases/:reference/export", async (req, res) => {
     const reference = req.params.reference;
-    const records = await service.caseRecords(actorOf(res), reference);
+    const records = await service.exportCase(who(req, res), reference);
     res
       .type("application/x-ndjson; charset=utf-8")
       .setHeader("Content-Disposition", `attachment; filename="case-${reference.replace(/\//g, "-")}.jsonl"`);
@@ -81,7 +132,7 @@ export function caseFileRoutes(service: Service): express.Router {
   const router = express.Router();
 
   router.get("/v1/cases", async (req, res) => {
-    const list = await service.listCases(actorOf(res), { ...req.query });
+    const list = await service.listCases(who(req, res), { ...req.query });
     const next = new URLSearchParams();
     for (const k of ["stage", "deadline", "limit"] as const) {
       const v = req.query[k];
@@ -107,7 +158,7 @@ export function caseFileRoutes(service: Service): express.Router {
   });
 
   router.get("/v1/cases/:reference/timeline.ics", async (req, res) => {
-    const { filename, text } = await service.caseTimelineCalendar(actorOf(res), req.params.reference);
+    const { filename, text } = await service.caseTimelineCalendar(who(req, res), req.params.reference);
     res
       .type("text/calendar; charset=utf-8")
       .setHeader("Content-Disposition", `inline; filename="${filename}"`)

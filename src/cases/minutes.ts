@@ -4,12 +4,45 @@
  * re-evaluated), each decision with its reasons and the deadlines kept with it, and whether the
  * hash chain holds.
  */
+import type { MadeBy } from "../service.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
 import { caseFileRecordWords } from "./views.js";
 
-/** Free text inside the case file's records kept as text in Markdown: its markup characters escaped. */
-function caseFileMarkdown(text: string): string {
-  return text.replace(/\r\n?|\n/g, " ").replace(/[\\`*_{}[\]#|<>~]/g, (c) => `\\${c}`);
+/**
+ * Free text as Markdown that shows exactly that text. CommonMark lets any ASCII punctuation be
+ * backslash-escaped; this escapes what could be read as markup and leaves ordinary punctuation
+ * alone, so the minutes stay readable as plain text:
+ * - anywhere: `\`, backquotes, `*`, `_`, `[`, `]`, `<`, `>`, `|`, `~` and `&` (emphasis, code,
+ *   links and images, HTML and entities, tables, strikethrough);
+ * - at the start of a line: `#`, `-`, `+`, `=` and a number's `.` or `)` (headings, lists, rules
+ *   and setext headings); leading spaces (an indented code block) are dropped.
+ * Line breaks are normalised to \n.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^[ \t]+/, "")
+        .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+        .replace(/^([#\-+=])/, "\\$1")
+        .replace(/^(\d+)([.)])/, "$1\\$2"),
+    )
+    .join("\n");
+}
+
+/** Free text that must stay on one line (a table cell, a sentence). */
+export function markdownLine(text: string): string {
+  return markdownText(text.replace(/\s*[\r\n]+\s*/g, " "));
+}
+
+/** Who made a record, in words. */
+export function madeByWords(m: MadeBy | null): string {
+  if (!m) return "not recorded (made before records kept who made them)";
+  if (m.kind === "anyone") return "someone using this machine without sign-in";
+  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
+  return `${m.name ?? "(no name)"} (${m.id ?? "no subject"})`;
 }
 
 /** Pushes a stored Markdown document's headings down, so it sits inside the case's minutes. */
@@ -17,6 +50,16 @@ function nest(markdown: string, levels: number): string {
   const hashes = "#".repeat(levels);
   return markdown.replace(/^(#{1,6}) /gm, (_m, h: string) => `${h}${hashes} `);
 }
+
+const KIND_WORDS: Record<StoredRecord["kind"], string> = {
+  "case-opened": "Case opened",
+  assessment: "Advice",
+  decision: "Decision",
+  sealed: "Chain sealed with the records key",
+  "case-dates": "Dates recorded",
+  "milestone-done": "Milestone done",
+  "case-closed": "Case closed",
+};
 
 export function renderCaseMinutes(
   reference: string,
@@ -31,14 +74,14 @@ export function renderCaseMinutes(
   ];
   for (const r of records) {
     const when = r.recordedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+    out.push(`## ${r.seq}. ${KIND_WORDS[r.kind]}, recorded ${when}`, "");
     out.push(
-      `## ${r.seq}. ${r.kind === "case-opened" ? "Case opened" : r.kind === "assessment" ? "Advice" : (caseFileRecordWords(r)?.heading ?? "Decision")}, recorded ${when}`,
+      `Record ${r.recordId}; hash ${r.hash}; previous ${r.previousHash}. Recorded by ${markdownLine(madeByWords(r.madeBy))}.`,
       "",
     );
-    out.push(`Record ${r.recordId}; hash ${r.hash}; previous ${r.previousHash}.`, "");
     const caseFile = caseFileRecordWords(r);
     if (caseFile) {
-      out.push(caseFileMarkdown(caseFile.text), "");
+      out.push(markdownLine(caseFile.text), "");
     } else if (r.kind === "assessment") {
       const assessment = r.content.assessment as { minutes?: string };
       out.push(nest(assessment.minutes ?? "", 2).trim(), "");
@@ -46,7 +89,8 @@ export function renderCaseMinutes(
       const d = r.content as {
         decisionText: string;
         decidedOn: string;
-        decidedBy: string;
+        /** The capacity the chair decided in, if given; older decisions always have it. */
+        decidedBy?: string;
         reasons: string;
         adviceId?: string;
         /** Decisions recorded before the advice had one id everywhere name it so. */
@@ -60,20 +104,21 @@ export function renderCaseMinutes(
           citation: { section: string; document: string };
         }>;
       };
+      const capacity = d.decidedBy ? ` as ${markdownLine(d.decidedBy)}` : "";
       out.push(
-        `**Decision: ${d.decisionText}.** Decided on ${d.decidedOn} by ${d.decidedBy}, on the advice recorded as ${d.adviceId ?? d.assessmentId}.`,
+        `**Decision: ${d.decisionText}.** Decided on ${d.decidedOn}${capacity}, recorded by ${markdownLine(madeByWords(r.madeBy))}, on the advice recorded as ${markdownLine(String(d.adviceId ?? d.assessmentId))}.`,
         "",
         d.departure,
         "",
         "Reasons:",
         "",
-        d.reasons
+        markdownText(d.reasons)
           .split("\n")
           .map((l) => `> ${l}`)
           .join("\n"),
         "",
       );
-      if (d.corrects) out.push(`This record corrects record ${d.corrects}.`, "");
+      if (d.corrects) out.push(`This record corrects record ${markdownLine(d.corrects)}.`, "");
       if (d.deadlines.length) {
         out.push("| What follows | Due | How it is counted | Source |", "| --- | --- | --- | --- |");
         for (const x of d.deadlines)
@@ -82,14 +127,19 @@ export function renderCaseMinutes(
           );
         out.push("");
       }
+    } else if (r.kind === "sealed") {
+      out.push(
+        `The ${String(r.content.sealedRecords)} records before this one were made before the chain was keyed (unkeyed, legacy); this record seals them with the records key.`,
+        "",
+      );
     }
   }
   out.push(
     "## The record's integrity",
     "",
     verification.valid
-      ? `The hash chain of all ${verification.records} records holds: no record has been changed or removed since it was made.`
-      : `The hash chain does NOT hold: ${verification.problems.map((p) => `record ${p.seq} ${p.problem}`).join("; ")}.`,
+      ? `${verification.summary} Whether records have been removed from the end is shown only against an anchor kept outside the service (GET /v1/cases/{reference}/anchor).`
+      : `The chain does NOT hold: ${verification.problems.map((p) => `record ${p.seq} ${p.problem}`).join("; ")}.`,
   );
   return out.join("\n") + "\n";
 }

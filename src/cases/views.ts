@@ -1,5 +1,5 @@
 /** How records are shown outside the service: the same fields for the API and the export. */
-import type { StoredRecord } from "./store.js";
+import type { AccessEntry, StoredRecord } from "./store.js";
 
 /** A record as the API and the export show it. */
 export function recordView(r: StoredRecord) {
@@ -11,8 +11,27 @@ export function recordView(r: StoredRecord) {
     recordedAt: r.recordedAt,
     hash: r.hash,
     previousHash: r.previousHash,
+    madeBy: r.madeBy,
     content: r.content,
   };
+}
+
+/** An access-log entry as the API shows it. */
+export function accessView(e: AccessEntry) {
+  return {
+    seq: e.seq,
+    at: e.at,
+    operation: e.operation,
+    madeBy: e.madeBy,
+    address: e.address,
+    hash: e.hash,
+  };
+}
+
+/** Where the next page of a paginated list starts, or null at its end. */
+export function nextPage(path: string, page: { from: number; limit: number; total: number }, shown: number) {
+  const next = page.from + shown;
+  return shown > 0 && next <= page.total ? `${path}?from=${next}&limit=${page.limit}` : null;
 }
 
 /**
@@ -22,10 +41,10 @@ export function recordView(r: StoredRecord) {
 export function caseFileRecordWords(r: {
   kind: string;
   content: Record<string, unknown>;
+  madeBy: { name?: string } | null;
 }): { heading: string; text: string } | null {
   const c = r.content;
-  const by = (c.madeBy as { name?: string } | undefined)?.name;
-  const who = by ? ` by ${by}` : "";
+  const who = r.madeBy?.name ? ` by ${r.madeBy.name}` : "";
   if (r.kind === "case-dates") {
     const dates = Object.entries((c.dates ?? {}) as Record<string, string | null>)
       .map(([k, v]) => `${k} ${v ?? "cleared"}`)

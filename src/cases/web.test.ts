@@ -42,8 +42,9 @@ describe("saving advice to a case and recording the decision", () => {
     await page.click("#record-decision");
 
     const history = await page.locator("[data-history]").innerText();
+    // Who recorded it is whoever is using the service (here, anyone on loopback), not what was typed.
     expect(history).toContain(
-      "Decision: No further action, 2024-03-26, by Independent Chair; departs from the advice",
+      "Decision: No further action, 2024-03-26 as Independent Chair, recorded by someone using this machine without sign-in; departs from the advice",
     );
     await expect(page.locator("[data-chain]").getAttribute("data-chain")).resolves.toBe("valid");
     await screenshot(page, "case", { fullPage: true });
@@ -55,8 +56,52 @@ describe("saving advice to a case and recording the decision", () => {
     const minutes = readFileSync((await download.path())!, "utf8");
     expect(minutes).toContain("# Case CHSCB/2024-099: advice and decisions");
     expect(minutes).toContain("> A single-agency review is under way and will report to the board.");
+    // The chair sees who has read or written the case (anyone may, on loopback without sign-in).
+    await page.click("#access-log-link");
+    const log = await page.locator("[data-access-log]").innerText();
+    expect(log).toContain("Recorded a decision");
+    expect(log).toContain("Read the case page");
+    expect(log).toContain("127.0.0.1");
+    await expect(page.locator("[data-log-chain]").getAttribute("data-log-chain")).resolves.toBe("valid");
+    expect(await axeViolations(page)).toEqual([]);
+
     // The one error is the browser noting the 400 answer to the incomplete form, as it should.
     expect(consoleErrors.filter((e) => !e.includes("status of 400"))).toEqual([]);
+    await context.close();
+  });
+
+  it("shows hostile free text as text: on the page and in the minutes", async () => {
+    const { context, page } = await harness.newPage({ bypassCSP: true });
+    const reference = "CHSCB/2024-666";
+    await page.goto(at("/"));
+    await page.fill("#reference", reference);
+    await page.check('input[name="childDied"][value="yes"]');
+    await page.check('input[name="abuseOrNeglect"][value="yes"]');
+    await page.click("#see-advice");
+    await page.click("#save-to-case");
+    const capacity = '<img src=x id="injected"> **Chair**';
+    const reasons = "# Not a heading\r\n<script>document.title='owned'</script>\r- not a list\n| a | table |";
+    await page.check('input[name="decision"][value="serious-case-review"]');
+    await page.fill("#decidedOn-day", "26");
+    await page.fill("#decidedOn-month", "3");
+    await page.fill("#decidedOn-year", "2024");
+    await page.fill("#decidedBy", capacity);
+    await page.fill("#reasons", reasons);
+    await page.click("#record-decision");
+    await expect(page.locator("[data-history]").innerText()).resolves.toContain(
+      `as ${capacity}, recorded by`,
+    );
+    await expect(page.locator("#injected").count()).resolves.toBe(0);
+    await expect(page.title()).resolves.not.toBe("owned");
+
+    const minutes = await (
+      await page.request.get(at(`/cases/${encodeURIComponent(reference)}/minutes.md`))
+    ).text();
+    expect(minutes).toContain('as \\<img src=x id="injected"\\> \\*\\*Chair\\*\\*, recorded by');
+    expect(minutes).toContain(
+      "> \\# Not a heading\n> \\<script\\>document.title='owned'\\</script\\>\n> \\- not a list\n> \\| a \\| table \\|\n",
+    );
+    expect(minutes).not.toMatch(/\r/);
     await context.close();
   });
 });

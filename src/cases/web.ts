@@ -1,9 +1,14 @@
 /**
- * The case pages: a case's history and minutes, and the chair's decision recorded with the GOV.UK
- * patterns. They record through the same service operations as the API (recordDecision), so the
- * two cannot differ. Saving advice to a case starts on the result page (assessments/web.ts).
+ * The case pages: a case's history (a page of 50 records at a time, so a long case stays a small
+ * page), the chair's decision recorded with the GOV.UK patterns, the minutes as a download, and
+ * the case's access log for a chair. They record through the same service operations as the API
+ * (recordDecision), so the two cannot differ. Saving advice to a case starts on the result page
+ * (assessments/web.ts). Free text reaches the page only through the templates, which escape it.
+ *
+ * Who is asking: `res.locals.actor` when sign-in has set it, otherwise anyone (loopback), with
+ * the client's address for the case's access log.
  */
-import express, { type Response } from "express";
+import express, { type Request, type Response } from "express";
 import { Conflict, InvalidInput, NotFound } from "../errors.js";
 import { ladderFor } from "../assessments/minutes.js";
 import type { Outcome } from "../rulesets/types.js";
@@ -13,10 +18,28 @@ import { formErrors, type FormError } from "../web/errors.js";
 import { readDateParts, text, type FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
 import { createViews, defaultFooter } from "../web/views.js";
-import { renderCaseMinutes } from "./minutes.js";
+import { madeByWords } from "./minutes.js";
 import type { StoredRecord } from "./store.js";
 import { caseFileRecordWords } from "./views.js";
 import type { Stage } from "./case-state.js";
+
+const OPERATION_WORDS: Record<string, string> = {
+  "open-case": "Opened the case",
+  "record-advice": "Recorded advice",
+  "record-decision": "Recorded a decision",
+  "read-case": "Read the case page",
+  "read-records": "Read the records (API)",
+  "read-minutes": "Read or downloaded the minutes",
+  export: "Exported the records",
+  verify: "Verified the chain",
+  anchor: "Took an anchor",
+  "read-access-log": "Read this access log",
+  "read-timeline": "Read the timeline",
+  "read-calendar": "Read the calendar feed",
+  "record-dates": "Recorded the case's dates",
+  "mark-done": "Marked a milestone done",
+  "close-case": "Closed the case",
+};
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
@@ -32,15 +55,25 @@ function outcomeWords(editionId: string, outcome: string): string {
   }
 }
 
+/** The page number asked for (1 when absent or not a number). */
+function pageNumber(req: Request): number {
+  const n = Number(typeof req.query.page === "string" ? req.query.page : 1);
+  return Number.isInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+}
+
+/** Records per page of a case's history or access log. */
+const PER_PAGE = 50;
+
 export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
   const env = createViews();
   const router = express.Router();
-  /** A case that does not exist, or a reference that cannot be one, is a page not found. */
-  const caseFile = async (res: Response, reference: string) => {
+  /** A reference that cannot be one is a page not found, as a case that does not exist is. */
+  const asNotFound = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
-      return await service.caseFile(actorOf(res), reference);
+      return await f();
     } catch (e) {
-      if (e instanceof InvalidInput) throw new NotFound("there is no such case");
+      if (e instanceof InvalidInput && e.errors.some((f) => f.pointer === "reference"))
+        throw new NotFound("there is no such case");
       throw e;
     }
   };
@@ -57,29 +90,38 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       };
       return `Advice (${a.edition.title}): ${outcomeWords(a.edition.id, a.outcome)}${a.determined || a.outcome === "undetermined" ? "" : " so far; not yet determined"}`;
     }
+    if (r.kind === "sealed")
+      return "Chain sealed with the records key (the records before it are unkeyed, legacy)";
     const d = r.content as {
       decisionText: string;
       decidedOn: string;
-      decidedBy: string;
+      decidedBy?: string;
       departsFromAdvice: boolean | null;
       corrects?: string;
     };
     const departs = d.departsFromAdvice === true ? "; departs from the advice" : "";
-    return `Decision: ${d.decisionText}, ${d.decidedOn}, by ${d.decidedBy}${departs}${d.corrects ? " (a correction)" : ""}`;
+    const capacity = d.decidedBy ? ` as ${d.decidedBy}` : "";
+    return `Decision: ${d.decisionText}, ${d.decidedOn}${capacity}, recorded by ${madeByWords(r.madeBy)}${departs}${d.corrects ? " (a correction)" : ""}`;
   };
 
   const page = async (
+    req: Request,
     res: Response,
     reference: string,
     values: Record<string, string> = {},
     errors: FormError[] = [],
     status = 200,
   ) => {
-    const { records, verification } = await caseFile(res, reference);
-    const advice = [...records].reverse().find((r) => r.kind === "assessment");
+    const n = pageNumber(req);
+    const file = await asNotFound(() =>
+      service.caseFile(actorOf(res), reference, { from: (n - 1) * PER_PAGE + 1, limit: PER_PAGE }),
+    );
+    const { records, verification, latestAdvice: advice } = file;
+    const pages = Math.max(1, Math.ceil(file.page.total / PER_PAGE));
     const adviceOutcome = advice
       ? (advice.content.assessment as { outcome: Outcome; determined: boolean; edition: { id: string } })
       : undefined;
+    const url = caseUrl(reference);
     res
       .status(status)
       .type("html")
@@ -94,6 +136,24 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
             key: { text: `${r.seq}. ${when(r.recordedAt)}` },
             value: { text: describe(r) },
           })),
+          history: {
+            total: file.page.total,
+            first: records[0]?.seq ?? 0,
+            last: records.at(-1)?.seq ?? 0,
+            pagination:
+              pages > 1
+                ? {
+                    ...(n > 1 ? { previous: { href: `${url}?page=${n - 1}` } } : {}),
+                    ...(n < pages ? { next: { href: `${url}?page=${n + 1}` } } : {}),
+                    items: Array.from({ length: pages }, (_, i) => i + 1)
+                      .filter((p) => p === 1 || p === pages || Math.abs(p - n) <= 2)
+                      .flatMap((p, i, all) => [
+                        ...(i > 0 && p - all[i - 1]! > 1 ? [{ ellipsis: true }] : []),
+                        { number: p, href: `${url}?page=${p}`, current: p === n },
+                      ]),
+                  }
+                : undefined,
+          },
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
@@ -107,14 +167,65 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           values,
           errors: errors.map((e) => ({ text: e.text, href: e.href })),
           fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
-          minutes: renderCaseMinutes(reference, records, verification),
+          minutesUrl: `${url}/minutes.md`,
+          accessLogUrl: `${url}/access-log`,
           filename: `case-${reference.replace(/\//g, "-")}-minutes.md`,
         }),
       );
   };
 
   router.get("/cases/:reference", async (req, res) => {
-    await page(res, String(req.params.reference));
+    await page(req, res, String(req.params.reference));
+  });
+
+  // The whole history as Markdown, as a download: never inside the case page, which stays small.
+  router.get("/cases/:reference/minutes.md", async (req, res) => {
+    const reference = String(req.params.reference);
+    const minutes = await asNotFound(() => service.caseMinutes(actorOf(res), reference));
+    res
+      .type("text/markdown; charset=utf-8")
+      .setHeader(
+        "Content-Disposition",
+        `attachment; filename="case-${reference.replace(/\//g, "-")}-minutes.md"`,
+      )
+      .send(minutes);
+  });
+
+  // Who read or wrote the case: a chair's page (anyone, on loopback without sign-in).
+  router.get("/cases/:reference/access-log", async (req, res) => {
+    const reference = String(req.params.reference);
+    const n = pageNumber(req);
+    const log = await asNotFound(() =>
+      service.accessLog(actorOf(res), reference, { from: (n - 1) * PER_PAGE + 1, limit: PER_PAGE }),
+    );
+    const pages = Math.max(1, Math.ceil(log.page.total / PER_PAGE));
+    const url = `${caseUrl(reference)}/access-log`;
+    res.type("html").send(
+      env.render("case-access-log.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Access log of case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        valid: log.valid,
+        problems: log.problems,
+        total: log.page.total,
+        rows: log.entries.map((e) => [
+          { text: String(e.seq) },
+          { text: when(e.at) },
+          { text: OPERATION_WORDS[e.operation] },
+          { text: madeByWords(e.madeBy) },
+          { text: e.address ?? "-" },
+        ]),
+        pagination:
+          pages > 1
+            ? {
+                ...(n > 1 ? { previous: { href: `${url}?page=${n - 1}` } } : {}),
+                ...(n < pages ? { next: { href: `${url}?page=${n + 1}` } } : {}),
+              }
+            : undefined,
+      }),
+    );
   });
 
   router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
@@ -131,21 +242,15 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
       errors.push({ href: "#decidedOn-day", field: "decidedOn", text: "Enter the date of the decision" });
     if (!values.decision)
       errors.push({ href: "#decision", field: "decision", text: "Select what the chair decided" });
-    if (!values.decidedBy)
-      errors.push({
-        href: "#decidedBy",
-        field: "decidedBy",
-        text: "Enter the role of the person who decided",
-      });
     if (!values.reasons)
       errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
-    if (errors.length) return page(res, reference, values, errors, 400);
+    if (errors.length) return page(req, res, reference, values, errors, 400);
     try {
       await service.recordDecision(actorOf(res), reference, {
         adviceId: text(body.adviceId),
         decision: values.decision,
         decidedOn,
-        decidedBy: values.decidedBy,
+        ...(values.decidedBy ? { decidedBy: values.decidedBy } : {}),
         reasons: values.reasons,
       });
     } catch (e) {
@@ -154,7 +259,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         const field = pointer.replace(/^\//, "");
         return { field, href: `#${field === "decidedOn" ? "decidedOn-day" : field}`, label: `${field}:` };
       });
-      return page(res, reference, values, mapped, 400);
+      return page(req, res, reference, values, mapped, 400);
     }
     res.redirect(303, caseUrl(reference));
   });

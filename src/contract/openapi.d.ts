@@ -161,8 +161,27 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Every record of a case, in order */
+        /** The first page of a case's records (as GET /v1/cases/{reference}/records) */
         get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /** A case's records in order, a page at a time (50 by default, at most 200) */
+        get: operations["getCaseRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -240,8 +259,59 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Whether the case's hash chain holds */
+        /**
+         * Whether the case's keyed chain holds
+         * @description Recomputes every record's HMAC under the records key and checks each link. A chain edited or recomputed without the key fails, naming the first record that does. Records deleted from the end leave a shorter chain that still holds: only a kept anchor shows that (POST).
+         */
         get: operations["verifyCase"];
+        put?: never;
+        /**
+         * Whether the case still holds everything a kept anchor covered
+         * @description The body is an anchor as GET /v1/cases/{reference}/anchor gave it, kept by the board outside the service. Besides the chain, checks the anchor's signature, that the case still has at least the anchor's record count, and that the record at that count still has the anchor's head hash: deleted records, an emptied table, an edited or recomputed history are named by the first record that fails. A case that is gone altogether is a finding (200, valid false), not a 404, when the anchor's signature verifies.
+         */
+        post: operations["verifyCaseAgainstAnchor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/anchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A signed statement of the case's head, for the board to keep elsewhere
+         * @description {reference, recordCount, headHash, signature}: the signature is an HMAC-SHA256 under the records key over the other three. Keep it outside the service (npm run anchor writes one for every case); POST it to /v1/cases/{reference}/verify later. Refused (409) while the case's chain does not hold: no anchor is signed over a broken chain.
+         */
+        get: operations["caseAnchor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who read or wrote the case, when, how and from where, newest first (the chair's)
+         * @description Every operation on the case is logged after it succeeds, in an append-only log chained under the records key; the log never holds what was sent or read. Reading the log is logged too. Needs the chair role (anyone, on loopback without sign-in).
+         */
+        get: operations["caseAccessLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1049,6 +1119,7 @@ export interface components {
             recordId: string;
             /** Format: date-time */
             recordedAt: string;
+            /** @description hmac-sha256: an HMAC under the records key (kept outside the database) over the previous hash, the record's fields, who made it and its content; sha256: a record made before the chain was keyed (unkeyed, legacy). */
             hash: string;
             previousHash: string;
             seq: number;
@@ -1063,8 +1134,8 @@ export interface components {
             /** @enum {string} */
             decision: "serious-case-review" | "multi-agency-review" | "single-agency-review" | "refer-to-other-board" | "no-further-action" | "other";
             decidedOn: components["schemas"]["IsoDate"];
-            /** @description A role (for example, Independent Chair), never a name. */
-            decidedBy: string;
+            /** @description Optional: the capacity in which the decision was made (for example, Independent Chair), never a name. Who recorded it is kept from the sign-in or the API key, not from this. */
+            decidedBy?: string;
             /** @description Free text: do not name people. */
             reasons: string;
             /** @description The recordId of the decision this one corrects. */
@@ -1076,7 +1147,8 @@ export interface components {
                 decision: string;
                 decisionText: string;
                 decidedOn: components["schemas"]["IsoDate"];
-                decidedBy: string;
+                /** @description The capacity the chair decided in, if given. */
+                decidedBy?: string;
                 reasons: string;
                 corrects?: string;
                 advice: Record<string, never>;
@@ -1093,18 +1165,36 @@ export interface components {
                 }[];
             };
         };
+        /** @description Who made a record or an access: the signed-in person (subject and display name from the token), the API key's name, or anyone (on loopback, without sign-in). Null on records made before records kept it. */
+        MadeBy: {
+            /** @enum {string} */
+            kind: "anyone" | "api-client" | "person";
+            id?: string;
+            name?: string;
+            roles?: ("member" | "chair")[];
+        };
         CaseHistory: {
             reference: components["schemas"]["CaseReference"];
+            /** @description How many records the case holds in all. */
+            recordCount: number;
+            from: number;
+            limit: number;
+            /** @description The path of the next page, or null on the last. */
+            next: string | null;
             records: {
                 recordId: string;
                 reference: string;
                 seq: number;
-                /** @enum {string} */
-                kind: "case-opened" | "assessment" | "decision" | "case-dates" | "milestone-done" | "case-closed";
+                /**
+                 * @description `sealed`: a keyed record sealing the unkeyed (legacy) records before it. `case-dates`, `milestone-done`, `case-closed`: the case file's dates, milestones marked done, and a chair closing the case.
+                 * @enum {string}
+                 */
+                kind: "case-opened" | "assessment" | "decision" | "sealed" | "case-dates" | "milestone-done" | "case-closed";
                 /** Format: date-time */
                 recordedAt: string;
                 hash: string;
                 previousHash: string;
+                madeBy: components["schemas"]["MadeBy"] | null;
                 content: Record<string, never>;
             }[];
         };
@@ -1154,11 +1244,51 @@ export interface components {
         Verification: {
             reference: string;
             valid: boolean;
+            /** @description How many records the case holds now. */
             records: number;
+            /** @description Records made before the chain was keyed (plain SHA-256), sealed by the keyed record after them. */
+            unkeyedLegacyRecords: number;
+            /** @description Every problem in record order; the first names the first record that fails, and why. */
+            problems: {
+                seq: number;
+                /** @description Empty when the record is missing. */
+                recordId: string;
+                problem: string;
+            }[];
+            /** @description One sentence saying what was found. */
+            summary: string;
+            /** @description Present when checked against a kept anchor. */
+            anchor?: {
+                recordCount: number;
+                headHash: string;
+                signatureValid: boolean;
+                /** @description The case still holds every record the anchor covered, unchanged. */
+                holds: boolean;
+            };
+        };
+        AccessLog: {
+            reference: components["schemas"]["CaseReference"];
+            /** @description The log's own keyed chain holds. */
+            valid: boolean;
             problems: {
                 seq: number;
                 recordId: string;
                 problem: string;
+            }[];
+            entryCount: number;
+            from: number;
+            limit: number;
+            next: string | null;
+            entries: {
+                seq: number;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                operation: "open-case" | "record-advice" | "record-decision" | "read-case" | "read-records" | "read-minutes" | "export" | "verify" | "anchor" | "read-access-log" | "read-timeline" | "read-calendar" | "record-dates" | "mark-done" | "close-case";
+                madeBy: components["schemas"]["MadeBy"];
+                /** @description The client's network address, as the service saw it. */
+                address: string | null;
+                hash: string;
             }[];
         };
         Health: {
@@ -1182,6 +1312,13 @@ export interface components {
         };
         CaseRequest: {
             reference: components["schemas"]["CaseReference"];
+        };
+        /** @description A case's head as GET /v1/cases/{reference}/anchor signed it, kept by the board. */
+        Anchor: {
+            reference: components["schemas"]["CaseReference"];
+            recordCount: number;
+            headHash: string;
+            signature: string;
         };
         /**
          * @description Where the incident happened, with incidentDate: together they choose the edition in force.
@@ -1284,12 +1421,24 @@ export interface components {
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
+            content?: never;
+        };
+        /** @description The records cannot be kept or read now: not configured, the database unreachable, or its disk full (nothing was recorded). */
+        RecordsUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The first record (or log entry) of the page, counting from 1. */
+        PageFrom: number;
+        /** @description How many records (or entries) a page holds. */
+        PageLimit: number;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1534,6 +1683,7 @@ export interface operations {
             403: components["responses"]["ForbiddenCase"];
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
         };
     };
     openCase: {
@@ -1576,7 +1726,12 @@ export interface operations {
     };
     getCase: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The first record (or log entry) of the page, counting from 1. */
+                from?: components["parameters"]["PageFrom"];
+                /** @description How many records (or entries) a page holds. */
+                limit?: components["parameters"]["PageLimit"];
+            };
             header?: never;
             path: {
                 /** @description The case reference; encode / as %2F. */
@@ -1586,7 +1741,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The history. */
+            /** @description One page of the history; `next` links the next page. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1595,11 +1750,47 @@ export interface operations {
                     "application/json": components["schemas"]["CaseHistory"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    getCaseRecords: {
+        parameters: {
+            query?: {
+                /** @description The first record (or log entry) of the page, counting from 1. */
+                from?: components["parameters"]["PageFrom"];
+                /** @description How many records (or entries) a page holds. */
+                limit?: components["parameters"]["PageLimit"];
+            };
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history; `next` links the next page, null at the end. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
         };
     };
     recordAssessment: {
@@ -1718,6 +1909,112 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    verifyCaseAgainstAnchor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Anchor"];
+            };
+        };
+        responses: {
+            /** @description The verification against the anchor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    caseAnchor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The anchor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Anchor"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            /** @description The case's chain does not hold now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    caseAccessLog: {
+        parameters: {
+            query?: {
+                /** @description The first record (or log entry) of the page, counting from 1. */
+                from?: components["parameters"]["PageFrom"];
+                /** @description How many records (or entries) a page holds. */
+                limit?: components["parameters"]["PageLimit"];
+            };
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLog"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
         };
     };
     getCaseTimelineCalendar: {
@@ -1745,6 +2042,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
         };
     };
     exportCase: {

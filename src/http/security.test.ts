@@ -119,6 +119,8 @@ describe("the rule that cannot be forgotten", () => {
     OIDC_ISSUER: "https://login.board.example/realms/board",
     OIDC_CLIENT_ID: "threshold",
     OIDC_CLIENT_SECRET: "s3cret",
+    // Beyond loopback the records need their key too (src/config.ts).
+    RECORDS_KEY: "ab".repeat(32),
   };
 
   it("refuses to start beyond loopback without sign-in, whatever keys there are", () => {

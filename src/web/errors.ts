@@ -139,7 +139,10 @@ export function errorPages(footer: { version: string; hash: string }) {
                     ]
                   : []),
               ]
-            : [];
+            : // An outage says why (a full disk: nothing was recorded).
+              err.kind === "unavailable"
+              ? [err.message]
+              : [];
       send(res, DOMAIN_STATUS[err.kind], details);
       return;
     }
