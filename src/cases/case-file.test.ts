@@ -410,6 +410,24 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(bad.text).toContain("govuk-error-summary");
   });
 
+  it("the records table takes the case file's kinds beside every earlier kind (sealed too), and no other", async () => {
+    const [row] = await db.query<{ def: string }>(
+      "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'records_kind_check'",
+    );
+    const kinds = [...row!.def.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort();
+    expect(kinds).toEqual(
+      [
+        "assessment",
+        "case-closed",
+        "case-dates",
+        "case-opened",
+        "decision",
+        "milestone-done",
+        "sealed",
+      ].sort(),
+    );
+  });
+
   it("a case that does not exist has no timeline nor calendar (404)", async () => {
     expect((await request(app).get("/v1/cases/NO-SUCH/timeline.ics")).status).toBe(404);
     expect((await request(app).get("/cases/NO-SUCH/timeline").set("Accept", "text/html")).status).toBe(404);
