@@ -205,6 +205,13 @@ export function createService(core: Core, options: ServiceOptions) {
     recordAdvice: caseOp("recordAdvice", cases.recordAdvice),
     saveAdvice: caseOp("recordAdvice", cases.saveAdvice),
     recordDecision: caseOp("recordDecision", cases.recordDecision),
+    /** What recording a decision would store, for the chair to check first: the chair's, as recording is. */
+    previewDecision: caseOp("recordDecision", cases.previewDecision),
+    caseDecision: caseOp("readCase", cases.caseDecision),
+    reassessFrom: caseOp("readCase", cases.reassessFrom),
+    reassess: caseOp("readCase", cases.reassess),
+    caseMinutesAs: caseOp("readCase", cases.caseMinutesAs),
+    caseMinutesHtml: caseOp("readCase", cases.caseMinutesHtml),
     caseFile: caseOp("readCase", cases.caseFile),
     caseRecords: caseOp("readCase", cases.caseRecords),
     caseMinutes: caseOp("readCase", cases.caseMinutes),

@@ -4,6 +4,7 @@
  * JavaScript (a form post renders the result page); with it, the outcome panel refreshes as
  * answers change. Nothing is stored here: saving advice to a case is the case pages' work.
  */
+import { randomUUID } from "node:crypto";
 import express, { type Response } from "express";
 import { InvalidInput } from "../errors.js";
 import { DATE_NAMES, type Citation, type QuestionGroup } from "../rulesets/types.js";
@@ -70,7 +71,18 @@ const STATUS_CLASSES = {
   undetermined: "govuk-tag--yellow",
 };
 
-export function assessmentPages(service: Service, { form, guarded }: PageForms): express.Router {
+/**
+ * The questionnaire and result page's rendering, for this feature's pages and for a case's
+ * reassessment (cases/web.ts), which shows the same form pre-filled and posts it elsewhere.
+ */
+export interface QuestionnaireExtra {
+  /** Where the form posts (default /assessment). */
+  formAction?: string;
+  /** Reassessing a case: its reference and its last advice's record, named above the form. */
+  reassess?: { reference: string; caseUrl: string; seq: number; when: string };
+}
+
+export function questionnaireRenderer(service: Service) {
   const { library } = service;
   const env = createViews();
   const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
@@ -85,7 +97,13 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     notQuoted: unquoted.has(c.document),
   });
 
-  const page = (res: Response, state: FormState, advice?: Advice, status = 200): void => {
+  const page = (
+    res: Response,
+    state: FormState,
+    advice?: Advice,
+    status = 200,
+    extra: QuestionnaireExtra = {},
+  ): void => {
     const edition = library.editions.get(state.edition)!;
     const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
     const groups = GROUPS.map((g) => {
@@ -151,6 +169,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       })),
     };
     if (advice) Object.assign(context, resultContext(advice, state.values.reference ?? ""));
+    Object.assign(context, extra);
     res.status(status).type("html").send(env.render("questionnaire.njk", context));
   };
 
@@ -240,10 +259,19 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       })),
       minutesHtml: toHtmlFragment(advice.document(reference ? { reference } : {})),
       minutesFormats: Object.entries(MINUTES_TYPES).map(([type, f]) => ({ type, ...f })),
+      // Saving twice (a double click, a resubmitted form) adds the advice once (issue 14).
+      idempotencyKey: randomUUID(),
       cite,
       answerWords,
     };
   };
+
+  return { page, resultContext, env };
+}
+
+export function assessmentPages(service: Service, { form, guarded }: PageForms): express.Router {
+  const { library } = service;
+  const { page, resultContext, env } = questionnaireRenderer(service);
 
   /** The advice for a form's answers, or the form again with the service's objections. */
   const adviseOn = async (
@@ -300,7 +328,13 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
       return;
     }
     try {
-      await service.saveAdvice(actorOf(res), reference, read.body);
+      const key = (req.body as Record<string, unknown>).idempotencyKey;
+      await service.saveAdvice(
+        actorOf(res),
+        reference,
+        read.body,
+        typeof key === "string" && key ? { idempotencyKey: key, keyPointer: "/idempotencyKey" } : {},
+      );
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;
       page(res, { ...read, errors: questionnaireErrors(e) }, undefined, 400);

@@ -59,6 +59,11 @@ describe("signing in with the board's provider, in Chromium", () => {
     await signInAs(page, "chair");
     expect(new URL(page.url()).pathname).toBe(casePath);
     await decide(page);
+    // The check-answers step names the signed-in chair as who records it (issue 14).
+    await expect(page.locator("main").innerText()).resolves.toContain("you, Chris Chair");
+    await page.click("#confirm-decision");
+    await expect(page.locator(".govuk-panel__title").innerText()).resolves.toBe("Decision recorded");
+    await page.click("#back-to-case");
     await expect(page.locator("[data-history]").innerText()).resolves.toContain(
       "Decision: Serious Case Review",
     );

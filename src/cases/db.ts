@@ -271,8 +271,11 @@ export async function openDb(options: DbOptions): Promise<Db> {
   }
 }
 
-/** The tables whose rows are records: the runtime role may only read them and add to them. */
-export const RECORD_TABLES = ["cases", "records", "access_log"] as const;
+/**
+ * The tables whose rows are records: the runtime role may only read them and add to them. The
+ * idempotency keys (migration 004) say which request made a record, so they are records too.
+ */
+export const RECORD_TABLES = ["cases", "records", "access_log", "idempotency_keys"] as const;
 
 /**
  * As the owner: the runtime role may use the schema and every other table as it needs (sessions,

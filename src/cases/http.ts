@@ -5,11 +5,24 @@
  * change or delete a record; a correction is a new record.
  */
 import express, { type Request, type Response } from "express";
+import { MINUTES_TYPES, type MinutesType } from "../assessments/minutes.js";
+import { negotiate } from "../http/problem.js";
 import type { JsonBody } from "../http/api.js";
 import { actorOf } from "../http/security.js";
 import type { Actor, Service } from "../service.js";
 import { accessView, nextPage, recordView } from "./views.js";
 import type { StoredRecord } from "./store.js";
+
+/** The Idempotency-Key header, for the operations that record (the service checks it). */
+function idempotency(req: Request) {
+  const key = req.get("idempotency-key");
+  return key === undefined ? {} : { idempotencyKey: key, keyPointer: "Idempotency-Key" };
+}
+
+/** A record found again by its idempotency key says so; nothing was added. */
+function replayed(res: Response, again: boolean): void {
+  if (again) res.setHeader("Idempotent-Replayed", "true");
+}
 
 /** The actor, with the client's address for the access log when the key check did not add it. */
 function who(req: Request, res: Response): Actor {
@@ -53,12 +66,20 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
       who(req, res),
       req.params.reference as string,
       req.body,
+      idempotency(req),
     );
+    replayed(res, record.replayed);
     created(res, record, { assessment });
   });
 
   router.post("/v1/cases/:reference/decisions", requireJson, parseJson, async (req, res) => {
-    const record = await service.recordDecision(who(req, res), req.params.reference as string, req.body);
+    const record = await service.recordDecision(
+      who(req, res),
+      req.params.reference as string,
+      req.body,
+      idempotency(req),
+    );
+    replayed(res, record.replayed);
     created(res, record, { decision: record.content });
   });
 
@@ -78,10 +99,15 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
   router.get("/v1/cases/:reference", history);
   router.get("/v1/cases/:reference/records", history);
 
+  // The case's minutes as one document, by Accept: Markdown (the default), HTML, plain text, .docx.
   router.get("/v1/cases/:reference/minutes", async (req, res) => {
-    res
-      .type("text/markdown; charset=utf-8")
-      .send(await service.caseMinutes(who(req, res), req.params.reference));
+    const types = Object.keys(MINUTES_TYPES) as MinutesType[];
+    const format = negotiate(req, res, types as [MinutesType, ...MinutesType[]]);
+    const reference = req.params.reference;
+    const body = await service.caseMinutesAs(who(req, res), reference, format);
+    const { extension } = MINUTES_TYPES[format];
+    if (extension === "docx") res.attachment(`case-${reference.replace(/\//g, "-")}-minutes.docx`);
+    res.type(extension === "docx" ? format : `${format}; charset=utf-8`).send(body);
   });
 
   router.get("/v1/cases/:reference/verify", async (req, res) => {

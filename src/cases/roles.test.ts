@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb, type Db } from "./db.js";
+import { openDb, RECORD_TABLES, type Db } from "./db.js";
 import { recordsKey } from "./keys.js";
 import { RecordStore, type Anchor } from "./store.js";
 
@@ -64,6 +64,13 @@ describe.runIf(pgUrl)("the runtime role on PostgreSQL", () => {
     await store.createCase("ROLE-1", CHAIR);
     for (let i = 0; i < 3; i++) await store.append("ROLE-1", "assessment", { i }, CHAIR);
     await store.logAccess("ROLE-1", "read-case", CHAIR, "10.1.1.1");
+    // An idempotency key is written and read back with INSERT and SELECT alone.
+    const idem = { key: "role-key", requestHash: "sha256:r" };
+    const once = await store.appendOnce("ROLE-1", "decision", { d: 1 }, CHAIR, idem);
+    expect(await store.appendOnce("ROLE-1", "decision", { d: 1 }, CHAIR, idem)).toEqual({
+      record: once.record,
+      replayed: true,
+    });
     const a = await store.anchor("ROLE-1");
     if (!a || "broken" in a) throw new Error("no anchor");
     anchor = a;
@@ -79,6 +86,9 @@ describe.runIf(pgUrl)("the runtime role on PostgreSQL", () => {
     "UPDATE access_log SET address = NULL",
     "DELETE FROM access_log",
     "TRUNCATE access_log",
+    "UPDATE idempotency_keys SET request_hash = 'other'",
+    "DELETE FROM idempotency_keys",
+    "TRUNCATE idempotency_keys",
     "ALTER TABLE records DISABLE TRIGGER USER",
     "DROP TABLE records CASCADE",
   ])("the runtime role is refused: %s", async (sql) => {
@@ -108,11 +118,10 @@ describe.runIf(pgUrl)("the runtime role on PostgreSQL", () => {
 
   it("catches an owner who empties the tables, against a kept anchor", async () => {
     await owner.query("BEGIN");
-    for (const t of ["records", "cases", "access_log"])
-      await owner.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
-    await owner.query("TRUNCATE records, access_log, cases");
-    for (const t of ["records", "cases", "access_log"])
-      await owner.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+    // The idempotency keys reference records: PostgreSQL truncates a referenced table only with them.
+    for (const t of RECORD_TABLES) await owner.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+    await owner.query("TRUNCATE records, access_log, idempotency_keys, cases");
+    for (const t of RECORD_TABLES) await owner.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
     await owner.query("COMMIT");
     const result = (await store.verify("ROLE-1", anchor))!;
     expect(result).toMatchObject({

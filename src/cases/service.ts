@@ -9,7 +9,13 @@
  *
  * Free text (reasons, the capacity in which a decision was made) is kept as text: line breaks
  * normalised to \n, control characters removed, lengths bounded. It is escaped wherever it is
- * rendered (minutes.ts for Markdown; the pages' templates escape HTML).
+ * rendered (minutes.ts `markdownText` for Markdown; the pages' templates and the minutes' HTML
+ * renderer escape HTML).
+ *
+ * Issue 14: a decision is checked and shown before it is stored (previewDecision), its date neither
+ * in the future nor before the referral; advice and decisions are recorded once per idempotency key
+ * (the same key returns the first record again, `replayed`); a case is reassessed from its last
+ * answers, beside its last advice; the case's minutes are one document in several formats.
  */
 import { z } from "zod";
 import type { Core } from "../core.js";
@@ -21,10 +27,16 @@ import type { AssessmentRequest } from "../contract/validation.js";
 import type { Timescale } from "../rulesets/types.js";
 import { madeBy, type Actor } from "../service.js";
 import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
-import { renderCaseMinutes } from "./minutes.js";
+import { toDocx } from "../assessments/docx.js";
+import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "../assessments/minutes.js";
+import { caseMinutesDocument } from "./case-minutes.js";
+import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
+import { markdownText } from "./minutes.js";
+import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
 import {
   CaseExistsError,
   CaseNotFoundError,
+  IdempotencyKeyReusedError,
   MAX_PAGE_SIZE,
   PAGE_SIZE,
   type AccessEntry,
@@ -181,6 +193,19 @@ export interface CaseFile {
   verification: VerifyResult;
   /** The latest advice recorded for the case, whichever page it is on. */
   latestAdvice: StoredRecord | null;
+  /** The case's decisions, whichever page they are on: the latest MAX_PAGE_SIZE, in order. */
+  decisions: StoredRecord[];
+  /** How many decisions the case holds in all. */
+  decisionTotal: number;
+}
+
+/** A decision with the advice it was made on and the decisions it corrects or is corrected by. */
+export interface CaseDecision {
+  reference: string;
+  record: StoredRecord;
+  advice: StoredRecord | null;
+  corrected: StoredRecord | null;
+  correctedBy: StoredRecord[];
 }
 
 export interface AccessLog {
@@ -191,13 +216,41 @@ export interface AccessLog {
   problems: Problem[];
 }
 
+/** How a record is made: an idempotency key, and where the request carried it (for errors). */
+export interface RecordOptions {
+  idempotencyKey?: string;
+  /** "Idempotency-Key" (the API's header) or "/idempotencyKey" (a form's field). */
+  keyPointer?: string;
+}
+
+/** A record as an operation made it, or (`replayed`) found it again by its idempotency key. */
+export type Recorded = StoredRecord & { replayed: boolean };
+
+/** What recording a decision would store, before it is stored. */
+export interface DecisionPreview {
+  reference: string;
+  decision: Record<string, unknown> & { departsFromAdvice: boolean | null; departure: string };
+  advice: StoredRecord;
+  corrected: StoredRecord | null;
+}
+
+/** The dates a request carries, in words (as the questionnaire labels them). */
+const DATE_WORDS = {
+  becameAware: "Date the local authority became aware of the incident",
+  referral: "Date of the referral to the sub-group",
+  decision: "Date of the chair's decision",
+  publication: "Date of publication",
+} as const;
+
 export function caseOperations(
   core: Core,
   store: RecordStore | undefined,
   advise: (input: AssessmentRequest) => Promise<Advice>,
   parseAssessment: (body: unknown) => AssessmentRequest,
+  now: () => Date = () => new Date(),
 ) {
   const decisionSchema = buildDecisionSchema(core.decisions);
+  const wordings = new Map(core.library.questions.map((q) => [q.id, q.wording]));
   const openCaseSchema = buildOpenCaseSchema();
   const anchorSchema = buildAnchorSchema();
   const openStore = (): RecordStore => {
@@ -257,37 +310,58 @@ export function caseOperations(
     }
   };
 
-  /** Assesses checked input and appends the advice to an open case. */
-  const appendAdvice = async (actor: Actor, reference: string, input: AssessmentRequest) => {
+  /** Assesses checked input and appends the advice to an open case (once per idempotency key). */
+  const appendAdvice = async (
+    actor: Actor,
+    reference: string,
+    input: AssessmentRequest,
+    options: RecordOptions = {},
+  ) => {
     const { assessment, minutes } = await advise(input);
     const dates = Object.fromEntries(
       Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
     );
     const given = { ...assessment, minutes };
+    const request = { edition: input.edition, answers: input.answers, dates };
     try {
       // The record of the advice takes the advice's own id: the one id a decision refers to.
-      const record = await openStore().append(
+      const record = await appendRecord(
+        actor,
         reference,
         "assessment",
-        { request: { edition: input.edition, answers: input.answers, dates }, assessment: given },
-        madeBy(actor),
+        { request, assessment: given },
+        request,
+        options,
         assessment.adviceId,
       );
-      return await logged(actor, reference, "record-advice", { record, assessment: given });
+      // A replay answers with the advice first recorded, not the advice just worked out again.
+      return await logged(actor, reference, "record-advice", {
+        record,
+        assessment: record.replayed ? (record.content.assessment as typeof given) : given,
+      });
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
       throw e;
     }
   };
 
-  const recordAdvice = async (actor: Actor, referenceIn: string, body: unknown) =>
-    appendAdvice(actor, checkReference(referenceIn, "reference"), parseAssessment(body));
+  const recordAdvice = async (
+    actor: Actor,
+    referenceIn: string,
+    body: unknown,
+    options: RecordOptions = {},
+  ) => appendAdvice(actor, checkReference(referenceIn, "reference"), parseAssessment(body), options);
 
   /**
    * Saves advice to a case, opening the case first when it is new (the result page's "save to
    * case"). A case opened by someone else in between is no error: the advice joins it.
    */
-  const saveAdvice = async (actor: Actor, referenceIn: string, body: unknown) => {
+  const saveAdvice = async (
+    actor: Actor,
+    referenceIn: string,
+    body: unknown,
+    options: RecordOptions = {},
+  ) => {
     const reference = checkReference(referenceIn, "reference");
     const input = parseAssessment(body);
     try {
@@ -295,14 +369,63 @@ export function caseOperations(
     } catch (e) {
       if (!(e instanceof CaseExistsError)) throw e;
     }
-    return appendAdvice(actor, reference, input);
+    return appendAdvice(actor, reference, input, options);
+  };
+
+  /** The case's last advice: its record, the request it answered and the advice as given. */
+  const lastAdvice = async (reference: string) => {
+    const records = openStore();
+    if (!(await records.exists(reference))) throw notFound(reference);
+    const record = await records.latest(reference, "assessment");
+    if (!record)
+      throw new InvalidInput([{ pointer: "reference", detail: "has no advice recorded yet to reassess" }]);
+    return {
+      record,
+      request: record.content.request as RecordedRequest,
+      advice: record.content.assessment as AdviceSide,
+    };
+  };
+
+  /** The questionnaire's values for a reassessment: the case's last answers and dates. */
+  const reassessFrom = async (actor: Actor, referenceIn: string) => {
+    const reference = checkReference(referenceIn, "reference");
+    const last = await lastAdvice(reference);
+    return logged(actor, reference, "read-case", {
+      reference,
+      record: last.record,
+      values: formValuesOf(last.request, reference),
+    });
   };
 
   /**
-   * Records the chair's decision. Who recorded it is the actor (the signed-in chair, or the API
-   * key's name), kept with the record; `decidedBy` is only the capacity they decided in, if given.
+   * New advice for a case on what is now known, beside its last advice: what changed in the
+   * answers and in the advice. Nothing is stored; saving is recordAdvice's.
    */
-  const recordDecision = async (actor: Actor, referenceIn: string, body: unknown): Promise<StoredRecord> => {
+  const reassess = async (actor: Actor, referenceIn: string, body: unknown) => {
+    const reference = checkReference(referenceIn, "reference");
+    const input = parseAssessment(body);
+    const last = await lastAdvice(reference);
+    const advice = await advise(input);
+    const dates = Object.fromEntries(
+      Object.entries(input.dates).map(([k, v]) => [k, formatIsoDate(v as Date)]),
+    );
+    const changes = compareAdvice(
+      last,
+      { request: { edition: input.edition, answers: input.answers, dates }, advice: advice.assessment },
+      wordings,
+      DATE_WORDS,
+    );
+    return logged(actor, reference, "read-case", { reference, previous: last.record, advice, changes });
+  };
+
+  /**
+   * Everything a decision's record holds, checked, before anything is stored: the check-answers
+   * page shows it (previewDecision), and recording stores exactly it (recordDecision). The date may
+   * not be in the future nor before the referral the advice was given on (decision-flow.ts).
+   * `decidedBy` is only the capacity the chair decided in, if given: who recorded the decision is
+   * the actor, kept with the record.
+   */
+  const prepareDecision = async (referenceIn: string, body: unknown) => {
     const reference = checkReference(referenceIn, "reference");
     const parsed = decisionSchema.safeParse(body);
     if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
@@ -312,13 +435,18 @@ export function caseOperations(
     const advice = await findAdvice(records, reference, d.adviceId);
     if (!advice)
       throw new InvalidInput([{ pointer: "/adviceId", detail: "is not advice recorded for this case" }]);
+    let corrected: StoredRecord | null = null;
     if (d.corrects !== undefined) {
-      const corrected = await records.record(reference, d.corrects);
+      corrected = await records.record(reference, d.corrects);
       if (!corrected || corrected.kind !== "decision")
         throw new InvalidInput([
           { pointer: "/corrects", detail: "is not a decision recorded for this case" },
         ]);
     }
+    const referral = (advice.content.request as { dates?: { referral?: string } } | undefined)?.dates
+      ?.referral;
+    const dateErrors = decisionDateErrors(d.decidedOn, referral, todayInEngland(now()));
+    if (dateErrors.length > 0) throw new InvalidInput(dateErrors);
     const given = (advice.content.assessment ?? {}) as AdviceGiven & {
       edition: { id: string };
       ruleset: { version: string; hash: string };
@@ -327,35 +455,98 @@ export function caseOperations(
     const { library } = core;
     const edition = library.editions.get(given.edition.id) ?? library.editions.get(library.defaultEdition)!;
     const { departs, text } = departure(given, option.review, edition);
+    const content = {
+      adviceId: d.adviceId,
+      decision: d.decision,
+      decisionText: option.text,
+      decidedOn: d.decidedOn,
+      ...(d.decidedBy ? { decidedBy: d.decidedBy } : {}),
+      reasons: d.reasons,
+      ...(d.corrects ? { corrects: d.corrects } : {}),
+      advice: {
+        adviceId: given.adviceId ?? given.decisionId,
+        edition: given.edition,
+        ruleset: given.ruleset,
+        outcome: given.outcome,
+        determined: given.determined,
+        possibleOutcomes: given.possibleOutcomes,
+      },
+      departsFromAdvice: departs,
+      departure: text,
+      deadlines: deadlinesFrom(d.decidedOn, option.review, edition.timescales),
+    };
+    return { reference, content, advice, corrected, request: d };
+  };
+
+  /**
+   * What recording the decision would store, shown to the chair first; nothing is stored. Reading
+   * the case's advice to show it is an access, logged as a read.
+   */
+  const previewDecision = async (
+    actor: Actor,
+    referenceIn: string,
+    body: unknown,
+  ): Promise<DecisionPreview> => {
+    const { reference, content, advice, corrected } = await prepareDecision(referenceIn, body);
+    return logged(actor, reference, "read-case", { reference, decision: content, advice, corrected });
+  };
+
+  /**
+   * Records the chair's decision. Who recorded it is the actor (the signed-in chair, or the API
+   * key's name), kept with the record. With an idempotency key, the same key returns the first
+   * record again (`replayed`) and adds nothing.
+   */
+  const recordDecision = async (
+    actor: Actor,
+    referenceIn: string,
+    body: unknown,
+    options: RecordOptions = {},
+  ): Promise<Recorded> => {
+    const { reference, content, request } = await prepareDecision(referenceIn, body);
     try {
-      const record = await records.append(
-        reference,
-        "decision",
-        {
-          adviceId: d.adviceId,
-          decision: d.decision,
-          decisionText: option.text,
-          decidedOn: d.decidedOn,
-          ...(d.decidedBy ? { decidedBy: d.decidedBy } : {}),
-          reasons: d.reasons,
-          ...(d.corrects ? { corrects: d.corrects } : {}),
-          advice: {
-            adviceId: given.adviceId ?? given.decisionId,
-            edition: given.edition,
-            ruleset: given.ruleset,
-            outcome: given.outcome,
-            determined: given.determined,
-            possibleOutcomes: given.possibleOutcomes,
-          },
-          departsFromAdvice: departs,
-          departure: text,
-          deadlines: deadlinesFrom(d.decidedOn, option.review, edition.timescales),
-        },
-        madeBy(actor),
-      );
+      const record = await appendRecord(actor, reference, "decision", content, request, options);
       return await logged(actor, reference, "record-decision", record);
     } catch (e) {
       if (e instanceof CaseNotFoundError) throw notFound(reference);
+      throw e;
+    }
+  };
+
+  /** Appends a record made by the actor, once per idempotency key when one is given. */
+  const appendRecord = async (
+    actor: Actor,
+    reference: string,
+    kind: "assessment" | "decision",
+    content: Record<string, unknown>,
+    request: unknown,
+    options: RecordOptions,
+    recordId?: string,
+  ): Promise<Recorded> => {
+    const records = openStore();
+    const pointer = options.keyPointer ?? "Idempotency-Key";
+    const key = readIdempotencyKey(options.idempotencyKey, pointer);
+    if (typeof key === "object") throw new InvalidInput([key]);
+    if (key === undefined)
+      return {
+        ...(await records.append(reference, kind, content, madeBy(actor), recordId)),
+        replayed: false,
+      };
+    try {
+      const { record, replayed } = await records.appendOnce(
+        reference,
+        kind,
+        content,
+        madeBy(actor),
+        { key, requestHash: requestHash(request) },
+        recordId,
+      );
+      return { ...record, replayed };
+    } catch (e) {
+      if (e instanceof IdempotencyKeyReusedError)
+        throw new Conflict(
+          "this idempotency key was used for a different request to this case: send a new key for a new request",
+          [{ pointer, detail: "was used for a different request" }],
+        );
       throw e;
     }
   };
@@ -390,13 +581,39 @@ export function caseOperations(
     const history = await pageOf(reference, from, limit);
     const verification = (await records.verify(reference))!;
     const latestAdvice = await records.latest(reference, "assessment");
+    const decisions = await records.latestOfKind(reference, "decision");
     return logged(actor, reference, "read-case", {
       reference,
       records: history.items,
       page: { from: history.from, limit: history.limit, total: history.total },
       verification,
       latestAdvice,
+      decisions: decisions.items,
+      decisionTotal: decisions.total,
     });
+  };
+
+  /**
+   * One decision of a case (its confirmation, its correction): the record, the advice it was made
+   * on, the decision it corrects and those that correct it. NotFound when the case has no such
+   * decision.
+   */
+  const caseDecision = async (actor: Actor, referenceIn: string, recordId: string): Promise<CaseDecision> => {
+    const reference = checkReference(referenceIn, "reference");
+    const records = openStore();
+    if (!(await records.exists(reference))) throw notFound(reference);
+    const record = await records.record(reference, recordId);
+    if (!record || record.kind !== "decision")
+      throw new NotFound(`case "${reference}" has no decision "${recordId}"`, [
+        { pointer: "recordId", detail: "is not a decision recorded for this case" },
+      ]);
+    const d = record.content as { adviceId?: string; assessmentId?: string; corrects?: string };
+    const advice = await findAdvice(records, reference, String(d.adviceId ?? d.assessmentId));
+    const corrected = d.corrects ? await records.record(reference, d.corrects) : null;
+    const correctedBy = (await records.latestOfKind(reference, "decision")).items.filter(
+      (x) => (x.content as { corrects?: string }).corrects === record.recordId,
+    );
+    return logged(actor, reference, "read-case", { reference, record, advice, corrected, correctedBy });
   };
 
   /** Checks the case's chain; given a kept anchor, also that the case still holds all it covered. */
@@ -449,17 +666,38 @@ export function caseOperations(
     return logged(actor, reference, "export", file.records);
   };
 
-  const caseMinutes = async (actor: Actor, referenceIn: string): Promise<string> => {
+  /**
+   * The case's minutes as blocks: the whole history (a document, like the export, is not paged).
+   * Free text is escaped for Markdown; the other renderers escape or never interpret it.
+   */
+  const caseMinutesDoc = async (actor: Actor, referenceIn: string, type: MinutesType) => {
     const reference = checkReference(referenceIn, "reference");
     const file = await openStore().caseFile(reference);
     if (!file) throw notFound(reference);
-    return logged(
-      actor,
-      reference,
-      "read-minutes",
-      renderCaseMinutes(reference, file.records, file.verification),
-    );
+    const free = type === "text/markdown" ? markdownText : (t: string) => t;
+    const blocks = caseMinutesDocument(reference, file.records, file.verification, wordings, {
+      free,
+      today: todayInEngland(now()),
+    });
+    return logged(actor, reference, "read-minutes", blocks);
   };
+
+  /** The case's minutes as one document, in Markdown. */
+  const caseMinutes = async (actor: Actor, reference: string): Promise<string> =>
+    toMarkdown(await caseMinutesDoc(actor, reference, "text/markdown"));
+
+  /** The case's minutes in one of the minutes' formats (Markdown, HTML, plain text, .docx). */
+  const caseMinutesAs = async (actor: Actor, reference: string, type: MinutesType): Promise<Buffer> => {
+    const blocks = await caseMinutesDoc(actor, reference, type);
+    if (type === "text/markdown") return Buffer.from(toMarkdown(blocks));
+    if (type === "text/html") return Buffer.from(toHtml(blocks));
+    if (type === "text/plain") return Buffer.from(toText(blocks));
+    return toDocx(blocks);
+  };
+
+  /** The case's minutes as HTML to sit inside a page (the print view). */
+  const caseMinutesHtml = async (actor: Actor, reference: string): Promise<string> =>
+    toHtmlFragment(await caseMinutesDoc(actor, reference, "text/html"));
 
   /** Who read or wrote the case, newest first; a chair's to see. */
   const accessLog = async (actor: Actor, referenceIn: string, page?: PageRequest): Promise<AccessLog> => {
@@ -481,6 +719,12 @@ export function caseOperations(
     recordAdvice,
     saveAdvice,
     recordDecision,
+    previewDecision,
+    caseDecision,
+    reassessFrom,
+    reassess,
+    caseMinutesAs,
+    caseMinutesHtml,
     caseFile,
     caseRecords,
     caseMinutes,

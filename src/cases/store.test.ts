@@ -7,9 +7,18 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, migrations, type Db } from "./db.js";
+import { migrate, migrations, RECORD_TABLES, type Db } from "./db.js";
 import { recordsKey } from "./keys.js";
-import { CaseExistsError, GENESIS, legacyRecordHash, PAGE_SIZE, RecordStore, type Anchor } from "./store.js";
+import {
+  CaseExistsError,
+  CaseNotFoundError,
+  GENESIS,
+  IdempotencyKeyReusedError,
+  legacyRecordHash,
+  PAGE_SIZE,
+  RecordStore,
+  type Anchor,
+} from "./store.js";
 import { BACKENDS } from "../../test/support/databases.js";
 
 const CHAIR = { kind: "person", id: "sub-1", name: "A Chair", roles: ["chair"] } as const;
@@ -17,11 +26,9 @@ const CHAIR = { kind: "person", id: "sub-1", name: "A Chair", roles: ["chair"] }
 /** Runs SQL as the tables' owner would, past the append-only triggers. */
 async function asOwner(db: Db, sql: string, params: unknown[] = []): Promise<void> {
   await db.transaction(async (tx) => {
-    for (const table of ["records", "cases", "access_log"])
-      await tx.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    for (const table of RECORD_TABLES) await tx.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
     await tx.query(sql, params);
-    for (const table of ["records", "cases", "access_log"])
-      await tx.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    for (const table of RECORD_TABLES) await tx.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
   });
 }
 
@@ -113,18 +120,24 @@ describe.each(BACKENDS)("decision records on $name", (backend) => {
     });
   });
 
-  it("refuses to update, delete or truncate records, cases or the access log", async () => {
+  it("refuses to update, delete or truncate records, cases, the access log or idempotency keys", async () => {
     await store.logAccess("CASE-1", "read-case", CHAIR, "127.0.0.1");
+    await store.appendOnce("CASE-1", "assessment", { n: 0 }, CHAIR, { key: "k-guard", requestHash: "h" });
     for (const sql of [
       "UPDATE records SET content = '{}' WHERE reference = 'CASE-1'",
       "DELETE FROM records WHERE reference = 'CASE-1'",
-      "TRUNCATE records",
+      // The idempotency keys reference records (migration 004), so a plain TRUNCATE is refused by
+      // that foreign key first; with CASCADE, the triggers refuse it, as for cases.
+      "TRUNCATE records CASCADE",
       "UPDATE cases SET created_at = now() WHERE reference = 'CASE-1'",
       "DELETE FROM cases WHERE reference = 'CASE-1'",
       "TRUNCATE cases CASCADE",
       "UPDATE access_log SET address = 'elsewhere'",
       "DELETE FROM access_log",
       "TRUNCATE access_log",
+      "UPDATE idempotency_keys SET request_hash = 'other'",
+      "DELETE FROM idempotency_keys",
+      "TRUNCATE idempotency_keys",
     ])
       await expect(db.query(sql), sql).rejects.toThrow(/append-only/);
     expect((await store.verify("CASE-1"))!.valid).toBe(true);
@@ -206,8 +219,9 @@ describe.each(BACKENDS)("decision records on $name", (backend) => {
 
   it("against a kept anchor, detects emptied tables, cases and all", async () => {
     const anchor = await caseWith("CASE-TRUNCATED", 2);
-    // The triggers refuse TRUNCATE; an owner who drops them empties every table.
-    await asOwner(db, "TRUNCATE records, access_log, cases");
+    // The triggers refuse TRUNCATE; an owner who drops them empties every table (the idempotency
+    // keys too: they reference records, and PostgreSQL truncates a referenced table only with them).
+    await asOwner(db, "TRUNCATE records, access_log, idempotency_keys, cases");
     expect(await store.verify("CASE-TRUNCATED")).toBeNull();
     const result = (await store.verify("CASE-TRUNCATED", anchor))!;
     expect(result).toMatchObject({ valid: false, records: 0 });
@@ -284,6 +298,46 @@ describe.each(BACKENDS)("decision records on $name", (backend) => {
     expect(last.limit).toBe(200);
     expect(last.items.map((r) => r.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 101));
   });
+
+  it("appends once per idempotency key: the same key and request return the first record, adding nothing", async () => {
+    await store.createCase("CASE-ONCE", CHAIR);
+    const key = { key: "7d1c6f0e-key", requestHash: "sha256:aaa" };
+    const first = await store.appendOnce("CASE-ONCE", "decision", { d: 1 }, CHAIR, key);
+    expect(first.replayed).toBe(false);
+    expect(first.record).toMatchObject({ seq: 2, kind: "decision", madeBy: CHAIR });
+    // Sent again (a second click), even by someone else: the first record, as it was made.
+    const OTHER = { kind: "api-client", id: "app", name: "app", roles: ["chair"] } as const;
+    const again = await store.appendOnce("CASE-ONCE", "decision", { d: 1 }, OTHER, key);
+    expect(again).toEqual({ record: first.record, replayed: true });
+    // The same key with a different request is refused, and adds nothing.
+    await expect(
+      store.appendOnce("CASE-ONCE", "decision", { d: 2 }, CHAIR, { ...key, requestHash: "sha256:bbb" }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    // A key is scoped to its case and to what it records.
+    const advice = await store.appendOnce("CASE-ONCE", "assessment", { a: 1 }, CHAIR, key);
+    expect(advice).toMatchObject({ replayed: false, record: { seq: 3, kind: "assessment" } });
+    await expect(store.appendOnce("CASE-NONE", "decision", { d: 1 }, CHAIR, key)).rejects.toBeInstanceOf(
+      CaseNotFoundError,
+    );
+    expect((await store.records("CASE-ONCE"))!.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect((await store.verify("CASE-ONCE"))!.valid).toBe(true);
+  });
+
+  it("makes one record when two instances append with the same idempotency key at once", async () => {
+    const other = backend.name === "postgres" ? await reopen() : db;
+    const second = new RecordStore(other, { key });
+    await store.createCase("CASE-ONCE-RACE", CHAIR);
+    const idem = { key: "same-key", requestHash: "sha256:same" };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? store : second).appendOnce("CASE-ONCE-RACE", "decision", { d: 1 }, CHAIR, idem),
+      ),
+    );
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.record.recordId)).size).toBe(1);
+    expect((await store.records("CASE-ONCE-RACE"))!).toHaveLength(2);
+    if (other !== db) await other.close();
+  }, 60_000);
 
   it("keeps every record across a restart, and verifies them only with the same key", async () => {
     await store.createCase("CASE-RESTART", CHAIR);

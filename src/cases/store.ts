@@ -85,6 +85,8 @@ export interface AccessEntry {
 
 export class CaseExistsError extends Error {}
 export class CaseNotFoundError extends Error {}
+/** An idempotency key already used, for this case and operation, with a different request. */
+export class IdempotencyKeyReusedError extends Error {}
 
 function canonical(value: unknown): string {
   const text = canonicalize(value);
@@ -415,6 +417,45 @@ export class RecordStore {
     return sealed;
   }
 
+  /**
+   * Appends a record once per idempotency key (issue 14): under the case's lock (the one every
+   * append takes, so no other writer can slip between the look-up and the insert), a key already
+   * used for this case and operation returns the record it made (`replayed`) and adds nothing; a key
+   * used for a different request is refused. The key's row is written in the record's own
+   * transaction, so a record and its key exist together or not at all. Only SELECT and INSERT.
+   */
+  async appendOnce(
+    reference: string,
+    kind: "assessment" | "decision",
+    content: Record<string, unknown>,
+    madeBy: MadeBy,
+    idempotency: { key: string; requestHash: string },
+    recordId: string = randomUUID(),
+  ): Promise<{ record: StoredRecord; replayed: boolean }> {
+    return this.db.transaction(async (tx) => {
+      await this.lockCase(tx, 727275, reference);
+      const [used] = await tx.query<{ request_hash: string; record_id: string }>(
+        "SELECT request_hash, record_id FROM idempotency_keys WHERE reference = $1 AND operation = $2 AND key = $3",
+        [reference, kind, idempotency.key],
+      );
+      if (used) {
+        if (used.request_hash !== idempotency.requestHash)
+          throw new IdempotencyKeyReusedError(idempotency.key);
+        const [row] = await tx.query<Row>("SELECT * FROM records WHERE reference = $1 AND id = $2", [
+          reference,
+          used.record_id,
+        ]);
+        return { record: fromRow(row!), replayed: true };
+      }
+      const record = await this.appendIn(tx, reference, kind, content, madeBy, recordId);
+      await tx.query(
+        "INSERT INTO idempotency_keys (reference, operation, key, request_hash, record_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        [reference, kind, idempotency.key, idempotency.requestHash, record.recordId, record.recordedAt],
+      );
+      return { record, replayed: false };
+    });
+  }
+
   async exists(reference: string): Promise<boolean> {
     return (await this.db.query("SELECT 1 FROM cases WHERE reference = $1", [reference])).length > 0;
   }
@@ -449,6 +490,30 @@ export class RecordStore {
       [reference, kind],
     );
     return row ? fromRow(row) : null;
+  }
+
+  /**
+   * The latest `limit` records of a kind in a case, in order, and how many there are in all: the
+   * case page lists its decisions whichever page of the history they are on, bounded all the same.
+   */
+  async latestOfKind(
+    reference: string,
+    kind: RecordKind,
+    limit = MAX_PAGE_SIZE,
+  ): Promise<{ items: StoredRecord[]; total: number }> {
+    const bounded = Math.min(Math.max(1, limit), MAX_PAGE_SIZE);
+    return this.db.transaction(async (tx) => {
+      await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const [count] = await tx.query<{ n: number }>(
+        "SELECT count(*)::integer AS n FROM records WHERE reference = $1 AND kind = $2",
+        [reference, kind],
+      );
+      const rows = await tx.query<Row>(
+        "SELECT * FROM records WHERE reference = $1 AND kind = $2 ORDER BY seq DESC LIMIT $3",
+        [reference, kind, bounded],
+      );
+      return { items: rows.map(fromRow).reverse(), total: count!.n };
+    });
   }
 
   async record(reference: string, recordId: string): Promise<StoredRecord | null> {

@@ -1,4 +1,6 @@
 /** How records are shown outside the service: the same fields for the API and the export. */
+import { ladderFor } from "../rulesets/outcomes.js";
+import type { Outcome } from "../rulesets/types.js";
 import type { AccessEntry, StoredRecord } from "./store.js";
 
 /** A record as the API and the export show it. */
@@ -14,6 +16,41 @@ export function recordView(r: StoredRecord) {
     madeBy: r.madeBy,
     content: r.content,
   };
+}
+
+/**
+ * An outcome in its edition's words (the edition's ladder), as a headline or inside a sentence; a
+ * record of an edition no longer loaded keeps its id.
+ */
+export function outcomeInWords(editionId: string, o: Outcome, inSentence = false): string {
+  try {
+    const ladder = ladderFor(editionId);
+    return (inSentence ? ladder.phrase[o] : ladder.words[o]) ?? o;
+  } catch {
+    return o;
+  }
+}
+
+/** The advice in a few words: an open outcome shows its floor and what is still possible. */
+export function adviceInWords(a: {
+  edition: { id: string };
+  outcome: Outcome | "undetermined";
+  determined: boolean;
+  atLeast?: Outcome;
+  possibleOutcomes: readonly Outcome[];
+}): string {
+  if (a.determined && a.outcome !== "undetermined") return outcomeInWords(a.edition.id, a.outcome);
+  const still = a.possibleOutcomes.map((o) => outcomeInWords(a.edition.id, o, true)).join(" or ");
+  const floor = a.atLeast ? `at least: ${outcomeInWords(a.edition.id, a.atLeast, true)}; ` : "";
+  return `Not yet determined (${floor}still possible: ${still})`;
+}
+
+/** "1 March 2024": an ISO date as the pages and the minutes say it. */
+export function longDate(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  const months =
+    "January February March April May June July August September October November December".split(" ");
+  return `${d} ${months[m - 1]} ${y}`;
 }
 
 /** An access-log entry as the API shows it. */

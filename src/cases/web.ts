@@ -1,26 +1,32 @@
 /**
  * The case pages: a case's history (a page of 50 records at a time, so a long case stays a small
- * page), the chair's decision recorded with the GOV.UK patterns, the minutes as a download, and
- * the case's access log for a chair. They record through the same service operations as the API
- * (recordDecision), so the two cannot differ. Saving advice to a case starts on the result page
- * (assessments/web.ts). Free text reaches the page only through the templates, which escape it.
+ * page) with its decisions and their reasons, the chair's decision recorded with the GOV.UK
+ * patterns (the decision, then check answers with any departure from the advice, then a
+ * confirmation panel), a decision corrected beside the original, a reassessment from the case's last
+ * answers showing what changed, the case's minutes as one document, and the case's access log for
+ * a chair. They record through the same service operations as the API (recordDecision), so the
+ * two cannot differ. Saving advice to a case starts on the result page (assessments/web.ts). Free
+ * text reaches the page only through the templates, which escape it.
  *
  * Who is asking: `res.locals.actor` when sign-in has set it, otherwise anyone (loopback), with
  * the client's address for the case's access log.
  */
 import express, { type Request, type Response } from "express";
 import { Conflict, InvalidInput, NotFound } from "../errors.js";
-import { ladderFor } from "../assessments/minutes.js";
-import type { Outcome } from "../rulesets/types.js";
 import type { Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
 import { formErrors, type FormError } from "../web/errors.js";
 import { readDateParts, text, type FormBody } from "../web/form.js";
 import type { PageForms } from "../web/pages.js";
 import { createViews, defaultFooter } from "../web/views.js";
+import { randomUUID } from "node:crypto";
+import { ladderFor, MINUTES_TYPES, restsOn, type MinutesType } from "../assessments/minutes.js";
+import { questionnaireRenderer } from "../assessments/web.js";
+import { readForm, questionnaireErrors } from "../assessments/form.js";
+import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
 import { madeByWords } from "./minutes.js";
+import { adviceInWords, caseFileRecordWords, longDate } from "./views.js";
 import type { StoredRecord } from "./store.js";
-import { caseFileRecordWords } from "./views.js";
 import type { Stage } from "./case-state.js";
 
 const OPERATION_WORDS: Record<string, string> = {
@@ -43,16 +49,17 @@ const OPERATION_WORDS: Record<string, string> = {
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
+const escapeHtml = (t: string) =>
+  t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** An outcome in its edition's words; a record of an edition no longer loaded keeps its id. */
-function outcomeWords(editionId: string, outcome: string): string {
-  // Advice since issue 13 says "undetermined" rather than keeping the floor in `outcome`.
-  if (outcome === "undetermined") return "Not yet determined";
-  try {
-    return ladderFor(editionId).words[outcome] ?? outcome;
-  } catch {
-    return outcome;
-  }
+/** Who is recording, in words, for the check page ("you, Jo Chair"). */
+function recorderWords(res: Response): string {
+  const actor = actorOf(res);
+  return actor.kind === "person"
+    ? actor.name
+    : actor.kind === "api-client"
+      ? actor.name
+      : "someone using this machine without sign-in";
 }
 
 /** The page number asked for (1 when absent or not a number). */
@@ -68,40 +75,39 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   const env = createViews();
   const router = express.Router();
   /** A reference that cannot be one is a page not found, as a case that does not exist is. */
-  const asNotFound = async <T>(f: () => Promise<T>): Promise<T> => {
+  const asCaseNotFound = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
     } catch (e) {
-      if (e instanceof InvalidInput && e.errors.some((f) => f.pointer === "reference"))
-        throw new NotFound("there is no such case");
+      if (e instanceof InvalidInput && e.errors.some((x) => x.pointer === "reference"))
+        throw new NotFound("there is no such case, or it has no advice yet");
       throw e;
     }
   };
 
-  const describe = (r: StoredRecord): string => {
+  /** A record in a line; `decisions` are the case's, to name the record a correction corrects. */
+  const describe = (r: StoredRecord, decisions: readonly StoredRecord[]): string => {
     if (r.kind === "case-opened") return "Case opened";
     const caseFile = caseFileRecordWords(r);
     if (caseFile) return caseFile.text;
     if (r.kind === "assessment") {
-      const a = r.content.assessment as {
-        outcome: Outcome;
-        determined: boolean;
-        edition: { id: string; title: string };
-      };
-      return `Advice (${a.edition.title}): ${outcomeWords(a.edition.id, a.outcome)}${a.determined || a.outcome === "undetermined" ? "" : " so far; not yet determined"}`;
+      const a = r.content.assessment as Parameters<typeof adviceInWords>[0] & { edition: { title: string } };
+      return `Advice (${a.edition.title}): ${adviceInWords(a)}`;
     }
     if (r.kind === "sealed")
       return "Chain sealed with the records key (the records before it are unkeyed, legacy)";
     const d = r.content as {
       decisionText: string;
       decidedOn: string;
+      /** The capacity the chair decided in, if given. */
       decidedBy?: string;
       departsFromAdvice: boolean | null;
       corrects?: string;
     };
-    const departs = d.departsFromAdvice === true ? "; departs from the advice" : "";
     const capacity = d.decidedBy ? ` as ${d.decidedBy}` : "";
-    return `Decision: ${d.decisionText}, ${d.decidedOn}${capacity}, recorded by ${madeByWords(r.madeBy)}${departs}${d.corrects ? " (a correction)" : ""}`;
+    const departs = d.departsFromAdvice === true ? "; departs from the advice" : "";
+    const corrected = d.corrects ? decisions.find((x) => x.recordId === d.corrects) : undefined;
+    return `Decision: ${d.decisionText}, ${d.decidedOn}${capacity}, recorded by ${madeByWords(r.madeBy)}${departs}${d.corrects ? ` (corrects record ${corrected?.seq ?? "?"})` : ""}`;
   };
 
   const page = async (
@@ -113,14 +119,28 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     status = 200,
   ) => {
     const n = pageNumber(req);
-    const file = await asNotFound(() =>
+    // Correcting a decision: the form starts from it and names it; the advice is the one it was on.
+    // A decision to correct that is not one of the case's shows the form as a new decision, with
+    // the service's error beside it (recording it is refused by the service all the same).
+    const correction = values.corrects
+      ? await asCaseNotFound(() => service.caseDecision(actorOf(res), reference, values.corrects!)).catch(
+          (e: unknown) => {
+            if (e instanceof NotFound) return undefined;
+            throw e;
+          },
+        )
+      : undefined;
+    const file = await asCaseNotFound(() =>
       service.caseFile(actorOf(res), reference, { from: (n - 1) * PER_PAGE + 1, limit: PER_PAGE }),
     );
-    const { records, verification, latestAdvice: advice } = file;
-    const pages = Math.max(1, Math.ceil(file.page.total / PER_PAGE));
+    const { records, verification, decisions } = file;
+    const correcting = correction?.record;
+    const advice = correction ? correction.advice : file.latestAdvice;
     const adviceOutcome = advice
-      ? (advice.content.assessment as { outcome: Outcome; determined: boolean; edition: { id: string } })
+      ? (advice.content.assessment as Parameters<typeof adviceInWords>[0])
       : undefined;
+    const correctedIds = new Set(decisions.map((x) => (x.content as { corrects?: string }).corrects));
+    const pages = Math.max(1, Math.ceil(file.page.total / PER_PAGE));
     const url = caseUrl(reference);
     res
       .status(status)
@@ -134,7 +154,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           verification,
           historyRows: records.map((r) => ({
             key: { text: `${r.seq}. ${when(r.recordedAt)}` },
-            value: { text: describe(r) },
+            value: { text: describe(r, decisions) },
           })),
           history: {
             total: file.page.total,
@@ -157,8 +177,41 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           latestAdvice: advice && {
             id: advice.recordId,
             when: when(advice.recordedAt),
-            words: `${outcomeWords(adviceOutcome!.edition.id, adviceOutcome!.outcome)}${adviceOutcome!.determined || adviceOutcome!.outcome === "undetermined" ? "" : " so far (not yet determined)"}`,
+            words: adviceInWords(adviceOutcome!),
           },
+          correcting: correcting && {
+            id: correcting.recordId,
+            seq: correcting.seq,
+            words: describe(correcting, decisions),
+          },
+          // Each decision with its reasons, who recorded it and whether a later one corrects it.
+          decisions: decisions.map((r) => {
+            const d = r.content as {
+              reasons: string;
+              departsFromAdvice: boolean | null;
+              departure: string;
+            };
+            return {
+              id: r.recordId,
+              seq: r.seq,
+              words: describe(r, decisions),
+              recorder: madeByWords(r.madeBy),
+              reasons: d.reasons,
+              departs: d.departsFromAdvice === true,
+              departure: d.departure,
+              inForce: !correctedIds.has(r.recordId),
+              correctedBy: decisions
+                .filter((x) => (x.content as { corrects?: string }).corrects === r.recordId)
+                .map((x) => x.seq),
+              correctUrl: `${caseUrl(reference)}/decisions/${encodeURIComponent(r.recordId)}/correct`,
+            };
+          }),
+          reassessUrl: `${caseUrl(reference)}/reassess`,
+          caseMinutesUrl: `${caseUrl(reference)}/minutes`,
+          minutesFormats: Object.values(MINUTES_TYPES).map((f) => ({
+            ...f,
+            href: `${caseUrl(reference)}/minutes.${f.extension}`,
+          })),
           decisionItems: service.decisionOptions.map((o) => ({
             value: o.id,
             text: o.text,
@@ -167,6 +220,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           values,
           errors: errors.map((e) => ({ text: e.text, href: e.href })),
           fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
+          decisionTotal: file.decisionTotal,
           minutesUrl: `${url}/minutes.md`,
           accessLogUrl: `${url}/access-log`,
           filename: `case-${reference.replace(/\//g, "-")}-minutes.md`,
@@ -178,24 +232,11 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     await page(req, res, String(req.params.reference));
   });
 
-  // The whole history as Markdown, as a download: never inside the case page, which stays small.
-  router.get("/cases/:reference/minutes.md", async (req, res) => {
-    const reference = String(req.params.reference);
-    const minutes = await asNotFound(() => service.caseMinutes(actorOf(res), reference));
-    res
-      .type("text/markdown; charset=utf-8")
-      .setHeader(
-        "Content-Disposition",
-        `attachment; filename="case-${reference.replace(/\//g, "-")}-minutes.md"`,
-      )
-      .send(minutes);
-  });
-
   // Who read or wrote the case: a chair's page (anyone, on loopback without sign-in).
   router.get("/cases/:reference/access-log", async (req, res) => {
     const reference = String(req.params.reference);
     const n = pageNumber(req);
-    const log = await asNotFound(() =>
+    const log = await asCaseNotFound(() =>
       service.accessLog(actorOf(res), reference, { from: (n - 1) * PER_PAGE + 1, limit: PER_PAGE }),
     );
     const pages = Math.max(1, Math.ceil(log.page.total / PER_PAGE));
@@ -228,40 +269,301 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     );
   });
 
+  /** The decision form's values, checked by the form and by the service, or the case page again. */
+  const checkedDecision = async (req: Request, res: Response, reference: string) => {
+    const read = readDecisionForm((req.body ?? {}) as FormBody);
+    if (!read.body) {
+      await page(req, res, reference, read.values, read.errors, 400);
+      return null;
+    }
+    return read as Required<Pick<typeof read, "body" | "values">> & typeof read;
+  };
+
+  /** The service's refusal of a decision, back on the case page with the answers kept. */
+  const refused = async (
+    e: unknown,
+    req: Request,
+    res: Response,
+    reference: string,
+    values: Record<string, string>,
+  ) => {
+    if (!(e instanceof InvalidInput)) throw e;
+    await page(req, res, reference, values, decisionErrors(e), 400);
+  };
+
+  // Check answers (GOV.UK): the advice, the decision, and whether it departs from the advice, in
+  // the guidance's words, before anything is stored.
+  router.post("/cases/:reference/decisions/check", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    const read = await checkedDecision(req, res, reference);
+    if (!read) return;
+    let preview;
+    try {
+      preview = await service.previewDecision(actorOf(res), reference, read.body);
+    } catch (e) {
+      return refused(e, req, res, reference, read.values);
+    }
+    const d = preview.decision as unknown as {
+      decisionText: string;
+      decidedOn: string;
+      decidedBy?: string;
+      reasons: string;
+    };
+    const advised = preview.advice.content.assessment as Parameters<typeof adviceInWords>[0] & {
+      edition: { title: string };
+      ruleset: { version: string };
+    };
+    const row = (key: string, value: string, attrs: Record<string, string> = {}) => ({
+      key: { text: key },
+      value: { text: value, ...(Object.keys(attrs).length ? { attributes: attrs } : {}) },
+    });
+    res.type("html").send(
+      env.render("decision-check.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Check the decision: case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        departure: { departs: preview.decision.departsFromAdvice, text: preview.decision.departure },
+        adviceRows: [
+          row("Advice", adviceInWords(advised)),
+          row("Recorded", `${when(preview.advice.recordedAt)} (record ${preview.advice.seq})`),
+          row("Guidance", `${advised.edition.title}, rule set ${advised.ruleset.version}`),
+        ],
+        decisionRows: [
+          ...(preview.corrected ? [row("Corrects", `record ${preview.corrected.seq}`)] : []),
+          row("Decision", d.decisionText),
+          row("Date of the decision", longDate(d.decidedOn)),
+          ...(d.decidedBy ? [row("Capacity", d.decidedBy)] : []),
+          { key: { text: "Reasons" }, value: { text: d.reasons, classes: "app-reasons" } },
+        ],
+        hidden: hiddenDecision(read.values),
+        idempotencyKey: randomUUID(),
+        correcting: preview.corrected !== null,
+        recorder: recorderWords(res),
+        changeAction: `${caseUrl(reference)}/decisions/change`,
+        recordAction: `${caseUrl(reference)}/decisions`,
+      }),
+    );
+  });
+
+  // "Change the decision": the case page's form again, with the answers as they were.
+  router.post("/cases/:reference/decisions/change", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    const read = readDecisionForm((req.body ?? {}) as FormBody);
+    await page(req, res, reference, read.values);
+  });
+
+  // Record it: once per idempotency key (the check page's hidden field), so a double submission
+  // shows the first record's confirmation and adds nothing.
   router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
     const reference = String(req.params.reference);
-    const body = (req.body ?? {}) as FormBody;
-    const values: Record<string, string> = {
-      decision: text(body.decision),
-      decidedBy: text(body.decidedBy),
-      reasons: text(body.reasons),
-    };
-    const errors: FormError[] = [];
-    const decidedOn = readDateParts(body, "decidedOn", "Date of the decision", values, errors);
-    if (!decidedOn && !errors.some((e) => e.field === "decidedOn"))
-      errors.push({ href: "#decidedOn-day", field: "decidedOn", text: "Enter the date of the decision" });
-    if (!values.decision)
-      errors.push({ href: "#decision", field: "decision", text: "Select what the chair decided" });
-    if (!values.reasons)
-      errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
-    if (errors.length) return page(req, res, reference, values, errors, 400);
+    const read = await checkedDecision(req, res, reference);
+    if (!read) return;
+    let record;
     try {
-      await service.recordDecision(actorOf(res), reference, {
-        adviceId: text(body.adviceId),
-        decision: values.decision,
-        decidedOn,
-        ...(values.decidedBy ? { decidedBy: values.decidedBy } : {}),
-        reasons: values.reasons,
-      });
+      record = await service.recordDecision(
+        actorOf(res),
+        reference,
+        read.body,
+        read.idempotencyKey ? { idempotencyKey: read.idempotencyKey, keyPointer: "/idempotencyKey" } : {},
+      );
+    } catch (e) {
+      return refused(e, req, res, reference, read.values);
+    }
+    res.redirect(303, `${caseUrl(reference)}/decisions/${encodeURIComponent(record.recordId)}`);
+  });
+
+  // The confirmation panel, and what follows from the decision.
+  router.get("/cases/:reference/decisions/:recordId", async (req, res) => {
+    const reference = String(req.params.reference);
+    const { record: r, corrected } = await asCaseNotFound(() =>
+      service.caseDecision(actorOf(res), reference, String(req.params.recordId)),
+    );
+    const d = r.content as {
+      decisionText: string;
+      decidedOn: string;
+      reasons: string;
+      departsFromAdvice: boolean | null;
+      departure: string;
+      corrects?: string;
+      deadlines: Array<{ text: string; due: string | null; rule: string }>;
+    };
+    const c = corrected?.content as { decisionText: string; decidedOn: string } | undefined;
+    res.type("html").send(
+      env.render("decision-recorded.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Decision recorded: case ${reference}`,
+        reference,
+        seq: r.seq,
+        decisionText: d.decisionText,
+        decidedOnWords: longDate(d.decidedOn),
+        recordedAt: when(r.recordedAt),
+        recorder: madeByWords(r.madeBy),
+        reasons: d.reasons,
+        departs: d.departsFromAdvice === true,
+        departure: d.departure,
+        correction: corrected && {
+          seq: corrected.seq,
+          decisionText: c!.decisionText,
+          decidedOnWords: longDate(c!.decidedOn),
+        },
+        deadlineRows: d.deadlines.map((x) => ({
+          key: { text: x.text },
+          value: { text: x.due ? `By ${longDate(x.due)}` : x.rule },
+        })),
+        caseUrl: caseUrl(reference),
+        minutesUrl: `${caseUrl(reference)}/minutes`,
+      }),
+    );
+  });
+
+  // Correct a decision: the decision form, starting from the decision and naming it.
+  router.get("/cases/:reference/decisions/:recordId/correct", async (req, res) => {
+    const reference = String(req.params.reference);
+    const { record: r } = await asCaseNotFound(() =>
+      service.caseDecision(actorOf(res), reference, String(req.params.recordId)),
+    );
+    const d = r.content as {
+      adviceId: string;
+      decision: string;
+      decidedOn: string;
+      decidedBy?: string;
+      reasons: string;
+    };
+    const [year, month, day] = d.decidedOn.split("-");
+    await page(req, res, reference, {
+      corrects: r.recordId,
+      adviceId: d.adviceId,
+      decision: d.decision,
+      "decidedOn-day": String(Number(day)),
+      "decidedOn-month": String(Number(month)),
+      "decidedOn-year": year!,
+      decidedBy: d.decidedBy ?? "",
+      reasons: d.reasons,
+    });
+  });
+
+  // Reassess: the questionnaire, pre-filled with the case's last answers, posting to the comparison.
+  const questionnaire = questionnaireRenderer(service);
+  const reassessExtra = async (res: Response, reference: string) => {
+    const from = await asCaseNotFound(() => service.reassessFrom(actorOf(res), reference));
+    return {
+      from,
+      extra: {
+        formAction: `${caseUrl(reference)}/reassess`,
+        reassess: {
+          reference,
+          caseUrl: caseUrl(reference),
+          seq: from.record.seq,
+          when: when(from.record.recordedAt),
+        },
+      },
+    };
+  };
+
+  router.get("/cases/:reference/reassess", async (req, res) => {
+    const reference = String(req.params.reference);
+    const { from, extra } = await reassessExtra(res, reference);
+    questionnaire.page(
+      res,
+      { edition: from.values.edition!, values: from.values, errors: [] },
+      undefined,
+      200,
+      extra,
+    );
+  });
+
+  router.post("/cases/:reference/reassess", ...guarded, form, async (req, res) => {
+    const reference = String(req.params.reference);
+    const { extra } = await reassessExtra(res, reference);
+    const body = (req.body ?? {}) as FormBody;
+    const read = readForm(service.library, { ...body, reference });
+    if (body.action === "change-edition" || body.action === "edit")
+      return questionnaire.page(res, { ...read, errors: [] }, undefined, 200, extra);
+    if (!read.body) return questionnaire.page(res, read, undefined, 400, extra);
+    let result;
+    try {
+      result = await service.reassess(actorOf(res), reference, read.body);
     } catch (e) {
       if (!(e instanceof InvalidInput)) throw e;
-      const mapped = formErrors(e, (pointer) => {
-        const field = pointer.replace(/^\//, "");
-        return { field, href: `#${field === "decidedOn" ? "decidedOn-day" : field}`, label: `${field}:` };
-      });
-      return page(req, res, reference, values, mapped, 400);
+      return questionnaire.page(res, { ...read, errors: questionnaireErrors(e) }, undefined, 400, extra);
     }
-    res.redirect(303, caseUrl(reference));
+    const { changes, advice, previous } = result;
+    const a = advice.assessment;
+    const cells = (c: { what: string; before: string; now: string }) => [
+      { text: c.what },
+      { text: c.before },
+      { text: c.now },
+    ];
+    res.type("html").send(
+      env.render("reassess.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `What changed: case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        previousSeq: previous.seq,
+        previousWhen: when(previous.recordedAt),
+        outcome: a.outcome,
+        // Coloured by what follows the outcome in its edition's ladder, as the result page is.
+        outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
+        nowWords: adviceInWords(a),
+        restsOn: restsOn(a),
+        changes,
+        adviceRows: changes.advice.map((c) => [
+          { text: c.what },
+          { text: c.before },
+          {
+            html: c.changed
+              ? `<strong class="govuk-tag govuk-tag--yellow">Changed</strong> ${escapeHtml(c.now)}`
+              : escapeHtml(c.now),
+          },
+        ]),
+        answerRows: changes.answers.map(cells),
+        criteriaRows: changes.criteria.map(cells),
+        hiddenValues: Object.fromEntries(
+          Object.entries({ ...read.values, edition: read.edition }).filter(
+            ([k, v]) => v !== "" && k !== "reference",
+          ),
+        ),
+        idempotencyKey: randomUUID(),
+        editAction: `${caseUrl(reference)}/reassess`,
+      }),
+    );
+  });
+
+  // The case's minutes as one document: a page to read and print, and each format to download.
+  router.get("/cases/:reference/minutes", async (req, res) => {
+    const reference = String(req.params.reference);
+    const html = await asCaseNotFound(() => service.caseMinutesHtml(actorOf(res), reference));
+    res.type("html").send(
+      env.render("case-minutes.njk", {
+        cspNonce: res.locals.cspNonce,
+        ruleset: defaultFooter(service.library),
+        title: `Minutes of case ${reference}`,
+        reference,
+        caseUrl: caseUrl(reference),
+        minutesHtml: html,
+        minutesFormats: Object.values(MINUTES_TYPES).map((f) => ({
+          ...f,
+          href: `${caseUrl(reference)}/minutes.${f.extension}`,
+        })),
+      }),
+    );
+  });
+
+  router.get("/cases/:reference/minutes.:extension", async (req, res) => {
+    const reference = String(req.params.reference);
+    const type = (Object.keys(MINUTES_TYPES) as MinutesType[]).find(
+      (t) => MINUTES_TYPES[t].extension === req.params.extension,
+    );
+    if (!type) throw new NotFound("there is no such format of the minutes");
+    const file = await asCaseNotFound(() => service.caseMinutesAs(actorOf(res), reference, type));
+    const { extension } = MINUTES_TYPES[type];
+    res.attachment(`case-${reference.replace(/\//g, "-")}-minutes.${extension}`);
+    res.type(extension === "docx" ? type : `${type}; charset=utf-8`).send(file);
   });
 
   return router;

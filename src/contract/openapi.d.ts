@@ -223,7 +223,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the chair's decision and reasons on recorded advice */
+        /**
+         * Record the chair's decision and reasons on recorded advice
+         * @description The decision's date may not be in the future nor before the referral the advice was given on (400 naming /decidedOn). Whether the decision departs from the advice is worked out and returned with the record (departsFromAdvice, departure). A decision that corrects an earlier one is a new record naming it (corrects); both stay in the case's record.
+         */
         post: operations["recordDecision"];
         delete?: never;
         options?: never;
@@ -240,7 +243,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The case's whole history as Markdown, advice exactly as given at the time */
+        /**
+         * The case's minutes as one document, by Accept
+         * @description Where the case stands (the advice and the decision in force, with its reasons), the deadlines and their state, then every record in order: each advice in its one-page form as it was given (never re-evaluated), each decision with its reasons, who recorded it, whether it departs from the advice and which record it corrects; and whether the chain holds. Markdown by default; HTML (pastes into Word), plain text or .docx by Accept.
+         */
         get: operations["caseMinutes"];
         put?: never;
         post?: never;
@@ -1438,6 +1444,8 @@ export interface components {
         PageFrom: number;
         /** @description How many records (or entries) a page holds. */
         PageLimit: number;
+        /** @description Makes a retried request harmless (draft-ietf-httpapi-idempotency-key-header): a key (such as a UUID, 1 to 255 visible ASCII characters) used again for this case with the same request returns the record the first request made, with Idempotent-Replayed true, and adds nothing; used again with a different request it is refused (409). */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: never;
@@ -1796,7 +1804,10 @@ export interface operations {
     recordAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried request harmless (draft-ietf-httpapi-idempotency-key-header): a key (such as a UUID, 1 to 255 visible ASCII characters) used again for this case with the same request returns the record the first request made, with Idempotent-Replayed true, and adds nothing; used again with a different request it is refused (409). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 reference: components["schemas"]["CaseReference"];
             };
@@ -1811,6 +1822,8 @@ export interface operations {
             /** @description The record, with the assessment. */
             201: {
                 headers: {
+                    /** @description `true` when the Idempotency-Key was used before with this same request: this is the record it made then, and nothing was added. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1821,6 +1834,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];
+            /** @description The Idempotency-Key was used before, for this case, with a different request; nothing was recorded. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -1828,7 +1850,10 @@ export interface operations {
     recordDecision: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried request harmless (draft-ietf-httpapi-idempotency-key-header): a key (such as a UUID, 1 to 255 visible ASCII characters) used again for this case with the same request returns the record the first request made, with Idempotent-Replayed true, and adds nothing; used again with a different request it is refused (409). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 reference: components["schemas"]["CaseReference"];
             };
@@ -1843,6 +1868,8 @@ export interface operations {
             /** @description The record, with whether the decision departs from the advice and the deadlines that follow. */
             201: {
                 headers: {
+                    /** @description `true` when the Idempotency-Key was used before with this same request: this is the record it made then, and nothing was added. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1853,6 +1880,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];
+            /** @description The Idempotency-Key was used before, for this case, with a different request; nothing was recorded. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -1868,18 +1904,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Markdown. */
+            /** @description The minutes in the format asked for. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/markdown": string;
+                    "text/html": string;
+                    "text/plain": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];
+            /** @description None of the formats asked for in Accept is available. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
         };

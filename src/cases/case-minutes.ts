@@ -1,0 +1,292 @@
+/**
+ * A case's minutes as one document (issue 14): where the case stands (the advice in force, the
+ * decision in force with its reasons, the deadlines and their state), then its history in order:
+ * each advice in its one-page form (assessments/minutes.ts), re-rendered from the assessment as it
+ * was recorded, never re-evaluated; each decision with its reasons, who recorded it, whether it
+ * departs from the advice and which record it corrects; and whether the keyed chain holds.
+ *
+ * Built as the same blocks the one-page minutes use, so it comes in the same formats through the
+ * same renderers: Markdown, HTML (pastes into Word), plain text and .docx. Free text (reasons, the
+ * capacity a chair decided in, names from sign-in) is escaped for Markdown by the caller's `free`
+ * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it. Who
+ * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
+ */
+import type { Assessment } from "../assessments/assess.js";
+import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
+import { adviceInWords, type AdviceSide } from "./reassess.js";
+import { longDate } from "./decision-flow.js";
+import { madeByWords } from "./minutes.js";
+import type { StoredRecord, VerifyResult } from "./store.js";
+import { caseFileRecordWords } from "./views.js";
+
+export interface DecisionContent {
+  adviceId?: string;
+  /** Decisions recorded before the advice had one id everywhere name it so. */
+  assessmentId?: string;
+  decision: string;
+  decisionText: string;
+  decidedOn: string;
+  decidedBy?: string;
+  reasons: string;
+  corrects?: string;
+  departsFromAdvice: boolean | null;
+  departure: string;
+  deadlines: Array<{
+    id: string;
+    text: string;
+    due: string | null;
+    rule: string;
+    citation: { section: string; document: string };
+  }>;
+}
+
+/** How a deadline stands today. */
+export type DeadlineState = "done" | "overdue" | "due-soon" | "due" | "no-date";
+
+export const DEADLINE_STATE_WORDS: Record<DeadlineState, string> = {
+  done: "Done",
+  overdue: "Overdue",
+  "due-soon": "Due soon",
+  due: "Due",
+  "no-date": "No date yet",
+};
+
+/** Due within this many days is "due soon". */
+export const DUE_SOON_DAYS = 7;
+
+export interface CaseDeadline {
+  text: string;
+  due: string | null;
+  state: DeadlineState;
+  /** What the state rests on, in words ("decided on 14 March 2024"). */
+  note: string;
+  source: string;
+}
+
+const addDays = (iso: string, days: number) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+function stateOf(due: string | null, today: string): DeadlineState {
+  if (!due) return "no-date";
+  if (due < today) return "overdue";
+  if (due <= addDays(today, DUE_SOON_DAYS)) return "due-soon";
+  return "due";
+}
+
+/** The decisions no later decision corrects: the ones in force (normally one). */
+export function decisionsInForce(records: readonly StoredRecord[]): StoredRecord[] {
+  const decisions = records.filter((r) => r.kind === "decision");
+  const corrected = new Set(decisions.map((r) => (r.content as unknown as DecisionContent).corrects));
+  return decisions.filter((r) => !corrected.has(r.recordId));
+}
+
+/** For each decision record id, the records that correct it. */
+export function correctionsOf(records: readonly StoredRecord[]): Map<string, StoredRecord[]> {
+  const by = new Map<string, StoredRecord[]>();
+  for (const r of records) {
+    const corrects = r.kind === "decision" ? (r.content as unknown as DecisionContent).corrects : undefined;
+    if (corrects) by.set(corrects, [...(by.get(corrects) ?? []), r]);
+  }
+  return by;
+}
+
+/**
+ * The case's deadlines and how each stands today: those the latest advice set (the chair's own
+ * decision is done once a decision is in force), then those the decision in force set.
+ */
+export function caseDeadlines(records: readonly StoredRecord[], today: string): CaseDeadline[] {
+  const out: CaseDeadline[] = [];
+  const advice = [...records].reverse().find((r) => r.kind === "assessment");
+  const inForce = decisionsInForce(records).at(-1);
+  const decision = inForce?.content as unknown as DecisionContent | undefined;
+  const cite = (c: { section: string; document: string }) => `${c.document.split("_")[0]} ${c.section}`;
+  if (advice) {
+    const a = advice.content.assessment as Partial<Assessment>;
+    for (const x of a.actions ?? []) {
+      if (x.applies !== "required") continue;
+      const done = x.id === "chair-decision" && decision;
+      out.push({
+        text: x.text,
+        due: x.due,
+        state: done ? "done" : stateOf(x.due, today),
+        note: done ? `decided on ${longDate(decision.decidedOn)}` : x.due ? `by ${longDate(x.due)}` : x.rule,
+        source: cite(x.citation),
+      });
+    }
+  }
+  for (const d of decision?.deadlines ?? [])
+    out.push({
+      text: d.text,
+      due: d.due,
+      state: stateOf(d.due, today),
+      note: d.due ? `by ${longDate(d.due)}` : d.rule,
+      source: cite(d.citation),
+    });
+  return out;
+}
+
+export interface CaseMinutesOptions {
+  /** Free text as the format needs it (Markdown escapes it; the rest keep it as it is). */
+  free: (text: string) => string;
+  /** Today where the board sits, for the deadlines' state. */
+  today: string;
+}
+
+const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
+
+/** The one-page minutes of recorded advice, nested in the case's minutes. */
+function adviceBlocks(
+  a: Assessment & { minutes?: string },
+  wordings: ReadonlyMap<string, string>,
+  reference: string,
+): Block[] {
+  let blocks: Block[];
+  try {
+    blocks = minutesDocument(a, wordings, { reference });
+  } catch {
+    // Advice recorded before the one-page minutes (issue 13) lacks parts they read: its minutes
+    // are given as they were recorded.
+    return [
+      {
+        kind: "paragraph",
+        lead: "Minutes as recorded:",
+        text: "this advice was recorded before the one-page minutes; its minutes follow as they were kept.",
+      },
+      { kind: "quote", text: a.minutes ?? "", cite: "minutes as recorded with the advice" },
+    ];
+  }
+  const out: Block[] = [];
+  let skipping = false;
+  for (const b of blocks) {
+    if (b.kind === "heading") {
+      // The advice's own title is the record's heading; its blank lines for the chair's decision
+      // give way to the decisions recorded.
+      if (b.level === 1) continue;
+      skipping = b.text === "The chair's decision";
+      if (skipping) continue;
+      out.push({ ...b, level: 3 });
+      continue;
+    }
+    if (skipping || b.kind === "fill") continue;
+    out.push(b);
+  }
+  return out;
+}
+
+export function caseMinutesDocument(
+  reference: string,
+  records: readonly StoredRecord[],
+  verification: VerifyResult,
+  wordings: ReadonlyMap<string, string>,
+  options: CaseMinutesOptions,
+): Block[] {
+  const { free, today } = options;
+  const out: Block[] = [];
+  const h = (level: 1 | 2 | 3, text: string) => out.push({ kind: "heading", level, text });
+  const p = (text: string, lead?: string) => out.push({ kind: "paragraph", text, ...(lead ? { lead } : {}) });
+  const bySeq = new Map(records.map((r) => [r.recordId, r]));
+  const corrections = correctionsOf(records);
+
+  h(1, `Case ${reference}: minutes`);
+  p(
+    "The case's advice and decisions in the order they were recorded. Each advice is given in its one-page form as it was advised at the time, under the rules then in force: it is never re-evaluated. Threshold advises; the decision is the chair's alone.",
+  );
+
+  h(2, "Where the case stands");
+  const advice = [...records].reverse().find((r) => r.kind === "assessment");
+  if (advice) {
+    const a = advice.content.assessment as AdviceSide;
+    p(`${adviceInWords(a)} (record ${advice.seq}, ${when(advice.recordedAt)}).`, "Latest advice:");
+  } else p("No advice has been recorded.", "Latest advice:");
+  const inForce = decisionsInForce(records);
+  if (inForce.length === 0) p("No decision has been recorded.", "Decision:");
+  for (const r of inForce) {
+    const d = r.content as unknown as DecisionContent;
+    p(
+      `${d.decisionText}, decided on ${longDate(d.decidedOn)}${d.decidedBy ? ` as ${free(d.decidedBy)}` : ""}; recorded by ${free(madeByWords(r.madeBy))} (record ${r.seq}${d.corrects ? `, correcting record ${bySeq.get(d.corrects)?.seq ?? "?"}` : ""}).`,
+      "Decision:",
+    );
+    if (d.departsFromAdvice === true) p(d.departure, "It departs from the advice.");
+    out.push({ kind: "quote", text: free(d.reasons), cite: "the reasons, as recorded" });
+  }
+
+  h(2, "Deadlines");
+  const deadlines = caseDeadlines(records, today);
+  if (deadlines.length === 0) p("None yet: the deadlines follow from the advice's dates and the decision.");
+  else
+    out.push({
+      kind: "list",
+      items: deadlines.map((x): Item => ({
+        lead: `${DEADLINE_STATE_WORDS[x.state]}:`,
+        text: `${x.text.replace(/\.$/, "")} (${x.note}; ${x.source}).`,
+      })),
+    });
+  p(`States as of ${longDate(today)}; due soon means within ${DUE_SOON_DAYS} days.`);
+
+  p("every record of the case follows, in the order it was made.", "History:");
+  for (const r of records) {
+    const by = free(madeByWords(r.madeBy));
+    if (r.kind === "case-opened") {
+      h(2, `${r.seq}. Case opened, ${when(r.recordedAt)}`);
+      p(`Recorded by ${by}.`);
+    } else if (r.kind === "assessment") {
+      const a = r.content.assessment as Assessment & { minutes?: string };
+      h(2, `${r.seq}. Advice, recorded ${when(r.recordedAt)}`);
+      p(`Recorded by ${by}; advice reference ${a.adviceId ?? r.recordId}.`);
+      out.push(...adviceBlocks(a, wordings, reference));
+    } else if (r.kind === "decision") {
+      const d = r.content as unknown as DecisionContent;
+      const corrected = d.corrects ? bySeq.get(d.corrects) : undefined;
+      h(
+        2,
+        `${r.seq}. Decision${d.corrects ? ` correcting record ${corrected?.seq ?? "?"}` : ""}, recorded ${when(r.recordedAt)}`,
+      );
+      p(`${d.decisionText}.`, "Decision:");
+      p(
+        `${longDate(d.decidedOn)}${d.decidedBy ? `, as ${free(d.decidedBy)}` : ""}; recorded by ${by}.`,
+        "Decided on:",
+      );
+      const on = bySeq.get(String(d.adviceId ?? d.assessmentId));
+      p(
+        `record ${on?.seq ?? "?"} (advice reference ${free(String(d.adviceId ?? d.assessmentId))}).`,
+        "On the advice:",
+      );
+      p(
+        d.departure,
+        d.departsFromAdvice === true ? "It departs from the advice." : "Compared with the advice:",
+      );
+      out.push({ kind: "quote", text: free(d.reasons), cite: "the reasons, as recorded" });
+      if (d.deadlines.length > 0)
+        out.push({
+          kind: "list",
+          items: d.deadlines.map((x) => ({
+            lead: `${x.due ? `By ${longDate(x.due)}` : x.rule}:`,
+            text: `${x.text.replace(/\.$/, "")} (${x.citation.document.split("_")[0]} ${x.citation.section}).`,
+          })),
+        });
+      for (const c of corrections.get(r.recordId) ?? [])
+        p(`record ${c.seq}, ${when(c.recordedAt)}; this record stays as it was made.`, "Corrected by:");
+    } else if (caseFileRecordWords(r)) {
+      // The case file's records (issue 14): its dates, milestones marked done, and closing.
+      const words = caseFileRecordWords(r)!;
+      h(2, `${r.seq}. ${words.heading}, ${when(r.recordedAt)}`);
+      p(`${free(words.text)} Recorded by ${by}.`);
+    } else {
+      h(2, `${r.seq}. Chain sealed with the records key, ${when(r.recordedAt)}`);
+      p(
+        `The ${String(r.content.sealedRecords)} records before this one were made before the chain was keyed (unkeyed, legacy); this record seals them with the records key.`,
+      );
+    }
+  }
+
+  h(2, "The record's integrity");
+  p(
+    verification.valid
+      ? `${(verification as VerifyResult & { summary?: string }).summary ?? `The chain of all ${verification.records} records holds: no record has been changed since it was made.`} Whether records have been removed from the end is shown only against an anchor kept outside the service (GET /v1/cases/{reference}/anchor).`
+      : `The chain does NOT hold: ${verification.problems.map((x) => `record ${x.seq} ${x.problem}`).join("; ")}.`,
+  );
+  return out;
+}
