@@ -264,6 +264,12 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     const done = history.body.records.find((r: { kind: string }) => r.kind === "milestone-done");
     expect(done.content).toEqual({ milestone: "secure-records", doneOn: "2024-06-03", due: "2024-05-28" });
     expect(done.madeBy).toEqual({ kind: "anyone" });
+    // The case's minutes name it, and the dates recorded before it, in the history.
+    const minutes = await request(app).get(`/v1/cases/${enc("A/OVERDUE")}/minutes`);
+    expect(minutes.text).toMatch(/\d+\. Dates recorded, /);
+    expect(minutes.text).toMatch(
+      /\d+\. Milestone done, [\s\S]*?Milestone secure-records marked done on 2024-06-03/,
+    );
     const again = await post("A/OVERDUE", "milestones/done", { milestone: "secure-records" });
     expect(again.status).toBe(409);
     expect(again.text).toContain("already marked done on 2024-06-03");
