@@ -8,6 +8,7 @@ import express from "express";
 import type { Logger } from "pino";
 import { OidcSignIn } from "./auth/oidc.js";
 import type { SessionStore } from "./auth/sessions.js";
+import type { CaseFileOptions } from "./cases/case-timeline.js";
 import type { RecordStore } from "./cases/store.js";
 import { BODY_LIMIT_BYTES, type ApiKey, type OidcConfig } from "./config.js";
 import type { Core } from "./core.js";
@@ -41,6 +42,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The decision records; absent, case operations answer 503. */
   records?: RecordStore;
+  /** How the case file counts due-soon deadlines and retention (default 5 working days, 15 years). */
+  caseFile?: CaseFileOptions;
   /** Set draining when shutting down: /readyz then answers 503 and connections close after each response. */
   lifecycle?: { draining: boolean };
 }
@@ -57,6 +60,7 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
   // config.ts insists), anyone on this machine may use cases.
   const service = createService(core, {
     ...(options.records ? { records: options.records } : {}),
+    ...(options.caseFile ? { caseFile: options.caseFile } : {}),
     anyoneMayUseCases: keys.length === 0 && !options.signIn,
   });
   if (options.signIn && !options.publicUrl)

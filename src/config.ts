@@ -48,6 +48,12 @@
  *                              (default 64)
  *   THRESHOLD_WATCHDOG_SECONDS the embedded store: exit if the process stops answering this long
  *                              (its database wedged), so a supervisor restarts it (default 30)
+ *   CASE_DUE_SOON_WORKING_DAYS a case's deadline within this many working days (England and Wales
+ *                              bank holidays) of today is "due soon" on the case list and timeline
+ *                              (default 5)
+ *   CASE_RETENTION_YEARS       how many years a closed case's records are kept after a chair closes
+ *                              it, before the board reviews them under its records policy (default
+ *                              15). Nothing is ever deleted by the service: see the README, "Retention"
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -107,6 +113,8 @@ export interface Config {
   recordsMinFreeBytes: number;
   /** The embedded store: how long the process may stop answering before it exits. */
   watchdogMs: number;
+  /** The case file: when a deadline is due soon, and how long a closed case is kept. */
+  caseFile: { dueSoonWorkingDays: number; retentionYears: number };
 }
 
 export class ConfigError extends Error {}
@@ -331,6 +339,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordsMinFreeBytes:
       intFromEnv("RECORDS_MIN_FREE_MB", env.RECORDS_MIN_FREE_MB, 64, 1_000_000) * 1024 * 1024,
     watchdogMs: intFromEnv("THRESHOLD_WATCHDOG_SECONDS", env.THRESHOLD_WATCHDOG_SECONDS, 30, 3600) * 1000,
+    caseFile: {
+      dueSoonWorkingDays:
+        intFromEnv("CASE_DUE_SOON_WORKING_DAYS", env.CASE_DUE_SOON_WORKING_DAYS, 5, 60) || 5,
+      retentionYears: intFromEnv("CASE_RETENTION_YEARS", env.CASE_RETENTION_YEARS, 15, 100) || 15,
+    },
   };
 }
 

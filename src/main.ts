@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     logger,
     lifecycle,
     records,
+    caseFile: config.caseFile,
   });
   const server = app.listen(config.port, config.host, () => {
     const { address, port } = server.address() as AddressInfo;

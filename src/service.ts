@@ -10,6 +10,12 @@ import type { Core } from "./core.js";
 import { Forbidden } from "./errors.js";
 import { assessmentOperations, type Advice } from "./assessments/service.js";
 import { caseOperations } from "./cases/service.js";
+import {
+  caseTimelineOperations,
+  DEFAULT_CASE_FILE_OPTIONS,
+  type CaseFileOptions,
+} from "./cases/case-timeline.js";
+import { caseListOperations } from "./cases/list.js";
 import type { RecordStore } from "./cases/store.js";
 import { QA_DATE_NAMES } from "./quality/library.js";
 import { qualityOperations } from "./quality/service.js";
@@ -77,6 +83,12 @@ const ACCESS = {
   readCase: "read-case",
   // The access log says who read a case: the chair's to see, as deciding is (anyone on loopback).
   readAccessLog: "decide",
+  // The case file (issue 14): the list and timeline are read by members; dates and "mark done" are
+  // written by members, as advice is; closing a case for retention is the chair's, as deciding is.
+  listCases: "read-case",
+  recordCaseDates: "write-case",
+  markMilestoneDone: "write-case",
+  closeCase: "decide",
 } as const satisfies Record<string, Access>;
 
 export type Operation = keyof typeof ACCESS;
@@ -114,7 +126,9 @@ export function authorize(actor: Actor, operation: Operation, policy: AccessPoli
     if (actor.roles.includes(needed) || actor.roles.includes("chair")) return;
     throw new Forbidden(
       access === "decide"
-        ? "recording or correcting a decision needs the chair role"
+        ? operation === "closeCase"
+          ? "closing a case needs the chair role"
+          : "recording or correcting a decision needs the chair role"
         : access === "advise"
           ? "using Threshold needs the member or chair role"
           : "reading or writing a case needs the member or chair role",
@@ -127,12 +141,21 @@ export function authorize(actor: Actor, operation: Operation, policy: AccessPoli
 export interface ServiceOptions extends AccessPolicy {
   /** The decision records; absent, the case operations answer Unavailable. */
   records?: RecordStore;
+  /** How the case file counts due-soon deadlines and retention (src/config.ts). */
+  caseFile?: CaseFileOptions;
 }
 
 export function createService(core: Core, options: ServiceOptions) {
   const assessments = assessmentOperations(core);
   const timelines = timelineOperations(core);
   const cases = caseOperations(core, options.records, assessments.advise, assessments.parse);
+  const caseTimelines = caseTimelineOperations(
+    core,
+    options.records,
+    timelines.timeline,
+    options.caseFile ?? DEFAULT_CASE_FILE_OPTIONS,
+  );
+  const caseList = caseListOperations(core, options.records, caseTimelines, options.caseFile?.listScanLimit);
   const quality = qualityOperations(core);
   const rules = rulesetOperations(core);
 
@@ -202,6 +225,13 @@ export function createService(core: Core, options: ServiceOptions) {
     exportCase: caseOp("readCase", cases.exportCase),
     caseAnchor: caseOp("readCase", cases.caseAnchor),
     accessLog: caseOp("readAccessLog", cases.accessLog),
+
+    listCases: caseOp("listCases", caseList.listCases),
+    caseTimeline: caseOp("readCase", caseTimelines.caseTimeline),
+    caseTimelineCalendar: caseOp("readCase", caseTimelines.caseTimelineCalendar),
+    recordCaseDates: caseOp("recordCaseDates", caseTimelines.recordCaseDates),
+    markMilestoneDone: caseOp("markMilestoneDone", caseTimelines.markMilestoneDone),
+    closeCase: caseOp("closeCase", caseTimelines.closeCase),
   };
 }
 

@@ -17,6 +17,7 @@ import { adviceInWords, type AdviceSide } from "./reassess.js";
 import { longDate } from "./decision-flow.js";
 import { madeByWords } from "./minutes.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
+import { caseFileRecordWords } from "./views.js";
 
 export interface DecisionContent {
   adviceId?: string;
@@ -271,6 +272,11 @@ export function caseMinutesDocument(
         });
       for (const c of corrections.get(r.recordId) ?? [])
         p(`record ${c.seq}, ${when(c.recordedAt)}; this record stays as it was made.`, "Corrected by:");
+    } else if (caseFileRecordWords(r)) {
+      // The case file's records (issue 14): its dates, milestones marked done, and closing.
+      const words = caseFileRecordWords(r)!;
+      h(2, `${r.seq}. ${words.heading}, ${when(r.recordedAt)}`);
+      p(`${free(words.text)} Recorded by ${by}.`);
     } else {
       h(2, `${r.seq}. Chain sealed with the records key, ${when(r.recordedAt)}`);
       p(

@@ -149,3 +149,47 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
 
   return router;
 }
+
+/**
+ * The case file over HTTP (issue 14): the board's list of cases, a page at a time, and a case's
+ * deadlines as an iCalendar feed a calendar can follow.
+ */
+export function caseFileRoutes(service: Service): express.Router {
+  const router = express.Router();
+
+  router.get("/v1/cases", async (req, res) => {
+    const list = await service.listCases(who(req, res), { ...req.query });
+    const next = new URLSearchParams();
+    for (const k of ["stage", "deadline", "limit"] as const) {
+      const v = req.query[k];
+      if (typeof v === "string") next.set(k, v);
+    }
+    if (list.next) next.set("cursor", list.next);
+    res.json({
+      asOf: list.asOf,
+      dueSoonWorkingDays: list.dueSoonWorkingDays,
+      items: list.items.map((i) => ({
+        reference: i.reference,
+        href: `/v1/cases/${encodeURIComponent(i.reference)}`,
+        openedAt: i.openedAt,
+        edition: i.edition,
+        stage: i.stage,
+        closed: i.closed,
+        nextDeadline: i.nextDeadline,
+        deadline: i.deadline,
+      })),
+      cursor: list.next,
+      next: list.next ? `/v1/cases?${next.toString()}` : null,
+    });
+  });
+
+  router.get("/v1/cases/:reference/timeline.ics", async (req, res) => {
+    const { filename, text } = await service.caseTimelineCalendar(who(req, res), req.params.reference);
+    res
+      .type("text/calendar; charset=utf-8")
+      .setHeader("Content-Disposition", `inline; filename="${filename}"`)
+      .send(text);
+  });
+
+  return router;
+}

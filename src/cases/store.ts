@@ -35,7 +35,9 @@ const canonicalize = canonicalizeModule as unknown as (value: unknown) => string
 
 export const GENESIS = `sha256:${"0".repeat(64)}`;
 
-export type RecordKind = "case-opened" | "assessment" | "decision" | "sealed";
+export type RecordKind = "case-opened" | "assessment" | "decision" | "sealed" | CaseFileKind;
+/** The case file's records (issue 14, migrations/005_case_file.sql): dates, milestones done, closing. */
+export type CaseFileKind = "case-dates" | "milestone-done" | "case-closed";
 
 export interface StoredRecord {
   recordId: string;
@@ -61,7 +63,13 @@ export type AccessOperation =
   | "export"
   | "verify"
   | "anchor"
-  | "read-access-log";
+  | "read-access-log"
+  // The case file (issue 14): its timeline and calendar read, its dates, milestones and closing.
+  | "read-timeline"
+  | "read-calendar"
+  | "record-dates"
+  | "mark-done"
+  | "close-case";
 
 export interface AccessEntry {
   entryId: string;

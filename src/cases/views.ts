@@ -70,3 +70,33 @@ export function nextPage(path: string, page: { from: number; limit: number; tota
   const next = page.from + shown;
   return shown > 0 && next <= page.total ? `${path}?from=${next}&limit=${page.limit}` : null;
 }
+
+/**
+ * The case file's records (issue 14) in words, for the case page's history and the minutes: the
+ * heading and one sentence. Null for the other kinds, which their own renderers describe.
+ */
+export function caseFileRecordWords(r: {
+  kind: string;
+  content: Record<string, unknown>;
+  madeBy: { name?: string } | null;
+}): { heading: string; text: string } | null {
+  const c = r.content;
+  const who = r.madeBy?.name ? ` by ${r.madeBy.name}` : "";
+  if (r.kind === "case-dates") {
+    const dates = Object.entries((c.dates ?? {}) as Record<string, string | null>)
+      .map(([k, v]) => `${k} ${v ?? "cleared"}`)
+      .join(", ");
+    return { heading: "Dates recorded", text: `Dates recorded${who}: ${dates}.` };
+  }
+  if (r.kind === "milestone-done")
+    return {
+      heading: "Milestone done",
+      text: `Milestone ${String(c.milestone)} marked done on ${String(c.doneOn)}${who}${c.due ? ` (due ${String(c.due)})` : ""}.`,
+    };
+  if (r.kind === "case-closed")
+    return {
+      heading: "Case closed",
+      text: `Case closed on ${String(c.closedOn)}${who}; its records are kept until at least ${String(c.retainUntil)} (${String(c.retentionYears)} years), and nothing is deleted.${c.reason ? ` Reason: ${String(c.reason)}` : ""}`,
+    };
+  return null;
+}

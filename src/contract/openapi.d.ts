@@ -137,7 +137,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The board's cases, newest first, with their stage and next deadline, a page at a time
+         * @description The stage is derived from the case's records (referred: no advice yet; assessed: advice, no decision; decided: a decision not to hold a review; review-under-way: a decision to hold one; completed: the review's completion date is recorded, or a chair closed the case). The next deadline is the earliest due date, not marked done, of the edition's requirements and advice to chairs that apply or may apply to the case; a closed case has none. Due soon: within dueSoonWorkingDays working days of asOf (CASE_DUE_SOON_WORKING_DAYS, default 5). A filtered page looks at no more than 500 cases, so it may hold fewer items than the limit (even none) with a `next` to look further; the last page's `next` is null.
+         */
+        get: operations["listCases"];
         put?: never;
         /** Open a case by the board's own reference (never a name) */
         post: operations["openCase"];
@@ -314,6 +318,28 @@ export interface paths {
          * @description Every operation on the case is logged after it succeeds, in an append-only log chained under the records key; the log never holds what was sent or read. Reading the log is logged too. Needs the chair role (anyone, on loopback without sign-in).
          */
         get: operations["caseAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/timeline.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's deadlines as an iCalendar feed a calendar can subscribe to
+         * @description One all-day event per milestone of the case's timeline that has a date and applies or may. Each event's UID depends only on the reference and the milestone (the same UID the timelines' own feed gives for that reference), so a subscribed calendar moves an event when a date changes instead of adding another; SEQUENCE is the case's latest record number. A milestone marked done stays, marked done; a closed case's events are cancelled.
+         */
+        get: operations["getCaseTimelineCalendar"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1180,10 +1206,10 @@ export interface components {
                 reference: string;
                 seq: number;
                 /**
-                 * @description `sealed`: a keyed record sealing the unkeyed (legacy) records before it.
+                 * @description `sealed`: a keyed record sealing the unkeyed (legacy) records before it. `case-dates`, `milestone-done`, `case-closed`: the case file's dates, milestones marked done, and a chair closing the case.
                  * @enum {string}
                  */
-                kind: "case-opened" | "assessment" | "decision" | "sealed";
+                kind: "case-opened" | "assessment" | "decision" | "sealed" | "case-dates" | "milestone-done" | "case-closed";
                 /** Format: date-time */
                 recordedAt: string;
                 hash: string;
@@ -1191,6 +1217,49 @@ export interface components {
                 madeBy: components["schemas"]["MadeBy"] | null;
                 content: Record<string, never>;
             }[];
+        };
+        /** @enum {string} */
+        CaseStage: "referred" | "assessed" | "decided" | "review-under-way" | "completed";
+        /**
+         * @description Where the case's next deadline stands: overdue, due soon, later, or there is none.
+         * @enum {string}
+         */
+        DeadlineState: "overdue" | "due-soon" | "upcoming" | "none";
+        CaseList: {
+            /**
+             * Format: date
+             * @description Today, as the deadlines were counted.
+             */
+            asOf: string;
+            dueSoonWorkingDays: number;
+            items: components["schemas"]["CaseListItem"][];
+            /** @description The next page's cursor; null on the last page. */
+            cursor: string | null;
+            /** @description The next page's address, with the same filters; null on the last page. */
+            next: string | null;
+        };
+        CaseListItem: {
+            reference: components["schemas"]["CaseReference"];
+            href: string;
+            /** Format: date-time */
+            openedAt: string;
+            edition: {
+                id: string;
+                title: string;
+            };
+            stage: components["schemas"]["CaseStage"];
+            /** @description A chair closed the case (its stage is completed). */
+            closed: boolean;
+            nextDeadline: null | {
+                /** @description The milestone's id in the edition's timeline. */
+                milestone: string;
+                text: string;
+                /** Format: date */
+                due: string;
+                /** @enum {string} */
+                state: "overdue" | "due-soon" | "upcoming";
+            };
+            deadline: components["schemas"]["DeadlineState"];
         };
         Verification: {
             reference: string;
@@ -1235,7 +1304,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                operation: "open-case" | "record-advice" | "record-decision" | "read-case" | "read-records" | "read-minutes" | "export" | "verify" | "anchor" | "read-access-log";
+                operation: "open-case" | "record-advice" | "record-decision" | "read-case" | "read-records" | "read-minutes" | "export" | "verify" | "anchor" | "read-access-log" | "read-timeline" | "read-calendar" | "record-dates" | "mark-done" | "close-case";
                 madeBy: components["schemas"]["MadeBy"];
                 /** @description The client's network address, as the service saw it. */
                 address: string | null;
@@ -1607,6 +1676,38 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    listCases: {
+        parameters: {
+            query?: {
+                stage?: components["schemas"]["CaseStage"];
+                deadline?: components["schemas"]["DeadlineState"];
+                /** @description The cursor the previous page gave (its `cursor`), to read the next page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of cases. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
     openCase: {
         parameters: {
             query?: never;
@@ -1970,6 +2071,34 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    getCaseTimelineCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 5545. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];

@@ -8,7 +8,7 @@ import type { components } from "../contract/openapi.js";
 import { Unavailable } from "../errors.js";
 import type { Service } from "../service.js";
 import { assessmentRoutes } from "../assessments/http.js";
-import { caseRoutes } from "../cases/http.js";
+import { caseFileRoutes, caseRoutes } from "../cases/http.js";
 import { qualityRoutes } from "../quality/http.js";
 import { rulesetRoutes } from "../rulesets/http.js";
 import { timelineRoutes } from "../timelines/http.js";
@@ -68,6 +68,7 @@ export function apiRouter(service: Service, options: ApiOptions): express.Router
   router.use(assessmentRoutes(service, json));
   router.use(timelineRoutes(service, json));
   router.use(caseRoutes(service, json));
+  router.use(caseFileRoutes(service));
   router.use(qualityRoutes(service, json));
   router.use(problemHandler);
   return router;

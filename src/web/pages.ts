@@ -14,7 +14,7 @@ import type { Refusal } from "../middleware/refusal.js";
 import type { Service } from "../service.js";
 import { authPages, type SignInParts } from "../auth/web.js";
 import { assessmentPages } from "../assessments/web.js";
-import { casePages } from "../cases/web.js";
+import { caseFilePages, casePages } from "../cases/web.js";
 import { qualityPages } from "../quality/web.js";
 import { pageGate, type PageAccess } from "./access.js";
 import { errorPages } from "./errors.js";
@@ -84,6 +84,7 @@ export function pagesRouter(service: Service, options: PagesOptions): express.Ro
   router.use(pageGate(options.access), options.limits.byIdentity);
   router.use(assessmentPages(service, forms));
   router.use(qualityPages(service, forms));
+  router.use(caseFilePages(service, forms));
   router.use(casePages(service, forms));
   router.all(["/", "/quality-assurance", "/action-plans"], errors.methodNotAllowed("GET, POST"));
   router.use(errors.handler);
