@@ -11,6 +11,7 @@
  * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it. Who
  * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
  */
+import { ladderFor } from "../rulesets/outcomes.js";
 import type { Assessment } from "../assessments/assess.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
 import { adviceInWords, type AdviceSide } from "./reassess.js";
@@ -95,6 +96,15 @@ export function correctionsOf(records: readonly StoredRecord[]): Map<string, Sto
   return by;
 }
 
+/** The timescale by which an edition's decision is due; advice of an edition no longer loaded: the chair's. */
+function decisionTimescaleOf(editionId: string | undefined): string {
+  try {
+    return (editionId && ladderFor(editionId).decisionTimescale) || "chair-decision";
+  } catch {
+    return "chair-decision";
+  }
+}
+
 /**
  * The case's deadlines and how each stands today: those the latest advice set (the chair's own
  * decision is done once a decision is in force), then those the decision in force set.
@@ -107,9 +117,12 @@ export function caseDeadlines(records: readonly StoredRecord[], today: string): 
   const cite = (c: { section: string; document: string }) => `${c.document.split("_")[0]} ${c.section}`;
   if (advice) {
     const a = advice.content.assessment as Partial<Assessment>;
+    // The decision's own deadline is the edition's (edition.yaml `decisionTimescale`): the chair's
+    // month, the partners' decision after the rapid review, a Welsh board's (no time set).
+    const decisionDue = decisionTimescaleOf(a.edition?.id);
     for (const x of a.actions ?? []) {
       if (x.applies !== "required") continue;
-      const done = x.id === "chair-decision" && decision;
+      const done = x.id === decisionDue && decision;
       out.push({
         text: x.text,
         due: x.due,

@@ -97,7 +97,16 @@ export function loadDecisionOptions(
         );
       if (o.outcome !== undefined && !o.review)
         throw new RuleFileError(file, `options.${i}.review`, "an option naming an outcome holds a review");
-      if (!options.has(o.id)) options.set(o.id, o);
+      // The case list reads whether a decision holds a review by its id alone (case-state.ts), so
+      // an id two editions share must mean a review in both or in neither.
+      const other = options.get(o.id);
+      if (other && other.review !== o.review)
+        throw new RuleFileError(
+          file,
+          `options.${i}.review`,
+          `"${o.id}" is ${other.review ? "" : "not "}a review in another edition's decisions.yaml: give a shared id the same meaning, or another id`,
+        );
+      if (!other) options.set(o.id, o);
     });
     const ids = new Set<string>();
     data.recommendation?.options.forEach((o, i) => {

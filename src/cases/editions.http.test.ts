@@ -94,6 +94,10 @@ describe.each(BACKENDS)("decisions under each edition on $name", (backend) => {
     expect(res.body.decision.recommendation).toMatchObject({ id: "local-review" });
     expect(res.body.decision.departure).toMatch(/the safeguarding partners'.*record why/);
     const minutes = await request(app).get(`/v1/cases/${encodeURIComponent("ENG/2024-2")}/minutes`);
+    // The partners' decision, due with the rapid review (edition.yaml decisionTimescale), is done.
+    expect(minutes.text).toMatch(
+      /local child safeguarding practice review, after the rapid review.*\(decided on 20 June 2024/,
+    );
     expect(minutes.text).toMatch(
       /Recommendation recorded with it:\*\* A local child safeguarding practice review\./,
     );

@@ -289,6 +289,17 @@ describe("each edition's decisions and record-keeping (editions/<edition>/)", ()
     expect(e.field).toBe("quote");
   });
 
+  it("stop start-up on an id two editions share with a different meaning (a review in one, not the other)", () => {
+    const dir = brokenCopy("editions/wales-cpr/decisions.yaml", (t) =>
+      t.replace("  - id: other-learning", "  - id: serious-case-review"),
+    );
+    const e = loadError(dir, decisions);
+    // Named where the clash is met, editions read in order: the 2010 form's review.
+    expect(e.file).toMatch(/^editions\/(wales-cpr|wt2010|wt2015)\/decisions\.yaml$/);
+    expect(e.field).toMatch(/^options\.\d+\.review$/);
+    expect(e.problem).toContain("serious-case-review");
+  });
+
   it("stop start-up on an edition without its record-keeping file", () => {
     const dir = editedCopy({});
     rmSync(path.join(dir, "editions/wales-cpr/record-keeping.yaml"));
