@@ -92,7 +92,7 @@ export interface CaseState {
 /**
  * The stage, from the records, first match wins:
  * 1. `completed`: a chair closed the case, or the review's completion date is recorded;
- * 2. `review-under-way`: the decision that stands is to hold a review (rules/decisions.yaml
+ * 2. `review-under-way`: the decision that stands is to hold a review (rules/editions/<edition>/decisions.yaml
  *    `review: true`), not yet completed;
  * 3. `decided`: a decision stands, and it is not to hold a review (the duties to notify it may still
  *    be due: the deadlines say so, not the stage);
