@@ -148,12 +148,19 @@ export interface ServiceOptions extends AccessPolicy {
 export function createService(core: Core, options: ServiceOptions) {
   const assessments = assessmentOperations(core);
   const timelines = timelineOperations(core);
-  const cases = caseOperations(core, options.records, assessments.advise, assessments.parse);
   const caseTimelines = caseTimelineOperations(
     core,
     options.records,
     timelines.timeline,
     options.caseFile ?? DEFAULT_CASE_FILE_OPTIONS,
+  );
+  // The case's minutes give its deadlines as the case's timeline counts them (one calculation).
+  const cases = caseOperations(
+    core,
+    options.records,
+    assessments.advise,
+    assessments.parse,
+    caseTimelines.timelineOf,
   );
   const caseList = caseListOperations(core, options.records, caseTimelines, options.caseFile?.listScanLimit);
   const quality = qualityOperations(core);

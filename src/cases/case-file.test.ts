@@ -275,6 +275,101 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(again.text).toContain("already marked done on 2024-06-03");
   });
 
+  it("gives the deadlines in the case's minutes as the timeline does: marked done is done, due soon in working days", async () => {
+    const minutesOf = async (target: Express, reference: string) => {
+      const res = await request(target).get(`/v1/cases/${enc(reference)}/minutes`);
+      expect(res.status).toBe(200);
+      return res.text;
+    };
+    const SECURE = "Each organisation secures its records relating to the case";
+    // Marked done on the timeline (the test above): done in the minutes too, whatever its date.
+    const done = await minutesOf(app, "A/OVERDUE");
+    expect(done).toMatch(
+      new RegExp(`\\*\\*Done:\\*\\* ${SECURE}[^\\n]*\\(marked done on 3 June 2024, due 28 May 2024; 004 `),
+    );
+    expect(done).not.toMatch(new RegExp(`Overdue:\\*\\* ${SECURE}`));
+    // Due on 28 June 2024, 19 working days after Monday 3 June: upcoming with 5 working days...
+    const later = await minutesOf(app, "A/LATER");
+    expect(later).toMatch(new RegExp(`\\*\\*Upcoming:\\*\\* ${SECURE}[^\\n]*by 28 June 2024`));
+    expect(later).toContain("due soon means within 5 working days");
+    // ...and due soon when the board counts 20 working days as soon, as the list says.
+    const wider = createApp(await service(), {
+      records: new RecordStore(db),
+      caseFile: { dueSoonWorkingDays: 20, retentionYears: 15, now: () => TODAY },
+    });
+    const soon = await minutesOf(wider, "A/LATER");
+    expect(soon).toMatch(new RegExp(`\\*\\*Due soon:\\*\\* ${SECURE}[^\\n]*by 28 June 2024`));
+    expect(soon).toContain("due soon means within 20 working days");
+    expect(soon).toContain("States as of 3 June 2024");
+    // Every state the timeline page gives a tracked milestone, the minutes give it in the same words.
+    const page = await timelinePage("A/OVERDUE");
+    const states = [...page.matchAll(/data-milestone="([^"]+)" data-state="([^"]+)"/g)];
+    expect(states.length).toBeGreaterThan(5);
+    for (const [, id, word] of states) {
+      if (word === "Not required" || word === "Scope") continue;
+      const text = new RegExp(`data-milestone="${id}"[^>]*>\\s*<td class="govuk-table__cell">([^<]+)<`).exec(
+        page,
+      )![1]!;
+      const plain = text.replace(/&#39;/g, "'").replace(/\.$/, "");
+      if (done.includes(plain)) expect(done, id).toContain(`**${word}:** ${plain}`);
+    }
+  });
+
+  it("a decision recorded from the pages moves the case to decided, then (corrected) to review under way, with the decision's deadlines next", async () => {
+    const reference = "P/DECIDE";
+    await open(reference);
+    const adviceId = await advise(reference, "2024-05-28");
+    // The records were secured on the day: the earlier duty is done.
+    expect(
+      (await post(reference, "milestones/done", { milestone: "secure-records", doneOn: "2024-05-28" }))
+        .status,
+    ).toBe(303);
+    expect(await item(reference)).toMatchObject({ stage: "assessed" });
+    const decideOnPage = async (decision: string, corrects?: string) => {
+      const pagePath = `/cases/${enc(reference)}`;
+      const res = await postForm(app, `${pagePath}/decisions`, await formPass(app, pagePath), {
+        adviceId,
+        decision,
+        "decidedOn-day": "31",
+        "decidedOn-month": "5",
+        "decidedOn-year": "2024",
+        reasons: "The criteria are considered.",
+        idempotencyKey: crypto.randomUUID(),
+        ...(corrects ? { corrects } : {}),
+      });
+      expect(res.status, res.text).toBe(303);
+      const recordId = decodeURIComponent(res.headers.location!.split("/").at(-1)!);
+      const history = await request(app).get(`/v1/cases/${enc(reference)}?limit=100`);
+      const record = history.body.records.find((r: { recordId: string }) => r.recordId === recordId);
+      return record as {
+        recordId: string;
+        content: { deadlines: Array<{ id: string; due: string | null }> };
+      };
+    };
+    const nfa = await decideOnPage("no-further-action");
+    const earliest = (r: typeof nfa) =>
+      r.content.deadlines.filter((d) => d.due).sort((a, b) => a.due!.localeCompare(b.due!))[0]!;
+    let listed = await item(reference);
+    expect(listed.stage).toBe("decided");
+    expect(listed.nextDeadline).toMatchObject({ milestone: earliest(nfa).id, due: earliest(nfa).due });
+    expect(listed.nextDeadline!.milestone).toBe("notify-decision");
+    // The chair's decision itself is done by the decision, on the timeline and in the minutes.
+    expect(await timelinePage(reference)).toMatch(/data-milestone="chair-decision" data-state="Done"/);
+    expect((await request(app).get(`/v1/cases/${enc(reference)}/minutes`)).text).toMatch(
+      /\*\*Done:\*\* The chair of the board decides[^\n]*decided on 31 May 2024/,
+    );
+    // Corrected to hold a review: the review is under way, the correction's deadlines next.
+    const review = await decideOnPage("serious-case-review", nfa.recordId);
+    listed = await item(reference);
+    expect(listed.stage).toBe("review-under-way");
+    // Due the day the correction's first deadline is: notifying the decision, and (a requirement
+    // the timeline counts from the decision when a review is held) appointing the lead reviewer,
+    // both five working days after it; the earlier duties are done.
+    expect(listed.nextDeadline!.due).toBe(earliest(review).due);
+    expect(["notify-decision", "appoint-lead-reviewer"]).toContain(listed.nextDeadline!.milestone);
+    expect((await list("?stage=review-under-way")).items.map((i) => i.reference)).toContain(reference);
+  });
+
   it("refuses to mark done a milestone the timeline does not have", async () => {
     const res = await post("A/OVERDUE", "milestones/done", { milestone: "no-such-milestone" });
     expect(res.status).toBe(400);
@@ -410,7 +505,8 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(page.text).not.toContain('data-case="R/1"');
     expect(page.text).toContain(`href="/cases/${enc("A/LATER")}/timeline"`);
     const all = await request(app).get("/cases").set("Accept", "text/html");
-    expect(all.text.match(/data-case="/g)?.length).toBe(7);
+    // The six cases opened first, the Welsh one and the one decided from the pages.
+    expect(all.text.match(/data-case="/g)?.length).toBe(8);
     const bad = await request(app).get("/cases?stage=nope").set("Accept", "text/html");
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("govuk-error-summary");

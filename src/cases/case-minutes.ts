@@ -11,13 +11,13 @@
  * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it. Who
  * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
  */
-import { ladderFor } from "../rulesets/outcomes.js";
 import type { Assessment } from "../assessments/assess.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
 import { adviceInWords, type AdviceSide } from "./reassess.js";
 import { longDate } from "./decision-flow.js";
 import { madeByWords } from "./minutes.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
+import type { CaseTimeline, MilestoneState } from "./case-timeline.js";
 import { caseFileRecordWords } from "./views.js";
 
 export interface DecisionContent {
@@ -43,40 +43,25 @@ export interface DecisionContent {
   }>;
 }
 
-/** How a deadline stands today. */
-export type DeadlineState = "done" | "overdue" | "due-soon" | "due" | "no-date";
-
-export const DEADLINE_STATE_WORDS: Record<DeadlineState, string> = {
+/** How a milestone stands, in the minutes' words: the timeline page's words (cases/web.ts). */
+export const MILESTONE_STATE_WORDS: Record<MilestoneState, string> = {
   done: "Done",
   overdue: "Overdue",
   "due-soon": "Due soon",
-  due: "Due",
+  upcoming: "Upcoming",
   "no-date": "No date yet",
+  "not-required": "Not required",
+  scope: "Scope",
 };
-
-/** Due within this many days is "due soon". */
-export const DUE_SOON_DAYS = 7;
 
 export interface CaseDeadline {
+  milestone: string;
   text: string;
   due: string | null;
-  state: DeadlineState;
-  /** What the state rests on, in words ("decided on 14 March 2024"). */
+  state: MilestoneState;
+  /** What the state rests on, in words ("by 14 March 2024", "decided on 14 March 2024"). */
   note: string;
   source: string;
-}
-
-const addDays = (iso: string, days: number) => {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
-
-function stateOf(due: string | null, today: string): DeadlineState {
-  if (!due) return "no-date";
-  if (due < today) return "overdue";
-  if (due <= addDays(today, DUE_SOON_DAYS)) return "due-soon";
-  return "due";
 }
 
 /** The decisions no later decision corrects: the ones in force (normally one). */
@@ -96,58 +81,38 @@ export function correctionsOf(records: readonly StoredRecord[]): Map<string, Sto
   return by;
 }
 
-/** The timescale by which an edition's decision is due; advice of an edition no longer loaded: the chair's. */
-function decisionTimescaleOf(editionId: string | undefined): string {
-  try {
-    return (editionId && ladderFor(editionId).decisionTimescale) || "chair-decision";
-  } catch {
-    return "chair-decision";
-  }
-}
-
 /**
- * The case's deadlines and how each stands today: those the latest advice set (the chair's own
- * decision is done once a decision is in force), then those the decision in force set.
+ * The case's deadlines as its timeline counts them (case-timeline.ts, from case-state.ts): the
+ * edition's requirements and advice to chairs that apply or may, and any milestone done, each with
+ * its state as of the timeline's day. The list, the timeline page, the calendar and these minutes
+ * read the one calculation, so they cannot disagree: a milestone marked done is done here too, and
+ * due soon is the configured number of working days (CASE_DUE_SOON_WORKING_DAYS).
  */
-export function caseDeadlines(records: readonly StoredRecord[], today: string): CaseDeadline[] {
-  const out: CaseDeadline[] = [];
-  const advice = [...records].reverse().find((r) => r.kind === "assessment");
-  const inForce = decisionsInForce(records).at(-1);
-  const decision = inForce?.content as unknown as DecisionContent | undefined;
+export function caseDeadlines(timeline: CaseTimeline): CaseDeadline[] {
   const cite = (c: { section: string; document: string }) => `${c.document.split("_")[0]} ${c.section}`;
-  if (advice) {
-    const a = advice.content.assessment as Partial<Assessment>;
-    // The decision's own deadline is the edition's (edition.yaml `decisionTimescale`): the chair's
-    // month, the partners' decision after the rapid review, a Welsh board's (no time set).
-    const decisionDue = decisionTimescaleOf(a.edition?.id);
-    for (const x of a.actions ?? []) {
-      if (x.applies !== "required") continue;
-      const done = x.id === decisionDue && decision;
-      out.push({
-        text: x.text,
-        due: x.due,
-        state: done ? "done" : stateOf(x.due, today),
-        note: done ? `decided on ${longDate(decision.decidedOn)}` : x.due ? `by ${longDate(x.due)}` : x.rule,
-        source: cite(x.citation),
-      });
-    }
-  }
-  for (const d of decision?.deadlines ?? [])
-    out.push({
-      text: d.text,
-      due: d.due,
-      state: stateOf(d.due, today),
-      note: d.due ? `by ${longDate(d.due)}` : d.rule,
-      source: cite(d.citation),
-    });
-  return out;
+  return timeline.milestones
+    .filter((m) => m.nature !== "scope" && (m.tracked || m.done))
+    .map((m) => ({
+      milestone: m.id,
+      text: m.text,
+      due: m.due,
+      state: m.state,
+      note: m.done
+        ? m.done.byDecision
+          ? `decided on ${longDate(m.done.on)}`
+          : `marked done on ${longDate(m.done.on)}${m.due ? `, due ${longDate(m.due)}` : ""}`
+        : m.due
+          ? `by ${longDate(m.due)}`
+          : m.rule,
+      source: cite(m.citation),
+    }));
 }
 
 export interface CaseMinutesOptions {
   /** Free text as the format needs it (Markdown escapes it; the rest keep it as it is). */
   free: (text: string) => string;
-  /** Today where the board sits, for the deadlines' state. */
-  today: string;
+  /** The case's timeline (case-timeline.ts): its deadlines and their state, as of its day. */
+  timeline: CaseTimeline;
 }
 
 const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
@@ -198,7 +163,7 @@ export function caseMinutesDocument(
   wordings: ReadonlyMap<string, string>,
   options: CaseMinutesOptions,
 ): Block[] {
-  const { free, today } = options;
+  const { free, timeline } = options;
   const out: Block[] = [];
   const h = (level: 1 | 2 | 3, text: string) => out.push({ kind: "heading", level, text });
   const p = (text: string, lead?: string) => out.push({ kind: "paragraph", text, ...(lead ? { lead } : {}) });
@@ -229,17 +194,21 @@ export function caseMinutesDocument(
   }
 
   h(2, "Deadlines");
-  const deadlines = caseDeadlines(records, today);
-  if (deadlines.length === 0) p("None yet: the deadlines follow from the advice's dates and the decision.");
+  const deadlines = caseDeadlines(timeline);
+  if (timeline.problem)
+    p(`the deadlines cannot be counted from the case's dates: ${timeline.problem}.`, "Warning:");
+  if (deadlines.length === 0) p("None yet: the deadlines follow from the case's dates and the decision.");
   else
     out.push({
       kind: "list",
       items: deadlines.map((x): Item => ({
-        lead: `${DEADLINE_STATE_WORDS[x.state]}:`,
+        lead: `${MILESTONE_STATE_WORDS[x.state]}:`,
         text: `${x.text.replace(/\.$/, "")} (${x.note}; ${x.source}).`,
       })),
     });
-  p(`States as of ${longDate(today)}; due soon means within ${DUE_SOON_DAYS} days.`);
+  p(
+    `States as of ${longDate(timeline.asOf)}, as the case's timeline and the list of cases give them; due soon means within ${timeline.dueSoonWorkingDays} working days (England and Wales bank holidays excluded).${timeline.nextDeadline ? ` Next deadline: ${timeline.nextDeadline.text.replace(/\.$/, "")}, ${longDate(timeline.nextDeadline.due)}.` : ""}`,
+  );
 
   p("every record of the case follows, in the order it was made.", "History:");
   for (const r of records) {

@@ -85,6 +85,8 @@ export interface CaseState {
     decisionText: string;
     decidedOn: string;
     review: boolean;
+    recordedAt: string;
+    madeBy: MadeBy | null;
   } | null;
   stage: Stage;
 }
@@ -174,6 +176,8 @@ export function caseState(
         decisionText: str(c.decisionText) ?? id,
         decidedOn: str(c.decidedOn) ?? "",
         review: options.find((o) => o.id === id)?.review ?? false,
+        recordedAt: r.recordedAt,
+        madeBy: r.madeBy,
       };
     }
   }

@@ -18,7 +18,9 @@ import type { Milestone, Timeline } from "../timelines/timeline.js";
 import {
   CASE_DATE_LABELS,
   CASE_DATE_NAMES,
+  caseState,
   readCaseState,
+  type CaseRecord,
   type CaseDateName,
   type CaseState,
   type DateSource,
@@ -62,7 +64,8 @@ export interface CaseMilestone extends Milestone {
    * the guidance's example timeline, nor the scope of a review, such as its focus period).
    */
   tracked: boolean;
-  done: { on: string; recordedAt: string; madeBy: MadeBy | null } | null;
+  /** `byDecision`: done because a decision stands (DECISION_MILESTONE), not marked done. */
+  done: { on: string; recordedAt: string; madeBy: MadeBy | null; byDecision?: true } | null;
 }
 
 export interface NextDeadline {
@@ -88,6 +91,16 @@ export interface CaseTimeline {
   latestDecision: CaseState["latestDecision"];
   lastSeq: number;
 }
+
+/**
+ * The milestone a recorded decision fulfils: the decision itself, the edition's `decisionTimescale`
+ * (edition.yaml): the chair's under Working Together (rules/timescales chair-decision.*, "the
+ * Chair ... decides within one month of this referral", 004 §3.8; 000 §6.7), the partners' local
+ * review decision since 2018, a Welsh board's. DECISION_MILESTONE is Working Together's.
+ * Once a decision stands it is done, on the decision's date, by whoever recorded it, without anyone
+ * marking it so; otherwise the list would go on showing the decision as the case's next deadline.
+ */
+export const DECISION_MILESTONE = "chair-decision";
 
 /** The timelines' dates: the case dates its timescales count from. */
 const TIMELINE_DATES = ["becameAware", "referral", "decision", "publication"] as const;
@@ -267,7 +280,20 @@ export function caseTimelineOperations(
     const soon = soonUntil(now());
     const milestones: CaseMilestone[] = t.milestones.map((m) => {
       const applies = appliesFor(m, state);
-      const done = state.done.get(m.id) ?? null;
+      const decided =
+        m.id === (library.editions.get(edition)?.decisionTimescale ?? DECISION_MILESTONE)
+          ? state.latestDecision
+          : null;
+      const done =
+        state.done.get(m.id) ??
+        (decided
+          ? {
+              on: decided.decidedOn,
+              recordedAt: decided.recordedAt,
+              madeBy: decided.madeBy,
+              byDecision: true as const,
+            }
+          : null);
       const stateWord: MilestoneState = done
         ? "done"
         : m.nature === "scope"
@@ -325,6 +351,13 @@ export function caseTimelineOperations(
       lastSeq: state.lastSeq,
     };
   };
+
+  /**
+   * The case's timeline from its records as already read (the case's minutes read them all): the
+   * same state and the same calculation as the list and the timeline page, so all agree.
+   */
+  const timelineOf = (reference: string, records: readonly CaseRecord[]): CaseTimeline =>
+    build(caseState(reference, records[0]?.recordedAt ?? "", records, core.decisions.options));
 
   const refuseClosed = (state: CaseState) => {
     if (state.closed)
@@ -417,9 +450,12 @@ export function caseTimelineOperations(
         { pointer: "/milestone", detail: "is not a milestone of the case's timeline" },
       ]);
     if (milestone.done)
-      throw new Conflict(`"${milestone.text}" was already marked done on ${milestone.done.on}`, [
-        { pointer: "/milestone", detail: "is already done" },
-      ]);
+      throw new Conflict(
+        milestone.done.byDecision
+          ? `"${milestone.text}" is done: the decision recorded was made on ${milestone.done.on}`
+          : `"${milestone.text}" was already marked done on ${milestone.done.on}`,
+        [{ pointer: "/milestone", detail: "is already done" }],
+      );
     const doneOn = parsed.data.doneOn ?? today();
     if (doneOn > today())
       throw new InvalidInput([{ pointer: "/doneOn", detail: `must not be after today (${today()})` }]);
@@ -501,7 +537,7 @@ export function caseTimelineOperations(
           m.text,
           `Due: ${m.rule}${m.fromDate ? ` (${m.fromDate})` : ""}.`,
           `Applies ${m.appliesWhen}. Nature: ${NATURE_WORDS[m.nature]}.`,
-          m.done ? `Marked done on ${m.done.on}.` : "",
+          m.done ? `${m.done.byDecision ? "Decided" : "Marked done"} on ${m.done.on}.` : "",
           `Source: ${source?.short ?? m.citation.document}, ${m.citation.section} (${m.citation.document}): "${m.quote}"`,
         ]
           .filter(Boolean)
@@ -523,6 +559,7 @@ export function caseTimelineOperations(
     markMilestoneDone,
     closeCase,
     build,
+    timelineOf,
     today,
     dueSoonWorkingDays: options.dueSoonWorkingDays,
   };

@@ -31,6 +31,7 @@ import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { toDocx } from "../assessments/docx.js";
 import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "../assessments/minutes.js";
 import { caseMinutesDocument } from "./case-minutes.js";
+import type { CaseTimeline } from "./case-timeline.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
 import { markdownText } from "./minutes.js";
 import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
@@ -261,6 +262,8 @@ export function caseOperations(
   store: RecordStore | undefined,
   advise: (input: AssessmentRequest) => Promise<Advice>,
   parseAssessment: (body: unknown) => AssessmentRequest,
+  /** The case's timeline from its records (case-timeline.ts): its deadlines and their state. */
+  timelineOf: (reference: string, records: readonly StoredRecord[]) => CaseTimeline,
   now: () => Date = () => new Date(),
 ) {
   const decisionSchema = buildDecisionSchema(core.decisions);
@@ -740,7 +743,7 @@ export function caseOperations(
     const free = type === "text/markdown" ? markdownText : (t: string) => t;
     const blocks = caseMinutesDocument(reference, file.records, file.verification, wordings, {
       free,
-      today: todayInEngland(now()),
+      timeline: timelineOf(reference, file.records),
     });
     return logged(actor, reference, "read-minutes", blocks);
   };

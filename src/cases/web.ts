@@ -733,7 +733,9 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
       nature: ms.nature,
       appliesWhen: ms.appliesWhen,
       tag: TAGS[ms.state]!,
-      done: ms.done ? { on: ms.done.on, by: byWhom(ms.done.madeBy) } : null,
+      done: ms.done
+        ? { on: ms.done.on, by: byWhom(ms.done.madeBy), byDecision: ms.done.byDecision === true }
+        : null,
       canMarkDone: !ms.done && !t.closed && ms.state !== "not-required" && ms.state !== "scope",
     });
     res

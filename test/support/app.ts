@@ -11,6 +11,7 @@ import { openDb, type Db } from "../../src/cases/db.js";
 import { RecordStore } from "../../src/cases/store.js";
 import { SessionStore } from "../../src/auth/sessions.js";
 import type { Role } from "../../src/service.js";
+import type { Backend } from "./databases.js";
 import type { TestProvider } from "./oidc.js";
 import { service } from "./service.js";
 
@@ -23,8 +24,12 @@ export interface AppUnderTest {
 }
 
 export interface StartOptions {
-  /** Keep decision records, in an in-memory embedded database (PGlite); without, /v1/cases answers 503. */
-  records?: boolean;
+  /**
+   * Keep decision records: `true` in an in-memory embedded database (PGlite), or a fresh database
+   * of the backend given (test/support/databases.ts: PGlite or PostgreSQL), dropped on close.
+   * Without, /v1/cases answers 503.
+   */
+  records?: boolean | Backend;
   /** Requests per client per minute; 0 or absent turns rate limiting off (the tests' default). */
   rateLimitPerMinute?: number;
   /** Largest request body, in bytes (default 100 KiB, as in production). */
@@ -44,7 +49,9 @@ export interface StartOptions {
 
 /** Builds the real app (the real rules, engine and calendar) and listens on 127.0.0.1, any port. */
 export async function startApp(options: StartOptions = {}): Promise<AppUnderTest> {
-  const db: Db | undefined = options.records || options.signIn ? await openDb({}) : undefined;
+  const backend = typeof options.records === "object" ? await options.records.open() : undefined;
+  const db: Db | undefined =
+    backend?.db ?? (options.records || options.signIn ? await openDb({}) : undefined);
   // Listening first, so that the app knows its own address (PUBLIC_URL) before it is built.
   const server: Server = createServer();
   // As src/main.ts does: what the HTTP parser refuses is answered as problem+json too.
@@ -93,6 +100,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppUnderTest
         server.closeIdleConnections();
       });
       await db?.close();
+      await backend?.cleanup();
     },
   };
 }

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { startApp, type AppUnderTest } from "./app.js";
+import { startApp, type AppUnderTest, type StartOptions } from "./app.js";
 import { findChromium } from "./chromium.js";
 import { startProvider, type TestProvider } from "./oidc.js";
 
@@ -34,7 +34,7 @@ export interface Harness {
 }
 
 /** `signIn`: people sign in with a real OpenID provider (test/support/oidc.ts) on loopback. */
-export function useBrowser(options: { records?: boolean; signIn?: boolean } = {}): Harness {
+export function useBrowser(options: { records?: StartOptions["records"]; signIn?: boolean } = {}): Harness {
   let app: AppUnderTest | undefined;
   let browser: Browser | undefined;
   let provider: TestProvider | undefined;
