@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppUnderTest } from "../../test/support/app.js";
 import { signInOverHttp, startProvider, type TestProvider } from "../../test/support/oidc.js";
+import { pageClient } from "../../test/support/forms.js";
 
 let provider: TestProvider;
 let app: AppUnderTest;
@@ -22,25 +23,8 @@ afterAll(async () => {
   await provider?.close();
 });
 
-const get = (path: string, cookie = "", accept = "text/html") =>
-  fetch(`${app.base}${path}`, { redirect: "manual", headers: { accept, cookie } });
-
-/** A page's form, posted from the page with its token, as the browser does. */
-async function post(path: string, cookie: string, fields: Record<string, string>, from = "/") {
-  const page = await (await get(from, cookie)).text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  return fetch(`${app.base}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      accept: "text/html",
-      cookie,
-      origin: app.base,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ _csrf: token, ...fields }),
-  });
-}
+/** Pages and their forms, posted from the page with its token, as the browser does. */
+const { get, post } = pageClient(() => app.base);
 
 const heading = (html: string) => /<h1[^>]*>([^<]*)</.exec(html)?.[1]?.trim();
 const DECISION = {

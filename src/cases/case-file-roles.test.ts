@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppUnderTest } from "../../test/support/app.js";
 import { contractErrors } from "../../test/support/contract.js";
 import { signInOverHttp, startProvider, type TestProvider } from "../../test/support/oidc.js";
+import { pageClient } from "../../test/support/forms.js";
 
 let provider: TestProvider;
 let app: AppUnderTest;
@@ -23,24 +24,8 @@ afterAll(async () => {
   await provider?.close();
 });
 
-const get = (path: string, cookie = "", accept = "text/html") =>
-  fetch(`${app.base}${path}`, { redirect: "manual", headers: { accept, cookie } });
-
-async function post(path: string, cookie: string, fields: Record<string, string>, from = "/") {
-  const page = await (await get(from, cookie)).text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  return fetch(`${app.base}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      accept: "text/html",
-      cookie,
-      origin: app.base,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ _csrf: token, ...fields }),
-  });
-}
+/** Pages and their forms, posted from the page with its token, as the browser does. */
+const { get, post } = pageClient(() => app.base);
 
 describe("the case file with sign-in", () => {
   it("the list, a timeline and its calendar need signing in: pages redirect, the API answers 401", async () => {

@@ -10,6 +10,7 @@
  */
 import type { DecisionOptions } from "./decisions.js";
 import type { Db } from "./db.js";
+import { iso, recordFields, type RecordRow } from "./store.js";
 import type { MadeBy } from "../service.js";
 
 type DecisionOption = DecisionOptions["options"][number];
@@ -195,31 +196,6 @@ export function caseState(
   return { reference, openedAt, lastSeq, done, ...partial, stage: stageOf(partial) };
 }
 
-interface Row {
-  id: string;
-  reference: string;
-  seq: number;
-  kind: string;
-  recorded_at: Date | string;
-  content: string;
-  /** Who made the record (canonical JSON); null for records made before records kept it. */
-  made_by: string | null;
-}
-
-const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-
-function fromRow(r: Row): CaseRecord {
-  return {
-    recordId: r.id,
-    reference: r.reference,
-    seq: r.seq,
-    kind: r.kind,
-    recordedAt: iso(r.recorded_at),
-    content: JSON.parse(r.content) as Record<string, unknown>,
-    madeBy: r.made_by ? (JSON.parse(r.made_by) as MadeBy) : null,
-  };
-}
-
 /** The states of the named cases (those that exist), read in two queries. */
 export async function readCaseStates(
   db: Db,
@@ -228,16 +204,16 @@ export async function readCaseStates(
 ): Promise<CaseState[]> {
   if (cases.length === 0) return [];
   const refs = cases.map((c) => c.reference);
-  const small = await db.query<Row>(
+  const small = await db.query<RecordRow>(
     "SELECT * FROM records WHERE reference = ANY($1) AND kind IN ('case-dates', 'milestone-done', 'case-closed') ORDER BY reference, seq",
     [refs],
   );
-  const latest = await db.query<Row>(
+  const latest = await db.query<RecordRow>(
     "SELECT DISTINCT ON (reference, kind) * FROM records WHERE reference = ANY($1) AND kind IN ('assessment', 'decision') ORDER BY reference, kind, seq DESC",
     [refs],
   );
   const byCase = new Map<string, CaseRecord[]>(refs.map((r) => [r, []]));
-  for (const row of [...small, ...latest]) byCase.get(row.reference)?.push(fromRow(row));
+  for (const row of [...small, ...latest]) byCase.get(row.reference)?.push(recordFields(row));
   return cases.map((c) => caseState(c.reference, c.openedAt, byCase.get(c.reference)!, options));
 }
 

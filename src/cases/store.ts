@@ -180,16 +180,22 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-interface Row {
+/** A record's row as both the store and the case file's own reads select it. */
+export interface RecordRow {
   id: string;
   reference: string;
   seq: number;
-  kind: RecordKind;
+  kind: string;
   recorded_at: Date | string;
   content: string;
+  /** Who made the record (canonical JSON); null for records made before records kept it. */
+  made_by: string | null;
+}
+
+interface Row extends RecordRow {
+  kind: RecordKind;
   previous_hash: string;
   hash: string;
-  made_by: string | null;
 }
 
 interface AccessRow {
@@ -204,20 +210,24 @@ interface AccessRow {
   hash: string;
 }
 
-const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+/** A database time as ISO 8601, whichever form the driver gives it. */
+export const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
-function fromRow(r: Row): StoredRecord {
+/** The fields every reader of a record row shares: ids, kind, time, content and who made it. */
+export function recordFields(r: RecordRow) {
   return {
     recordId: r.id,
     reference: r.reference,
     seq: r.seq,
     kind: r.kind,
     recordedAt: iso(r.recorded_at),
-    previousHash: r.previous_hash,
-    hash: r.hash,
     madeBy: r.made_by === null ? null : (JSON.parse(r.made_by) as MadeBy),
     content: JSON.parse(r.content) as Record<string, unknown>,
   };
+}
+
+function fromRow(r: Row): StoredRecord {
+  return { ...recordFields(r), kind: r.kind, previousHash: r.previous_hash, hash: r.hash };
 }
 
 function fromAccessRow(r: AccessRow): AccessEntry {

@@ -31,3 +31,29 @@ export function postForm(app: Express, path: string, pass: FormPass, fields: Rec
     .set("Sec-Fetch-Site", "same-origin")
     .send({ _csrf: pass.token, ...fields });
 }
+
+/**
+ * The same over real HTTP, for a running app (test/support/app.ts startApp): GET a page with a
+ * cookie, and post a page's form as a browser on that page does (its token, the cookie, the
+ * service's own Origin).
+ */
+export function pageClient(base: () => string) {
+  const get = (path: string, cookie = "", accept = "text/html") =>
+    fetch(`${base()}${path}`, { redirect: "manual", headers: { accept, cookie } });
+  const post = async (path: string, cookie: string, fields: Record<string, string>, from = "/") => {
+    const page = await (await get(from, cookie)).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    return fetch(`${base()}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        accept: "text/html",
+        cookie,
+        origin: base(),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: token, ...fields }),
+    });
+  };
+  return { get, post };
+}
