@@ -12,6 +12,7 @@
  * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
  */
 import type { Assessment } from "../assessments/assess.js";
+import { ladderFor } from "../rulesets/outcomes.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
 import { adviceInWords, type AdviceSide } from "./reassess.js";
 import { longDate } from "./decision-flow.js";
@@ -171,8 +172,17 @@ export function caseMinutesDocument(
   const corrections = correctionsOf(records);
 
   h(1, `Case ${reference}: minutes`);
+  // Who decides is the edition's (the chair, the board, the safeguarding partners).
+  const latest = [...records].reverse().find((r) => r.kind === "assessment");
+  const editionId = (latest?.content.assessment as { edition?: { id?: string } } | undefined)?.edition?.id;
+  let decidersOwn = "the chair's";
+  try {
+    if (editionId) decidersOwn = ladderFor(editionId).decidersOwn;
+  } catch {
+    // An edition no longer loaded keeps the wording the service has always used.
+  }
   p(
-    "The case's advice and decisions in the order they were recorded. Each advice is given in its one-page form as it was advised at the time, under the rules then in force: it is never re-evaluated. Threshold advises; the decision is the chair's alone.",
+    `The case's advice and decisions in the order they were recorded. Each advice is given in its one-page form as it was advised at the time, under the rules then in force: it is never re-evaluated. Threshold advises; the decision is ${decidersOwn} alone.`,
   );
 
   h(2, "Where the case stands");

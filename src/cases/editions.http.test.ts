@@ -101,6 +101,9 @@ describe.each(BACKENDS)("decisions under each edition on $name", (backend) => {
     expect(minutes.text).toMatch(
       /Recommendation recorded with it:\*\* A local child safeguarding practice review\./,
     );
+    // The case's minutes name who decides under its edition, not an English chair.
+    expect(minutes.text).toContain("the decision is the safeguarding partners' alone");
+    expect(minutes.text).not.toContain("the chair's alone");
   });
 
   it("refuses a recommendation under an edition that records none", async () => {

@@ -44,7 +44,7 @@ export function readDecisionForm(body: FormBody): DecisionForm {
   if (!decidedOn && !errors.some((e) => e.field === "decidedOn"))
     errors.push({ href: "#decidedOn-day", field: "decidedOn", text: "Enter the date of the decision" });
   if (!values.decision)
-    errors.push({ href: "#decision", field: "decision", text: "Select what the chair decided" });
+    errors.push({ href: "#decision", field: "decision", text: "Select what was decided" });
   if (!values.reasons)
     errors.push({ href: "#reasons", field: "reasons", text: "Enter the reasons for the decision" });
   const key = text(body.idempotencyKey);
