@@ -270,6 +270,8 @@ describe("each edition's decisions and record-keeping (editions/<edition>/)", ()
     expect(docs("wales-cpr")).not.toContain("004_dcf93c0f41036063.txt");
     expect(docs("cspr-2018")).toContain("uksi-2018-789");
     expect(docs("wt2015")).toContain("004_dcf93c0f41036063.txt");
+    // The national panel (001 Stage 1, 004 §5.4) came after Working Together 2010.
+    expect(docs("wt2010")).toEqual(["000_e68e991094baaa7a.txt"]);
   });
 
   it("stop start-up on an option naming an outcome its edition does not have, naming the file and field", () => {
