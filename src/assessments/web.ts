@@ -26,6 +26,7 @@ import {
   changes,
   decisiveGroups,
   elevenLeadIn,
+  elevenLeadInCitation,
   establishing,
   headline,
   outcomesWords,
@@ -129,11 +130,8 @@ export function questionnaireRenderer(service: Service) {
         // The lead-in the eleven questions share, quoted once above them.
         const first = edition.criteria.find((c) => c.level === "useful-lessons");
         if (first) {
-          quote = first.quote.split(" … ")[0];
-          groupCite = cite({
-            document: first.citation.document,
-            section: first.citation.section.replace(/, question \d+$/, ""),
-          });
+          quote = elevenLeadIn(first.quote);
+          groupCite = cite(elevenLeadInCitation(first.citation));
         }
       }
       return { ...g, questions, quote, cite: groupCite };
@@ -224,7 +222,7 @@ export function questionnaireRenderer(service: Service) {
       assessment: a,
       // The review and who decides are the edition's: the page never says "Serious Case Review"
       // of a Welsh case, and says the partners decide under cspr-2018.
-      reviewBare: ladder.reviewName.replace(/^(a|an|the) /, ""),
+      reviewBare: ladder.reviewBare,
       decidersOwn: ladder.decidersOwn,
       // How the edition was chosen and why, with what the board should confirm (rulesets/select.ts).
       editionChoice: a.editionChoice,
@@ -235,7 +233,7 @@ export function questionnaireRenderer(service: Service) {
         words: assumptionWords(a, x),
         changes: changes(a, x),
       })),
-      outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
+      outcomeClass: a.determined ? ladder.follows[a.outcome] : "undetermined",
       decisiveGroups: decisiveGroups(a).map((g) => ({
         eleven: g.eleven && g.items.length > 1,
         yesWords: outcomesWords(
@@ -251,10 +249,7 @@ export function questionnaireRenderer(service: Service) {
         lessons && met.some((c) => c.level === "useful-lessons")
           ? {
               quote: elevenLeadIn(lessons.quote),
-              cite: cite({
-                ...lessons.citation,
-                section: lessons.citation.section.replace(/, question \d+$/, ""),
-              }),
+              cite: cite(elevenLeadInCitation(lessons.citation)),
             }
           : null,
       triggersApplying: a.triggers.filter((t) => t.status === "met"),
