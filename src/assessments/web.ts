@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Response } from "express";
 import { InvalidInput } from "../errors.js";
-import { DATE_NAMES, type Citation, type QuestionGroup } from "../rulesets/types.js";
+import { DATE_NAMES, type Citation, type Edition, type QuestionGroup } from "../rulesets/types.js";
 import type { Advice, Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
 import type { PageForms } from "../web/pages.js";
@@ -98,22 +98,15 @@ export function questionnaireRenderer(service: Service) {
     notQuoted: unquoted.has(c.document),
   });
 
-  const page = (
-    res: Response,
-    state: FormState,
-    advice?: Advice,
-    status = 200,
-    extra: QuestionnaireExtra = {},
-  ): void => {
-    const edition = library.editions.get(state.edition)!;
-    const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
-    const groups = GROUPS.map((g) => {
+  // An edition's question groups, each question with the guidance it feeds quoted and cited: the
+  // same on every request, so worked out on the edition's first page and kept.
+  const editionGroups = new Map<string, ReturnType<typeof groupsFor>>();
+  const groupsFor = (edition: Edition) =>
+    GROUPS.map((g) => {
       const questions = library.questions
         .filter((q) => q.group === g.id && edition.questionsUsed.has(q.id))
         .map((q) => ({
           ...q,
-          value: state.values[q.id] ?? "",
-          error: errorFor(q.id),
           // The eleven questions' lead-in is quoted once, above them; each keeps its own words.
           guidance: service.questionGuidance(edition.id, q.id).map((r) => ({
             ...r,
@@ -136,6 +129,25 @@ export function questionnaireRenderer(service: Service) {
       }
       return { ...g, questions, quote, cite: groupCite };
     }).filter((g) => g.questions.length > 0);
+  const groupsOf = (edition: Edition) => {
+    let groups = editionGroups.get(edition.id);
+    if (!groups) editionGroups.set(edition.id, (groups = groupsFor(edition)));
+    return groups;
+  };
+
+  const page = (
+    res: Response,
+    state: FormState,
+    advice?: Advice,
+    status = 200,
+    extra: QuestionnaireExtra = {},
+  ): void => {
+    const edition = library.editions.get(state.edition)!;
+    const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
+    const groups = groupsOf(edition).map((g) => ({
+      ...g,
+      questions: g.questions.map((q) => ({ ...q, value: state.values[q.id] ?? "", error: errorFor(q.id) })),
+    }));
 
     const context: Record<string, unknown> = {
       title: advice ? "Advice" : `Does this case need ${edition.reviewName}?`,
