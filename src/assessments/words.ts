@@ -91,7 +91,7 @@ export function changes(
 }
 
 /** "Question 3" from an eleven-questions criterion title ("Question 3: abuse or neglect …"). */
-export function questionNumber(title: string): string {
+function questionNumber(title: string): string {
   return /^Question (\d+)/.exec(title)?.[1] ?? title;
 }
 
