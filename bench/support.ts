@@ -54,7 +54,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 }
 
 /** A small deterministic generator, so every run measures the same answer sets. */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

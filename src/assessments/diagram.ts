@@ -14,7 +14,7 @@ export const TRUE = 1;
 /** The terminal of the outcome ladder's rung r (0 the strongest). */
 export const outcomeTerminal = (rung: number): number => 2 + rung;
 /** The most rungs a ladder may have (edition.yaml allows six), so terminal bits fit a byte. */
-export const MAX_RUNGS = 6;
+const MAX_RUNGS = 6;
 export const TERMINALS = 2 + MAX_RUNGS;
 
 export class Diagram {

@@ -21,6 +21,7 @@ import {
   changes,
   decisiveGroups,
   elevenLeadIn,
+  elevenLeadInCitation,
   elevenOpen,
   establishing,
   headline,
@@ -341,7 +342,7 @@ function annex(
     out.push({
       kind: "paragraph",
       lead: "The eleven questions are introduced so:",
-      text: `“${elevenLeadIn(lessons.quote)}” (${cite({ ...lessons.citation, section: lessons.citation.section.replace(/, question \d+$/, "") })})`,
+      text: `“${elevenLeadIn(lessons.quote)}” (${cite(elevenLeadInCitation(lessons.citation))})`,
     });
   if (a.tensions.length > 0) {
     out.push({ kind: "heading", level: 3, text: "Where the guidance pulls apart" });

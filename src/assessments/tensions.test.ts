@@ -36,13 +36,13 @@ describe("004 §2.4 against §2.2: a death in custody", () => {
     const { a, minutes } = await advise("wt2015", CUSTODY_DEATH);
     expect(a.outcome).toBe("initiate-scr");
     expect(a.triggers.find((t) => t.id === "notifiable-incident")!.status).toBe("not-met");
-    const t = a.tensions.find((x) => x.id === "custody-death-notifiable")!;
+    const t = a.tensions.find((x) => x.id === "custody-death-notifiable");
     expect(t).toBeDefined();
-    expect(t.because).toEqual([
+    expect(t!.because).toEqual([
       { rule: "wt2015-iii-custody", status: "met" },
       { rule: "notifiable-incident", status: "not-met" },
     ]);
-    expect(t.sides.map((side) => side.citation.section)).toEqual(["§2.4", "§2.2"]);
+    expect(t!.sides.map((side) => side.citation.section)).toEqual(["§2.4", "§2.2"]);
     expect(minutes).toContain("## Where the guidance pulls apart");
     expect(minutes).toContain("if an incident meets the criteria for a Serious Case Review then it");
     expect(minutes).toContain("A notifiable incident is an incident involving the care of a child");

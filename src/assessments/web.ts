@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Response } from "express";
 import { InvalidInput } from "../errors.js";
-import { DATE_NAMES, type Citation, type QuestionGroup } from "../rulesets/types.js";
+import { DATE_NAMES, type Citation, type Edition, type QuestionGroup } from "../rulesets/types.js";
 import type { Advice, Service } from "../service.js";
 import { actorOf } from "../middleware/actor.js";
 import type { PageForms } from "../web/pages.js";
@@ -26,6 +26,7 @@ import {
   changes,
   decisiveGroups,
   elevenLeadIn,
+  elevenLeadInCitation,
   establishing,
   headline,
   outcomesWords,
@@ -97,22 +98,15 @@ export function questionnaireRenderer(service: Service) {
     notQuoted: unquoted.has(c.document),
   });
 
-  const page = (
-    res: Response,
-    state: FormState,
-    advice?: Advice,
-    status = 200,
-    extra: QuestionnaireExtra = {},
-  ): void => {
-    const edition = library.editions.get(state.edition)!;
-    const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
-    const groups = GROUPS.map((g) => {
+  // An edition's question groups, each question with the guidance it feeds quoted and cited: the
+  // same on every request, so worked out on the edition's first page and kept.
+  const editionGroups = new Map<string, ReturnType<typeof groupsFor>>();
+  const groupsFor = (edition: Edition) =>
+    GROUPS.map((g) => {
       const questions = library.questions
         .filter((q) => q.group === g.id && edition.questionsUsed.has(q.id))
         .map((q) => ({
           ...q,
-          value: state.values[q.id] ?? "",
-          error: errorFor(q.id),
           // The eleven questions' lead-in is quoted once, above them; each keeps its own words.
           guidance: service.questionGuidance(edition.id, q.id).map((r) => ({
             ...r,
@@ -129,15 +123,31 @@ export function questionnaireRenderer(service: Service) {
         // The lead-in the eleven questions share, quoted once above them.
         const first = edition.criteria.find((c) => c.level === "useful-lessons");
         if (first) {
-          quote = first.quote.split(" … ")[0];
-          groupCite = cite({
-            document: first.citation.document,
-            section: first.citation.section.replace(/, question \d+$/, ""),
-          });
+          quote = elevenLeadIn(first.quote);
+          groupCite = cite(elevenLeadInCitation(first.citation));
         }
       }
       return { ...g, questions, quote, cite: groupCite };
     }).filter((g) => g.questions.length > 0);
+  const groupsOf = (edition: Edition) => {
+    let groups = editionGroups.get(edition.id);
+    if (!groups) editionGroups.set(edition.id, (groups = groupsFor(edition)));
+    return groups;
+  };
+
+  const page = (
+    res: Response,
+    state: FormState,
+    advice?: Advice,
+    status = 200,
+    extra: QuestionnaireExtra = {},
+  ): void => {
+    const edition = library.editions.get(state.edition)!;
+    const errorFor = (field: string) => state.errors.find((e) => e.field === field)?.text ?? null;
+    const groups = groupsOf(edition).map((g) => ({
+      ...g,
+      questions: g.questions.map((q) => ({ ...q, value: state.values[q.id] ?? "", error: errorFor(q.id) })),
+    }));
 
     const context: Record<string, unknown> = {
       title: advice ? "Advice" : `Does this case need ${edition.reviewName}?`,
@@ -224,7 +234,7 @@ export function questionnaireRenderer(service: Service) {
       assessment: a,
       // The review and who decides are the edition's: the page never says "Serious Case Review"
       // of a Welsh case, and says the partners decide under cspr-2018.
-      reviewBare: ladder.reviewName.replace(/^(a|an|the) /, ""),
+      reviewBare: ladder.reviewBare,
       decidersOwn: ladder.decidersOwn,
       // How the edition was chosen and why, with what the board should confirm (rulesets/select.ts).
       editionChoice: a.editionChoice,
@@ -235,7 +245,7 @@ export function questionnaireRenderer(service: Service) {
         words: assumptionWords(a, x),
         changes: changes(a, x),
       })),
-      outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
+      outcomeClass: a.determined ? ladder.follows[a.outcome] : "undetermined",
       decisiveGroups: decisiveGroups(a).map((g) => ({
         eleven: g.eleven && g.items.length > 1,
         yesWords: outcomesWords(
@@ -251,10 +261,7 @@ export function questionnaireRenderer(service: Service) {
         lessons && met.some((c) => c.level === "useful-lessons")
           ? {
               quote: elevenLeadIn(lessons.quote),
-              cite: cite({
-                ...lessons.citation,
-                section: lessons.citation.section.replace(/, question \d+$/, ""),
-              }),
+              cite: cite(elevenLeadInCitation(lessons.citation)),
             }
           : null,
       triggersApplying: a.triggers.filter((t) => t.status === "met"),

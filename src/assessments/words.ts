@@ -4,7 +4,7 @@
  * decisive questions would do. One place, so the page and the minutes never say it differently.
  */
 import { ladderFor } from "../rulesets/outcomes.js";
-import type { Outcome } from "../rulesets/types.js";
+import type { Citation, Outcome } from "../rulesets/types.js";
 import type {
   Assessment,
   AssumptionReport,
@@ -91,7 +91,7 @@ export function changes(
 }
 
 /** "Question 3" from an eleven-questions criterion title ("Question 3: abuse or neglect …"). */
-export function questionNumber(title: string): string {
+function questionNumber(title: string): string {
   return /^Question (\d+)/.exec(title)?.[1] ?? title;
 }
 
@@ -111,6 +111,11 @@ export function assumptionWords(a: Assessment, x: AssumptionReport): string {
 /** The eleven questions' shared lead-in, from the first of their quotes (before the first " … "). */
 export function elevenLeadIn(quote: string): string {
   return quote.split(" … ")[0]!;
+}
+
+/** Where the eleven questions' shared lead-in is: a question's citation without ", question 3". */
+export function elevenLeadInCitation(c: Citation): Citation {
+  return { ...c, section: c.section.replace(/, question \d+$/, "") };
 }
 
 /** A quote of one of the eleven questions without the lead-in the page quotes once. */

@@ -178,6 +178,7 @@ describe("loading rules/", () => {
     const wt2010 = lib.editions.get("wt2010")!;
     expect(wt2010.triggers.map((t) => t.id)).not.toContain("notifiable-incident");
     expect(wt2010.triggers.map((t) => t.id)).not.toContain("leder");
+    expect(wt2010.timescales.length).toBeGreaterThan(0);
     for (const t of wt2010.timescales) expect(t.citation.document, t.file).toMatch(/^00[0-3]_/);
     const wt2015 = lib.editions.get("wt2015")!;
     expect(wt2015.triggers.map((t) => t.id)).toContain("notifiable-incident");

@@ -24,6 +24,8 @@ export interface LadderWords {
   decider: string;
   /** "a Serious Case Review", "a child practice review": the review, inside a sentence. */
   reviewName: string;
+  /** "Serious Case Review", "child practice review": the review without its article. */
+  reviewBare: string;
   /** The timescale by which the decision is due (edition.yaml `decisionTimescale`). */
   decisionTimescale?: string;
 }
@@ -54,6 +56,7 @@ export function ladderWords(edition: Pick<EditionInfo, "outcomes" | "reviewName"
     follows: Object.fromEntries(edition.outcomes.map((o) => [o.id, o.follows])),
     decider: edition.decider,
     reviewName: edition.reviewName,
+    reviewBare: bare,
     words: Object.fromEntries(edition.outcomes.map((o) => [o.id, o.words])),
     phrase: Object.fromEntries(edition.outcomes.map((o) => [o.id, o.phrase])),
     none: edition.outcomes[edition.outcomes.length - 1]!.id,

@@ -10,7 +10,7 @@
  */
 import type { QuotedPassage } from "./types.js";
 
-export const ELLIPSIS = " … ";
+const ELLIPSIS = " … ";
 
 export function normaliseForQuote(text: string): string {
   return text

@@ -39,6 +39,7 @@ const suites = [...library.editions.values()].flatMap((e) =>
 
 describe("every rule has cases on both sides", () => {
   it("has a cases file with at least one met and one not-met case for every rule", () => {
+    expect(suites.length).toBeGreaterThan(0);
     for (const { rule, suite } of suites) {
       expect(suite, `${rule.file} has no cases file`).toBeDefined();
       const expects = new Set(suite!.cases.map((c) => c.expect));

@@ -73,7 +73,7 @@ type LeafCondition = z.output<typeof leafConditionSchema>;
  */
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | LeafCondition;
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z.strictObject({ all: z.array(conditionSchema).min(1, "must hold at least one condition") }),
     z.strictObject({ any: z.array(conditionSchema).min(1, "must hold at least one condition") }),
@@ -194,7 +194,7 @@ export const timescaleFileSchema = z.strictObject({
   ...quotedSchema,
 });
 
-export const statusSchema = z.enum(["met", "not-met", "undetermined"]);
+const statusSchema = z.enum(["met", "not-met", "undetermined"]);
 
 /**
  * A tension: where a source's own paragraphs pull apart, the answer says so with both quotes

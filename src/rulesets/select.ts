@@ -49,7 +49,7 @@ function earliest(library: RuleLibrary, country: Country): { edition: Edition; f
 }
 
 /** The edition for these dates and this country, or the reason none can answer (InvalidInput). */
-export function byDateAndPlace(library: RuleLibrary, incidentDate: string, country: Country) {
+function byDateAndPlace(library: RuleLibrary, incidentDate: string, country: Country) {
   const found = inForce(library, incidentDate, country);
   if (found) return found;
   const first = earliest(library, country);

@@ -48,7 +48,7 @@ export const NATURE_WORDS: Record<TimescaleNature, string> = {
 };
 
 /** Working days' notice that counts as "due soon". */
-export const DUE_SOON_WORKING_DAYS = 5;
+const DUE_SOON_WORKING_DAYS = 5;
 
 /** The rule's words where the guidance sets a duty but no time for it. */
 export const NO_TIME_SET = "no time is set by the guidance";
