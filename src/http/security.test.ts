@@ -131,6 +131,8 @@ describe("the rule that cannot be forgotten", () => {
     expect(() => loadConfig({ HOST: "192.168.1.20", THRESHOLD_API_KEY_SHA256: hashes[0] })).toThrow(
       /HOST is 192.168.1.20/,
     );
+    // A name that merely starts like a loopback address may resolve anywhere.
+    expect(() => loadConfig({ HOST: "127.board.example" })).toThrow(/sign-in is not configured/);
     // Behind a proxy on this machine, a PUBLIC_URL naming another host is reaching beyond too.
     expect(() => loadConfig({ PUBLIC_URL: "https://threshold.board.example" })).toThrow(
       /PUBLIC_URL is https:\/\/threshold.board.example/,
@@ -152,6 +154,7 @@ describe("the rule that cannot be forgotten", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.oidc).toBeUndefined();
     expect(loadConfig({ HOST: "::1" }).host).toBe("::1");
+    expect(loadConfig({ HOST: "127.0.0.2" }).host).toBe("127.0.0.2");
     expect(loadConfig({ HOST: "localhost", PUBLIC_URL: "http://localhost:3000" }).publicUrl?.host).toBe(
       "localhost:3000",
     );
