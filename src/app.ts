@@ -21,6 +21,7 @@ import { rateLimits } from "./middleware/rate-limit.js";
 import { cookieNames, sessionReader } from "./middleware/session.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { ROLES, createService } from "./service.js";
+import { API_PATH } from "./web/access.js";
 import { csrfTokens } from "./web/csrf.js";
 import { pageErrors, pageNotFound, pagesRouter } from "./web/pages.js";
 
@@ -48,8 +49,9 @@ export interface AppOptions {
   lifecycle?: { draining: boolean };
 }
 
-/** Paths that belong to the API whatever the client accepts. */
-const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
+/** A browser's request for a page: not the API's path, and asking for HTML by name. */
+const wantsPage = (req: express.Request) =>
+  !API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "");
 
 export function createApp(core: Core, options: AppOptions = {}): express.Express {
   const keys: ApiKey[] = [
@@ -120,7 +122,7 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
   const notFoundPage = pageNotFound(service);
   app.use((req, res, next) => {
     // A page for a browser, which asks for HTML by name; problem+json for every other client.
-    if (API_PATH.test(req.path) || !/\btext\/html\b/.test(req.headers.accept ?? "")) {
+    if (!wantsPage(req)) {
       next(new NotFound(`there is nothing at ${req.path}; see /openapi.yaml for the routes`));
       return;
     }
@@ -130,7 +132,7 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
   // is answered like the rest: a page for a browser, problem+json for everyone else.
   const pageError = pageErrors(service);
   app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "")) {
+    if (wantsPage(req)) {
       pageError(err, req, res, next);
       return;
     }
