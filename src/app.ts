@@ -10,7 +10,7 @@ import { OidcSignIn } from "./auth/oidc.js";
 import type { SessionStore } from "./auth/sessions.js";
 import type { CaseFileOptions } from "./cases/case-timeline.js";
 import type { RecordStore } from "./cases/store.js";
-import { BODY_LIMIT_BYTES, type ApiKey, type OidcConfig } from "./config.js";
+import { BODY_LIMIT_BYTES, bareHashKey, type ApiKey, type OidcConfig } from "./config.js";
 import type { Core } from "./core.js";
 import { NotFound } from "./errors.js";
 import { apiRouter } from "./http/api.js";
@@ -20,7 +20,7 @@ import { requestLog } from "./middleware/logging.js";
 import { rateLimits } from "./middleware/rate-limit.js";
 import { cookieNames, sessionReader } from "./middleware/session.js";
 import { securityHeaders } from "./middleware/security-headers.js";
-import { ROLES, createService } from "./service.js";
+import { createService } from "./service.js";
 import { API_PATH } from "./web/access.js";
 import { csrfTokens } from "./web/csrf.js";
 import { pageErrors, pageNotFound, pagesRouter } from "./web/pages.js";
@@ -54,10 +54,7 @@ const wantsPage = (req: express.Request) =>
   !API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "");
 
 export function createApp(core: Core, options: AppOptions = {}): express.Express {
-  const keys: ApiKey[] = [
-    ...(options.apiKeys ?? []),
-    ...(options.apiKeyHashes ?? []).map((hash) => ({ name: `key ${hash.slice(0, 8)}`, roles: ROLES, hash })),
-  ];
+  const keys: ApiKey[] = [...(options.apiKeys ?? []), ...(options.apiKeyHashes ?? []).map(bareHashKey)];
   // With keys or sign-in configured, a case needs one of them; with neither (loopback only, as
   // config.ts insists), anyone on this machine may use cases.
   const service = createService(core, {

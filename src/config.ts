@@ -160,11 +160,15 @@ function apiKeyHashes(value: string | undefined): ApiKey[] {
       );
     }
   }
-  // Named by the hash's first characters, never by the key.
-  return hashes.map((hash) => ({ name: `key ${hash.slice(0, 8)}`, roles: ["member", "chair"], hash }));
+  return hashes.map(bareHashKey);
 }
 
 const ROLE_NAMES: readonly Role[] = ["member", "chair"];
+
+/** A bare hash (THRESHOLD_API_KEY_SHA256) as a key: every role, named by the hash's first characters, never by the key. */
+export function bareHashKey(hash: string): ApiKey {
+  return { name: `key ${hash.slice(0, 8)}`, roles: ROLE_NAMES, hash };
+}
 
 function roleList(name: string, value: string): Role[] {
   const roles = value.split("+").map((r) => r.trim());
