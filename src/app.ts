@@ -10,7 +10,7 @@ import { OidcSignIn } from "./auth/oidc.js";
 import type { SessionStore } from "./auth/sessions.js";
 import type { CaseFileOptions } from "./cases/case-timeline.js";
 import type { RecordStore } from "./cases/store.js";
-import { BODY_LIMIT_BYTES, bareHashKey, type ApiKey, type OidcConfig } from "./config.js";
+import { BODY_LIMIT_BYTES, type ApiKey, type OidcConfig } from "./config.js";
 import type { Core } from "./core.js";
 import { NotFound } from "./errors.js";
 import { apiRouter } from "./http/api.js";
@@ -27,10 +27,8 @@ import { pageErrors, pageNotFound, pagesRouter } from "./web/pages.js";
 
 export interface AppOptions {
   bodyLimit?: number;
-  /** Named API keys with their roles. */
+  /** API keys with their roles (a bare hash's, config.ts's bareHashKey, has every role). */
   apiKeys?: readonly ApiKey[];
-  /** Bare SHA-256 hashes (hex) of API keys, each carrying every role. */
-  apiKeyHashes?: readonly string[];
   /** The address people use; without it, only loopback names on the listening port are served. */
   publicUrl?: URL;
   /** Sign-in with the board's identity provider, and where its sessions are kept. */
@@ -54,7 +52,7 @@ const wantsPage = (req: express.Request) =>
   !API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "");
 
 export function createApp(core: Core, options: AppOptions = {}): express.Express {
-  const keys: ApiKey[] = [...(options.apiKeys ?? []), ...(options.apiKeyHashes ?? []).map(bareHashKey)];
+  const keys = options.apiKeys ?? [];
   // With keys or sign-in configured, a case needs one of them; with neither (loopback only, as
   // config.ts insists), anyone on this machine may use cases.
   const service = createService(core, {

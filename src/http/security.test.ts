@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config.js";
+import { bareHashKey, loadConfig } from "../config.js";
 import { createApp, type AppOptions } from "../app.js";
 import { openDb } from "../cases/db.js";
 import { RecordStore } from "../cases/store.js";
@@ -16,8 +16,13 @@ const KEY = "thr_test-key-for-the-suite";
 const OTHER = "thr_another-key";
 const options = { bodyLimit: 100 * 1024 };
 
-async function appWith(extra: Partial<AppOptions>) {
-  return createApp(await service(), { ...options, ...extra });
+/** The app with `extra`, its API keys given as bare hashes (each with every role). */
+async function appWith({ apiKeyHashes, ...extra }: Partial<AppOptions> & { apiKeyHashes?: string[] }) {
+  return createApp(await service(), {
+    ...options,
+    ...extra,
+    ...(apiKeyHashes ? { apiKeys: apiKeyHashes.map(bareHashKey) } : {}),
+  });
 }
 
 const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
