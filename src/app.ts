@@ -20,16 +20,15 @@ import { requestLog } from "./middleware/logging.js";
 import { rateLimits } from "./middleware/rate-limit.js";
 import { cookieNames, sessionReader } from "./middleware/session.js";
 import { securityHeaders } from "./middleware/security-headers.js";
-import { ROLES, createService } from "./service.js";
+import { createService } from "./service.js";
+import { API_PATH } from "./web/access.js";
 import { csrfTokens } from "./web/csrf.js";
 import { pageErrors, pageNotFound, pagesRouter } from "./web/pages.js";
 
 export interface AppOptions {
   bodyLimit?: number;
-  /** Named API keys with their roles. */
+  /** API keys with their roles (a bare hash's, config.ts's bareHashKey, has every role). */
   apiKeys?: readonly ApiKey[];
-  /** Bare SHA-256 hashes (hex) of API keys, each carrying every role. */
-  apiKeyHashes?: readonly string[];
   /** The address people use; without it, only loopback names on the listening port are served. */
   publicUrl?: URL;
   /** Sign-in with the board's identity provider, and where its sessions are kept. */
@@ -48,14 +47,12 @@ export interface AppOptions {
   lifecycle?: { draining: boolean };
 }
 
-/** Paths that belong to the API whatever the client accepts. */
-const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
+/** A browser's request for a page: not the API's path, and asking for HTML by name. */
+const wantsPage = (req: express.Request) =>
+  !API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "");
 
 export function createApp(core: Core, options: AppOptions = {}): express.Express {
-  const keys: ApiKey[] = [
-    ...(options.apiKeys ?? []),
-    ...(options.apiKeyHashes ?? []).map((hash) => ({ name: `key ${hash.slice(0, 8)}`, roles: ROLES, hash })),
-  ];
+  const keys = options.apiKeys ?? [];
   // With keys or sign-in configured, a case needs one of them; with neither (loopback only, as
   // config.ts insists), anyone on this machine may use cases.
   const service = createService(core, {
@@ -120,7 +117,7 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
   const notFoundPage = pageNotFound(service);
   app.use((req, res, next) => {
     // A page for a browser, which asks for HTML by name; problem+json for every other client.
-    if (API_PATH.test(req.path) || !/\btext\/html\b/.test(req.headers.accept ?? "")) {
+    if (!wantsPage(req)) {
       next(new NotFound(`there is nothing at ${req.path}; see /openapi.yaml for the routes`));
       return;
     }
@@ -130,7 +127,7 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
   // is answered like the rest: a page for a browser, problem+json for everyone else.
   const pageError = pageErrors(service);
   app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!API_PATH.test(req.path) && /\btext\/html\b/.test(req.headers.accept ?? "")) {
+    if (wantsPage(req)) {
       pageError(err, req, res, next);
       return;
     }

@@ -5,7 +5,7 @@
  *   PUBLIC_URL                 the address people use (e.g. https://threshold.board.example); the
  *                              sign-in redirect URI is PUBLIC_URL/auth/callback, and requests whose
  *                              Host or Origin is not this one are refused. Without it, only loopback
- *                              names (127.0.0.1, localhost, [::1]) on the listening port are served.
+ *                              names (127.x.x.x, localhost, [::1]) on the listening port are served.
  *   OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET
  *                              sign-in with the board's OpenID Connect provider (all three, or none)
  *   OIDC_SCOPES                scopes asked for (default "openid profile email")
@@ -135,10 +135,16 @@ function intFromEnv(name: string, value: string | undefined, fallback: number, m
   return n;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+const LOOPBACK = new Set(["::1", "localhost"]);
 
-function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith("127.");
+/**
+ * Whether a host name is this machine's own (localhost, any 127.x.x.x address, ::1, bare or
+ * bracketed as URL.hostname and a Host header give it): where the service may listen without
+ * sign-in, and, without PUBLIC_URL, the only names a request's Host may give (middleware/hosts.ts).
+ */
+export function isLoopback(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return LOOPBACK.has(name) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 function apiKeyHashes(value: string | undefined): ApiKey[] {
@@ -154,11 +160,15 @@ function apiKeyHashes(value: string | undefined): ApiKey[] {
       );
     }
   }
-  // Named by the hash's first characters, never by the key.
-  return hashes.map((hash) => ({ name: `key ${hash.slice(0, 8)}`, roles: ["member", "chair"], hash }));
+  return hashes.map(bareHashKey);
 }
 
 const ROLE_NAMES: readonly Role[] = ["member", "chair"];
+
+/** A bare hash (THRESHOLD_API_KEY_SHA256) as a key: every role, named by the hash's first characters, never by the key. */
+export function bareHashKey(hash: string): ApiKey {
+  return { name: `key ${hash.slice(0, 8)}`, roles: ROLE_NAMES, hash };
+}
 
 function roleList(name: string, value: string): Role[] {
   const roles = value.split("+").map((r) => r.trim());
@@ -221,7 +231,7 @@ function oidc(env: NodeJS.ProcessEnv): OidcConfig | undefined {
     throw new ConfigError(`OIDC_ISSUER must be the provider's issuer URL, not "${env.OIDC_ISSUER}"`);
   }
   // A provider is reached over HTTPS; plain HTTP only to one on this machine (a test provider).
-  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && isLoopback(bare(issuer.hostname)))) {
+  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && isLoopback(issuer.hostname))) {
     throw new ConfigError("OIDC_ISSUER must be an https address (http only on loopback)");
   }
   let roleMap: Map<string, Role[]> | undefined;
@@ -249,11 +259,6 @@ function oidc(env: NodeJS.ProcessEnv): OidcConfig | undefined {
     rolesClaim: env.OIDC_ROLES_CLAIM || "roles",
     ...(roleMap ? { roleMap } : {}),
   };
-}
-
-/** "[::1]" as URL.hostname gives it, as a bare address. */
-function bare(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, "$1");
 }
 
 function trustProxy(value: string | undefined): string | number | boolean {
@@ -308,7 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? path.resolve(env.THRESHOLD_DATA_DIR)
     : path.join(projectRoot(), "var", "records");
   // Where others can reach the service (itself, or through PUBLIC_URL's proxy), records need a key.
-  const reachedAs = !isLoopback(host) ? host : url && !isLoopback(bare(url.hostname)) ? url.hostname : host;
+  const reachedAs = !isLoopback(host) ? host : url && !isLoopback(url.hostname) ? url.hostname : host;
   return {
     port: intFromEnv("PORT", env.PORT, 3000),
     host,
@@ -357,7 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function refuseUnguarded(host: string, url: URL | undefined, signIn: boolean, keys: boolean): void {
   const beyond = !isLoopback(host)
     ? `HOST is ${host}`
-    : url && !isLoopback(bare(url.hostname))
+    : url && !isLoopback(url.hostname)
       ? `PUBLIC_URL is ${url.origin}`
       : null;
   if (!beyond || signIn) return;

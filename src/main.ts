@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     );
     console.log(`threshold: ${access}`);
     console.log(
-      `threshold: serving ${config.publicUrl ? `Host ${config.publicUrl.host} only (PUBLIC_URL)` : "loopback names (127.0.0.1, localhost, [::1]) only; set PUBLIC_URL for any other"}`,
+      `threshold: serving ${config.publicUrl ? `Host ${config.publicUrl.host} only (PUBLIC_URL)` : "loopback names (127.x.x.x, localhost, [::1]) only; set PUBLIC_URL for any other"}`,
     );
     const store =
       db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database at ${config.dataDir}`;

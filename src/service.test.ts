@@ -42,6 +42,19 @@ describe("who may do what", () => {
     }
   });
 
+  it("the case file: a member lists cases, records dates and marks done; closing and the access log are the chair's", () => {
+    for (const op of ["listCases", "recordCaseDates", "markMilestoneDone"] as const)
+      expect(() => authorize(member, op, beyond), op).not.toThrow();
+    for (const op of ["closeCase", "readAccessLog"] as const) {
+      expect(() => authorize(member, op, beyond), op).toThrow(Forbidden);
+      expect(() => authorize(chair, op, beyond), op).not.toThrow();
+    }
+    for (const op of ["listCases", "readAccessLog"] as const) {
+      expect(() => authorize(noRole, op, beyond), op).toThrow(Forbidden);
+      expect(() => authorize(ANYONE, op, beyond), op).toThrow(Forbidden);
+    }
+  });
+
   it("a chair does all a member does and records decisions", () => {
     for (const op of ["readCase", "openCase", "recordAdvice", "recordDecision"] as const)
       expect(() => authorize(chair, op, beyond)).not.toThrow();

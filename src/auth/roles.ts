@@ -4,7 +4,7 @@
  * OIDC_ROLE_MAP turns into roles. Anything else in the claim is ignored; a person the claim gives
  * neither role is signed in but may do nothing with cases (the pages then say which role is missing).
  */
-import type { Role } from "../service.js";
+import { ROLES, type Role } from "../service.js";
 
 export interface RoleReading {
   /** The claim's name; a dotted path ("realm_access.roles") reads a nested claim. */
@@ -36,10 +36,10 @@ export function rolesFrom(claims: Record<string, unknown>, reading: RoleReading)
   for (const value of values(claimAt(claims, reading.claim))) {
     if (reading.map) {
       for (const r of reading.map.get(value) ?? []) found.add(r);
-    } else if (value === "member" || value === "chair") {
-      found.add(value);
+    } else if ((ROLES as readonly string[]).includes(value)) {
+      found.add(value as Role);
     }
   }
   // Listed in a fixed order, so a record's roles read the same whatever order the claim had.
-  return (["member", "chair"] as const).filter((r) => found.has(r));
+  return ROLES.filter((r) => found.has(r));
 }

@@ -37,7 +37,7 @@ export interface SessionTimes {
 }
 
 const hash = (id: string) => createHash("sha256").update(id).digest("hex");
-export const newId = () => randomBytes(32).toString("base64url");
+const newId = () => randomBytes(32).toString("base64url");
 
 /** How often a session's last use is written: not on every request, which would be a write each. */
 const TOUCH_EVERY_MS = 60_000;

@@ -37,7 +37,7 @@ export interface SignInParts {
  * The page to come back to: a path on this service (one leading slash, no scheme, no host, no
  * backslash or control character), and never a sign-in page itself; anything else is the start.
  */
-export function localReturnPath(value: unknown): string {
+function localReturnPath(value: unknown): string {
   if (typeof value !== "string" || value.length > 2000) return "/";
   if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(value) || value.includes("\\")) return "/";
   if (/^\/auth(\/|$|\?)/.test(value)) return "/";

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config.js";
+import { bareHashKey, loadConfig } from "../config.js";
 import { createApp, type AppOptions } from "../app.js";
 import { openDb } from "../cases/db.js";
 import { RecordStore } from "../cases/store.js";
@@ -16,8 +16,13 @@ const KEY = "thr_test-key-for-the-suite";
 const OTHER = "thr_another-key";
 const options = { bodyLimit: 100 * 1024 };
 
-async function appWith(extra: Partial<AppOptions>) {
-  return createApp(await service(), { ...options, ...extra });
+/** The app with `extra`, its API keys given as bare hashes (each with every role). */
+async function appWith({ apiKeyHashes, ...extra }: Partial<AppOptions> & { apiKeyHashes?: string[] }) {
+  return createApp(await service(), {
+    ...options,
+    ...extra,
+    ...(apiKeyHashes ? { apiKeys: apiKeyHashes.map(bareHashKey) } : {}),
+  });
 }
 
 const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
@@ -131,6 +136,8 @@ describe("the rule that cannot be forgotten", () => {
     expect(() => loadConfig({ HOST: "192.168.1.20", THRESHOLD_API_KEY_SHA256: hashes[0] })).toThrow(
       /HOST is 192.168.1.20/,
     );
+    // A name that merely starts like a loopback address may resolve anywhere.
+    expect(() => loadConfig({ HOST: "127.board.example" })).toThrow(/sign-in is not configured/);
     // Behind a proxy on this machine, a PUBLIC_URL naming another host is reaching beyond too.
     expect(() => loadConfig({ PUBLIC_URL: "https://threshold.board.example" })).toThrow(
       /PUBLIC_URL is https:\/\/threshold.board.example/,
@@ -152,6 +159,7 @@ describe("the rule that cannot be forgotten", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.oidc).toBeUndefined();
     expect(loadConfig({ HOST: "::1" }).host).toBe("::1");
+    expect(loadConfig({ HOST: "127.0.0.2" }).host).toBe("127.0.0.2");
     expect(loadConfig({ HOST: "localhost", PUBLIC_URL: "http://localhost:3000" }).publicUrl?.host).toBe(
       "localhost:3000",
     );

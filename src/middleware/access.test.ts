@@ -107,10 +107,17 @@ describe("forms and hosts, with nothing configured (loopback)", () => {
     expect(api.type).toMatch(/^application\/problem\+json/);
     const post = await raw(app.port, "/cases/save", { host: "evil.example", ...formHeaders }, "POST", form);
     expect(post.status).toBe(421);
-    // The loopback names on the service's own port are its own; another port is not.
-    for (const host of [`127.0.0.1:${app.port}`, `localhost:${app.port}`, `[::1]:${app.port}`])
+    // The loopback names on the service's own port are its own (any 127.x.x.x, which config.ts lets
+    // the service listen on without sign-in); another port, or a name merely starting "127.", is not.
+    for (const host of [
+      `127.0.0.1:${app.port}`,
+      `127.0.0.2:${app.port}`,
+      `localhost:${app.port}`,
+      `[::1]:${app.port}`,
+    ])
       expect((await raw(app.port, "/", { host, accept: "text/html" })).status, host).toBe(200);
     expect((await raw(app.port, "/", { host: `localhost:${app.port + 1}` })).status).toBe(421);
+    expect((await raw(app.port, "/", { host: `127.evil.example:${app.port}` })).status).toBe(421);
     // A load balancer's probe addresses the instance by whatever address it has.
     expect((await raw(app.port, "/healthz", { host: "10.1.2.3:3000" })).status).toBe(200);
   });

@@ -4,7 +4,8 @@
  * Host: a request naming another host is refused (421) everywhere. This is what stops DNS
  * rebinding: a web page at evil.example whose name is made to resolve to 127.0.0.1 reaches the
  * service with "Host: evil.example", and is refused. The service's own hosts are PUBLIC_URL's, or,
- * without one, the loopback names (127.0.0.1, localhost, [::1]) on the port the request arrived
+ * without one, the loopback names (127.x.x.x, localhost, [::1]: config.ts's isLoopback, the same
+ * names the service may listen on without sign-in) on the port the request arrived
  * on. The load balancer's probes (/healthz, /readyz) are answered whatever the Host, since they
  * address an instance by its own address and learn nothing about a case.
  *
@@ -13,9 +14,9 @@
  * same-origin. A request with neither is refused too: every browser in use sends one of them.
  */
 import type { Request, RequestHandler } from "express";
+import { isLoopback } from "../config.js";
 import { Refusal } from "./refusal.js";
 
-const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const PROBES = /^\/(healthz|readyz)$/;
 
 /** Host header as "name" and "port" (port "" when the header names none). */
@@ -42,7 +43,7 @@ export function ownAddress(publicUrl: URL | undefined): OwnAddress {
   return {
     isOwnHost: (req) => {
       const h = splitHost(req.headers.host ?? "");
-      if (!h || !LOOPBACK_NAMES.has(h.name)) return false;
+      if (!h || !isLoopback(h.name)) return false;
       const port = String(req.socket.localPort ?? "");
       return h.port === port || (h.port === "" && port === "80");
     },

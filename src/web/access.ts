@@ -26,8 +26,8 @@ export interface PageAccess {
   csrf: CsrfTokens;
 }
 
-/** Paths the pages never answer: the API's, whose own gate and errors apply. */
-const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
+/** Paths the pages never answer: the API's, whose own gate and errors apply (app.ts routes by it too). */
+export const API_PATH = /^\/(v1(\/|$)|healthz$|readyz$|openapi\.yaml$)/;
 const ASSETS = /^\/assets\//;
 
 /** The sign-in address that comes back to this request's page. */

@@ -24,18 +24,23 @@ export interface CsrfTokens {
 export function csrfTokens(names: CookieNames, key: Buffer = randomBytes(32)): CsrfTokens {
   const sign = (value: string) => createHmac("sha256", key).update(value).digest("base64url");
   const session = (res: Response) => (res.locals.session as Session | null | undefined) ?? null;
+  /** The double-submit cookie, when it holds what this module sets (32 random bytes, base64url). */
+  const cookieOf = (req: Request): string | undefined => {
+    const cookie = readCookie(req, names.csrf);
+    return cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? cookie : undefined;
+  };
   const expected = (req: Request, res: Response): string | null => {
     const s = session(res);
     if (s) return s.csrfToken;
-    const cookie = readCookie(req, names.csrf);
-    return cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? sign(cookie) : null;
+    const cookie = cookieOf(req);
+    return cookie ? sign(cookie) : null;
   };
   return {
     tokenFor(req, res) {
       const s = session(res);
       if (s) return s.csrfToken;
-      let cookie = readCookie(req, names.csrf);
-      if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) {
+      let cookie = cookieOf(req);
+      if (!cookie) {
         cookie = randomBytes(32).toString("base64url");
         setCookie(res, names, names.csrf, cookie);
         // Later reads in this request see the cookie just set.

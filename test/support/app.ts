@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../src/app.js";
-import { BODY_LIMIT_BYTES } from "../../src/config.js";
+import { BODY_LIMIT_BYTES, bareHashKey } from "../../src/config.js";
 import { answerClientError } from "../../src/http/problem.js";
 import { openDb, type Db } from "../../src/cases/db.js";
 import { RecordStore } from "../../src/cases/store.js";
@@ -72,7 +72,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppUnderTest
       ? { rateLimitPerAddressPerMinute: options.rateLimitPerAddressPerMinute }
       : {}),
     ...(options.records && db ? { records: new RecordStore(db) } : {}),
-    ...(options.apiKeyHashes ? { apiKeyHashes: options.apiKeyHashes } : {}),
+    ...(options.apiKeyHashes ? { apiKeys: options.apiKeyHashes.map(bareHashKey) } : {}),
     ...(signIn && db
       ? {
           publicUrl: new URL(base),

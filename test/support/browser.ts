@@ -12,7 +12,7 @@ import { startApp, type AppUnderTest, type StartOptions } from "./app.js";
 import { findChromium } from "./chromium.js";
 import { startProvider, type TestProvider } from "./oidc.js";
 
-export const SHOTS = "test-results";
+const SHOTS = "test-results";
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** The network is closed: nothing in the browser may reach out on its own. (Playwright adds --headless.) */

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 
-export const PEOPLE = {
+const PEOPLE = {
   member: { sub: "m-1001", name: "Mina Member", roles: ["member"], groups: ["threshold-members"] },
   chair: { sub: "c-2002", name: "Chris Chair", roles: ["chair"], groups: ["threshold-chairs", "staff"] },
   norole: { sub: "n-3003", name: "Nadia Norole", roles: [], groups: ["staff"] },

@@ -55,7 +55,7 @@ const ELEVEN = [
 ];
 
 /** Criterion id -> whether it is met, given complete answers and the answers as given. */
-export const ORACLE: Record<string, Record<string, (a: Complete, raw: Raw) => boolean>> = {
+const ORACLE: Record<string, Record<string, (a: Complete, raw: Raw) => boolean>> = {
   wt2015: {
     "wt2015-i-death": (a) => y(a, "abuseOrNeglect") && y(a, "childDied"),
     // "unless it is clear that there are no concerns": read as given, unknown included.
