@@ -108,28 +108,28 @@ interface HashInput {
   contentText: string;
 }
 
-/** The plain SHA-256 of records made before the chain was keyed (kept to verify them). */
-export function legacyRecordHash(r: Omit<HashInput, "madeByText">): string {
-  const body = canonical({
+/** The record fields both hashes cover (canonical JSON sorts keys, so their order does not matter). */
+function chainedFields(r: Omit<HashInput, "madeByText" | "contentText">) {
+  return {
     id: r.recordId,
     reference: r.reference,
     seq: r.seq,
     kind: r.kind,
     recordedAt: r.recordedAt,
     previousHash: r.previousHash,
-  });
+  };
+}
+
+/** The plain SHA-256 of records made before the chain was keyed (kept to verify them). */
+export function legacyRecordHash(r: Omit<HashInput, "madeByText">): string {
+  const body = canonical(chainedFields(r));
   return `${LEGACY}${createHash("sha256").update(r.previousHash).update("\n").update(body).update("\n").update(r.contentText).digest("hex")}`;
 }
 
 /** The keyed hash of a record: an HMAC over the previous hash, its fields, who made it, its content. */
 function keyedRecordHash(key: RecordsKey, r: HashInput): string {
   const body = canonical({
-    id: r.recordId,
-    reference: r.reference,
-    seq: r.seq,
-    kind: r.kind,
-    recordedAt: r.recordedAt,
-    previousHash: r.previousHash,
+    ...chainedFields(r),
     madeBy: r.madeByText === null ? null : (JSON.parse(r.madeByText) as unknown),
   });
   return `${KEYED}${createHmac("sha256", key.bytes)
