@@ -8,18 +8,16 @@
  * Built as the same blocks the one-page minutes use, so it comes in the same formats through the
  * same renderers: Markdown, HTML (pastes into Word), plain text and .docx. Free text (reasons, the
  * capacity a chair decided in, names from sign-in) is escaped for Markdown by the caller's `free`
- * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it. Who
- * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
+ * function (cases/views.ts markdownText); the other renderers escape or never interpret it. Who
+ * recorded each record is the record's own `madeBy` (issue 12), in words (cases/views.ts).
  */
 import type { Assessment } from "../assessments/assess.js";
 import { ladderFor } from "../rulesets/outcomes.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
-import { adviceInWords, type AdviceSide } from "./reassess.js";
-import { longDate } from "./decision-flow.js";
-import { madeByWords } from "./minutes.js";
+import type { AdviceSide } from "./reassess.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
 import type { CaseTimeline, MilestoneState } from "./case-timeline.js";
-import { caseFileRecordWords } from "./views.js";
+import { adviceInWords, caseFileRecordWords, longDate, madeByWords, timeWords } from "./views.js";
 
 export interface DecisionContent {
   adviceId?: string;
@@ -116,8 +114,6 @@ export interface CaseMinutesOptions {
   timeline: CaseTimeline;
 }
 
-const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
-
 /** The one-page minutes of recorded advice, nested in the case's minutes. */
 function adviceBlocks(
   a: Assessment & { minutes?: string },
@@ -173,8 +169,8 @@ export function caseMinutesDocument(
 
   h(1, `Case ${reference}: minutes`);
   // Who decides is the edition's (the chair, the board, the safeguarding partners).
-  const latest = [...records].reverse().find((r) => r.kind === "assessment");
-  const editionId = (latest?.content.assessment as { edition?: { id?: string } } | undefined)?.edition?.id;
+  const advice = [...records].reverse().find((r) => r.kind === "assessment");
+  const editionId = (advice?.content.assessment as { edition?: { id?: string } } | undefined)?.edition?.id;
   let decidersOwn = "the chair's";
   try {
     if (editionId) decidersOwn = ladderFor(editionId).decidersOwn;
@@ -186,10 +182,9 @@ export function caseMinutesDocument(
   );
 
   h(2, "Where the case stands");
-  const advice = [...records].reverse().find((r) => r.kind === "assessment");
   if (advice) {
     const a = advice.content.assessment as AdviceSide;
-    p(`${adviceInWords(a)} (record ${advice.seq}, ${when(advice.recordedAt)}).`, "Latest advice:");
+    p(`${adviceInWords(a)} (record ${advice.seq}, ${timeWords(advice.recordedAt)}).`, "Latest advice:");
   } else p("No advice has been recorded.", "Latest advice:");
   const inForce = decisionsInForce(records);
   if (inForce.length === 0) p("No decision has been recorded.", "Decision:");
@@ -224,11 +219,11 @@ export function caseMinutesDocument(
   for (const r of records) {
     const by = free(madeByWords(r.madeBy));
     if (r.kind === "case-opened") {
-      h(2, `${r.seq}. Case opened, ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. Case opened, ${timeWords(r.recordedAt)}`);
       p(`Recorded by ${by}.`);
     } else if (r.kind === "assessment") {
       const a = r.content.assessment as Assessment & { minutes?: string };
-      h(2, `${r.seq}. Advice, recorded ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. Advice, recorded ${timeWords(r.recordedAt)}`);
       p(`Recorded by ${by}; advice reference ${a.adviceId ?? r.recordId}.`);
       out.push(...adviceBlocks(a, wordings, reference));
     } else if (r.kind === "decision") {
@@ -236,7 +231,7 @@ export function caseMinutesDocument(
       const corrected = d.corrects ? bySeq.get(d.corrects) : undefined;
       h(
         2,
-        `${r.seq}. Decision${d.corrects ? ` correcting record ${corrected?.seq ?? "?"}` : ""}, recorded ${when(r.recordedAt)}`,
+        `${r.seq}. Decision${d.corrects ? ` correcting record ${corrected?.seq ?? "?"}` : ""}, recorded ${timeWords(r.recordedAt)}`,
       );
       p(`${d.decisionText}.`, "Decision:");
       p(
@@ -263,14 +258,14 @@ export function caseMinutesDocument(
           })),
         });
       for (const c of corrections.get(r.recordId) ?? [])
-        p(`record ${c.seq}, ${when(c.recordedAt)}; this record stays as it was made.`, "Corrected by:");
+        p(`record ${c.seq}, ${timeWords(c.recordedAt)}; this record stays as it was made.`, "Corrected by:");
     } else if (caseFileRecordWords(r)) {
       // The case file's records (issue 14): its dates, milestones marked done, and closing.
       const words = caseFileRecordWords(r)!;
-      h(2, `${r.seq}. ${words.heading}, ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. ${words.heading}, ${timeWords(r.recordedAt)}`);
       p(`${free(words.text)} Recorded by ${by}.`);
     } else {
-      h(2, `${r.seq}. Chain sealed with the records key, ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. Chain sealed with the records key, ${timeWords(r.recordedAt)}`);
       p(
         `The ${String(r.content.sealedRecords)} records before this one were made before the chain was keyed (unkeyed, legacy); this record seals them with the records key.`,
       );

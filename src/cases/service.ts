@@ -33,8 +33,8 @@ import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "..
 import { caseMinutesDocument } from "./case-minutes.js";
 import type { CaseTimeline } from "./case-timeline.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
-import { markdownText } from "./minutes.js";
 import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
+import { markdownText } from "./views.js";
 import {
   CaseExistsError,
   CaseNotFoundError,

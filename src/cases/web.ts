@@ -24,8 +24,7 @@ import { ladderFor, MINUTES_TYPES, restsOn, type MinutesType } from "../assessme
 import { questionnaireRenderer } from "../assessments/web.js";
 import { readForm, questionnaireErrors } from "../assessments/form.js";
 import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
-import { madeByWords } from "./minutes.js";
-import { adviceInWords, caseFileRecordWords, longDate } from "./views.js";
+import { adviceInWords, caseFileRecordWords, longDate, madeByWords, timeWords } from "./views.js";
 import type { StoredRecord } from "./store.js";
 import type { Stage } from "./case-state.js";
 
@@ -48,7 +47,6 @@ const OPERATION_WORDS: Record<string, string> = {
 };
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
-const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
 const escapeHtml = (t: string) =>
   t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -163,7 +161,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           reference,
           verification,
           historyRows: records.map((r) => ({
-            key: { text: `${r.seq}. ${when(r.recordedAt)}` },
+            key: { text: `${r.seq}. ${timeWords(r.recordedAt)}` },
             value: { text: describe(r, decisions) },
           })),
           history: {
@@ -186,7 +184,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           },
           latestAdvice: advice && {
             id: advice.recordId,
-            when: when(advice.recordedAt),
+            when: timeWords(advice.recordedAt),
             words: adviceInWords(adviceOutcome!),
           },
           decider: ladder.decider,
@@ -274,7 +272,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         total: log.page.total,
         rows: log.entries.map((e) => [
           { text: String(e.seq) },
-          { text: when(e.at) },
+          { text: timeWords(e.at) },
           { text: OPERATION_WORDS[e.operation] },
           { text: madeByWords(e.madeBy) },
           { text: e.address ?? "-" },
@@ -349,7 +347,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         departure: { departs: preview.decision.departsFromAdvice, text: preview.decision.departure },
         adviceRows: [
           row("Advice", adviceInWords(advised)),
-          row("Recorded", `${when(preview.advice.recordedAt)} (record ${preview.advice.seq})`),
+          row("Recorded", `${timeWords(preview.advice.recordedAt)} (record ${preview.advice.seq})`),
           row("Guidance", `${advised.edition.title}, rule set ${advised.ruleset.version}`),
         ],
         decisionRows: [
@@ -422,7 +420,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         seq: r.seq,
         decisionText: d.decisionText,
         decidedOnWords: longDate(d.decidedOn),
-        recordedAt: when(r.recordedAt),
+        recordedAt: timeWords(r.recordedAt),
         recorder: madeByWords(r.madeBy),
         reasons: d.reasons,
         departs: d.departsFromAdvice === true,
@@ -482,7 +480,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           reference,
           caseUrl: caseUrl(reference),
           seq: from.record.seq,
-          when: when(from.record.recordedAt),
+          when: timeWords(from.record.recordedAt),
         },
       },
     };
@@ -530,7 +528,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         reference,
         caseUrl: caseUrl(reference),
         previousSeq: previous.seq,
-        previousWhen: when(previous.recordedAt),
+        previousWhen: timeWords(previous.recordedAt),
         outcome: a.outcome,
         // Coloured by what follows the outcome in its edition's ladder, as the result page is.
         outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
