@@ -643,11 +643,10 @@ export function caseOperations(
   const caseFile = async (actor: Actor, referenceIn: string, page?: PageRequest): Promise<CaseFile> => {
     const reference = checkReference(referenceIn, "reference");
     const { from, limit } = checkPage(page);
-    const records = openStore();
-    const history = await pageOf(reference, from, limit);
-    const verification = (await records.verify(reference))!;
-    const latestAdvice = await records.latest(reference, "assessment");
-    const decisions = await records.latestOfKind(reference, "decision");
+    // One read serves the chain's check and what the page shows of the case.
+    const view = await openStore().caseView(reference, from, limit);
+    if (!view) throw notFound(reference);
+    const { page: history, verification, latestAdvice, decisions } = view;
     return logged(actor, reference, "read-case", {
       reference,
       records: history.items,

@@ -615,6 +615,42 @@ export class RecordStore {
     return { records: rows.map(fromRow), verification: checkChain(this.key, reference, rows) };
   }
 
+  /**
+   * What the case page shows, from the one read its chain's check needs: a page of the history
+   * (bounded as `page` is), the latest advice, the latest MAX_PAGE_SIZE decisions and how many there
+   * are. Only the records shown are parsed. Null when there is no such case.
+   */
+  async caseView(
+    reference: string,
+    from: number,
+    limit: number,
+  ): Promise<{
+    page: Page<StoredRecord>;
+    latestAdvice: StoredRecord | null;
+    decisions: { items: StoredRecord[]; total: number };
+    verification: VerifyResult;
+  } | null> {
+    const rows = await this.readAll(reference);
+    if (!rows) return null;
+    const bounded = Math.min(Math.max(1, limit), MAX_PAGE_SIZE);
+    const decisions = rows.filter((r) => r.kind === "decision");
+    const advice = [...rows].reverse().find((r) => r.kind === "assessment");
+    return {
+      page: {
+        items: rows
+          .filter((r) => r.seq >= from)
+          .slice(0, bounded)
+          .map(fromRow),
+        total: rows.length,
+        from,
+        limit: bounded,
+      },
+      latestAdvice: advice ? fromRow(advice) : null,
+      decisions: { items: decisions.slice(-MAX_PAGE_SIZE).map(fromRow), total: decisions.length },
+      verification: checkChain(this.key, reference, rows),
+    };
+  }
+
   /** The check of a case's chain, reading what the check needs and nothing else. */
   private async readAll(reference: string): Promise<Row[] | null> {
     // One snapshot for the case and its rows: a record appended between two separate reads would
