@@ -17,7 +17,14 @@ import { minutesDocument, type Block, type Item } from "../assessments/minutes.j
 import type { AdviceSide } from "./reassess.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
 import type { CaseTimeline, MilestoneState } from "./case-timeline.js";
-import { adviceInWords, caseFileRecordWords, longDate, madeByWords, timeWords } from "./views.js";
+import {
+  adviceInWords,
+  caseFileRecordWords,
+  longDate,
+  madeByWords,
+  STATE_WORDS,
+  timeWords,
+} from "./views.js";
 
 export interface DecisionContent {
   adviceId?: string;
@@ -41,17 +48,6 @@ export interface DecisionContent {
     citation: { section: string; document: string };
   }>;
 }
-
-/** How a milestone stands, in the minutes' words: the timeline page's words (cases/web.ts). */
-export const MILESTONE_STATE_WORDS: Record<MilestoneState, string> = {
-  done: "Done",
-  overdue: "Overdue",
-  "due-soon": "Due soon",
-  upcoming: "Upcoming",
-  "no-date": "No date yet",
-  "not-required": "Not required",
-  scope: "Scope",
-};
 
 export interface CaseDeadline {
   milestone: string;
@@ -207,7 +203,7 @@ export function caseMinutesDocument(
     out.push({
       kind: "list",
       items: deadlines.map((x): Item => ({
-        lead: `${MILESTONE_STATE_WORDS[x.state]}:`,
+        lead: `${STATE_WORDS[x.state]}:`,
         text: `${x.text.replace(/\.$/, "")} (${x.note}; ${x.source}).`,
       })),
     });

@@ -6,6 +6,7 @@ import { ladderFor } from "../rulesets/outcomes.js";
 import type { Outcome } from "../rulesets/types.js";
 import type { MadeBy } from "../service.js";
 import type { AccessEntry, StoredRecord } from "./store.js";
+import type { DeadlineState, MilestoneState } from "./case-timeline.js";
 
 /** A record as the API and the export show it. */
 export function recordView(r: StoredRecord) {
@@ -134,10 +135,33 @@ export function markdownText(text: string): string {
     .join("\n");
 }
 
+/** Who acted when nobody signed in (the service on loopback without sign-in). */
+export const ANYONE_WORDS = "someone using this machine without sign-in";
+
 /** Who made a record, in words. */
 export function madeByWords(m: MadeBy | null): string {
   if (!m) return "not recorded (made before records kept who made them)";
-  if (m.kind === "anyone") return "someone using this machine without sign-in";
+  if (m.kind === "anyone") return ANYONE_WORDS;
   if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
   return `${m.name ?? "(no name)"} (${m.id ?? "no subject"})`;
 }
+
+/**
+ * Who made a record, in a sentence's few words (the timeline page): their name, without the
+ * sign-in's subject. Its words for anyone are the timeline's own, which its tests hold.
+ */
+export function madeByName(m: { kind: string; name?: string } | null): string {
+  return m?.name ? m.name : m?.kind === "anyone" ? "someone on this computer (no sign-in)" : "unknown";
+}
+
+/** How a milestone or a case's next deadline stands, as the timeline, the list and the minutes say it. */
+export const STATE_WORDS: Record<MilestoneState | DeadlineState, string> = {
+  overdue: "Overdue",
+  "due-soon": "Due soon",
+  upcoming: "Upcoming",
+  none: "No deadline",
+  done: "Done",
+  "no-date": "No date yet",
+  "not-required": "Not required",
+  scope: "Scope",
+};

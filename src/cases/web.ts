@@ -24,7 +24,16 @@ import { ladderFor, MINUTES_TYPES, restsOn, type MinutesType } from "../assessme
 import { questionnaireRenderer } from "../assessments/web.js";
 import { readForm, questionnaireErrors } from "../assessments/form.js";
 import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
-import { adviceInWords, caseFileRecordWords, longDate, madeByWords, timeWords } from "./views.js";
+import {
+  adviceInWords,
+  ANYONE_WORDS,
+  caseFileRecordWords,
+  longDate,
+  madeByName,
+  madeByWords,
+  STATE_WORDS,
+  timeWords,
+} from "./views.js";
 import type { StoredRecord } from "./store.js";
 import type { Stage } from "./case-state.js";
 
@@ -53,11 +62,7 @@ const escapeHtml = (t: string) =>
 /** Who is recording, in words, for the check page ("you, Jo Chair"). */
 function recorderWords(res: Response): string {
   const actor = actorOf(res);
-  return actor.kind === "person"
-    ? actor.name
-    : actor.kind === "api-client"
-      ? actor.name
-      : "someone using this machine without sign-in";
+  return actor.kind === "person" ? actor.name : actor.kind === "api-client" ? actor.name : ANYONE_WORDS;
 }
 
 /** The page number asked for (1 when absent or not a number). */
@@ -592,16 +597,24 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   return router;
 }
 
-const TAGS: Record<string, { text: string; classes: string }> = {
-  overdue: { text: "Overdue", classes: "govuk-tag--red" },
-  "due-soon": { text: "Due soon", classes: "govuk-tag--yellow" },
-  upcoming: { text: "Upcoming", classes: "govuk-tag--blue" },
-  none: { text: "No deadline", classes: "govuk-tag--grey" },
-  done: { text: "Done", classes: "govuk-tag--green" },
-  "no-date": { text: "No date yet", classes: "govuk-tag--grey" },
-  "not-required": { text: "Not required", classes: "govuk-tag--grey" },
-  scope: { text: "Scope", classes: "govuk-tag--grey" },
+const TAG_CLASSES: Record<keyof typeof STATE_WORDS, string> = {
+  overdue: "govuk-tag--red",
+  "due-soon": "govuk-tag--yellow",
+  upcoming: "govuk-tag--blue",
+  none: "govuk-tag--grey",
+  done: "govuk-tag--green",
+  "no-date": "govuk-tag--grey",
+  "not-required": "govuk-tag--grey",
+  scope: "govuk-tag--grey",
 };
+const TAGS: Record<string, { text: string; classes: string }> = Object.fromEntries(
+  Object.entries(TAG_CLASSES).map(([state, classes]) => [
+    state,
+    { text: STATE_WORDS[state as keyof typeof STATE_WORDS], classes },
+  ]),
+);
+/** The list's deadline filter, in list.ts DEADLINE_STATES's order (pages reach list.ts only through the service). */
+const DEADLINE_STATES = ["overdue", "due-soon", "upcoming", "none"] as const;
 const STAGE_WORDS: Record<Stage, string> = {
   referred: "Referred: awaits the sub-group",
   assessed: "Assessed: awaits the chair's decision",
@@ -614,16 +627,6 @@ const SOURCE_WORDS: Record<string, string> = {
   advice: "from the advice's dates",
   decision: "from the chair's decision",
 };
-const DEADLINE_WORDS: Record<string, string> = {
-  overdue: "Overdue",
-  "due-soon": "Due soon",
-  upcoming: "Upcoming",
-  none: "No deadline",
-};
-
-/** Who made a record, as a page says it. */
-const byWhom = (m: { kind: string; name?: string } | null): string =>
-  m?.name ? m.name : m?.kind === "anyone" ? "someone on this computer (no sign-in)" : "unknown";
 
 /**
  * The case file's pages (issue 14): the board's list of cases, a case's timeline with its dates,
@@ -682,7 +685,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
           ],
           deadlineItems: [
             option("", "Any", query.deadline),
-            ...Object.entries(DEADLINE_WORDS).map(([v, t]) => option(v, t, query.deadline)),
+            ...DEADLINE_STATES.map((v) => option(v, STATE_WORDS[v], query.deadline)),
           ],
           items: list.items.map((i) => ({
             reference: i.reference,
@@ -732,7 +735,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
       appliesWhen: ms.appliesWhen,
       tag: TAGS[ms.state]!,
       done: ms.done
-        ? { on: ms.done.on, by: byWhom(ms.done.madeBy), byDecision: ms.done.byDecision === true }
+        ? { on: ms.done.on, by: madeByName(ms.done.madeBy), byDecision: ms.done.byDecision === true }
         : null,
       canMarkDone: !ms.done && !t.closed && ms.state !== "not-required" && ms.state !== "scope",
     });
@@ -760,7 +763,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
           examples: t.milestones
             .filter((ms) => ms.nature !== "requirement" && ms.nature !== "advice")
             .map(row),
-          closed: t.closed && { ...t.closed, by: byWhom(t.closed.madeBy) },
+          closed: t.closed && { ...t.closed, by: madeByName(t.closed.madeBy) },
           calendarHref: `/v1/cases/${encodeURIComponent(reference)}/timeline.ics`,
           caseHref: caseUrl(reference),
           values,
