@@ -49,7 +49,7 @@ export interface DecisionContent {
   }>;
 }
 
-export interface CaseDeadline {
+interface CaseDeadline {
   milestone: string;
   text: string;
   due: string | null;
@@ -60,14 +60,14 @@ export interface CaseDeadline {
 }
 
 /** The decisions no later decision corrects: the ones in force (normally one). */
-export function decisionsInForce(records: readonly StoredRecord[]): StoredRecord[] {
+function decisionsInForce(records: readonly StoredRecord[]): StoredRecord[] {
   const decisions = records.filter((r) => r.kind === "decision");
   const corrected = new Set(decisions.map((r) => (r.content as unknown as DecisionContent).corrects));
   return decisions.filter((r) => !corrected.has(r.recordId));
 }
 
 /** For each decision record id, the records that correct it. */
-export function correctionsOf(records: readonly StoredRecord[]): Map<string, StoredRecord[]> {
+function correctionsOf(records: readonly StoredRecord[]): Map<string, StoredRecord[]> {
   const by = new Map<string, StoredRecord[]>();
   for (const r of records) {
     const corrects = r.kind === "decision" ? (r.content as unknown as DecisionContent).corrects : undefined;
@@ -83,7 +83,7 @@ export function correctionsOf(records: readonly StoredRecord[]): Map<string, Sto
  * read the one calculation, so they cannot disagree: a milestone marked done is done here too, and
  * due soon is the configured number of working days (CASE_DUE_SOON_WORKING_DAYS).
  */
-export function caseDeadlines(timeline: CaseTimeline): CaseDeadline[] {
+function caseDeadlines(timeline: CaseTimeline): CaseDeadline[] {
   const cite = (c: { section: string; document: string }) => `${c.document.split("_")[0]} ${c.section}`;
   return timeline.milestones
     .filter((m) => m.nature !== "scope" && (m.tracked || m.done))

@@ -102,7 +102,7 @@ export interface CaseState {
  * 4. `assessed`: advice is recorded and no decision yet: it awaits the chair;
  * 5. `referred`: the case is open with no advice yet: it awaits the sub-group.
  */
-export function stageOf(s: Pick<CaseState, "closed" | "dates" | "latestDecision" | "latestAdvice">): Stage {
+function stageOf(s: Pick<CaseState, "closed" | "dates" | "latestDecision" | "latestAdvice">): Stage {
   if (s.closed || s.dates.completion) return "completed";
   if (s.latestDecision) return s.latestDecision.review ? "review-under-way" : "decided";
   if (s.latestAdvice) return "assessed";

@@ -62,7 +62,7 @@ const INVISIBLE = new RegExp(
  * Free text as it is kept: CR and CRLF line breaks become \n, other control characters go (a tab
  * becomes a space), and runs of blank lines shrink to one. A single-line field keeps one line.
  */
-export function normaliseFreeText(text: string, singleLine = false): string {
+function normaliseFreeText(text: string, singleLine = false): string {
   const lines = text
     .replace(/\r\n?/g, "\n")
     .replace(/\t/g, " ")
@@ -73,7 +73,7 @@ export function normaliseFreeText(text: string, singleLine = false): string {
 }
 
 /** A page of a case's history or log: `from` (1-based) and `limit` (default 50, at most 200). */
-export const pageSchema = z.strictObject({
+const pageSchema = z.strictObject({
   from: z.coerce
     .number({ error: "must be a whole number from 1" })
     .int({ error: "must be a whole number from 1" })
