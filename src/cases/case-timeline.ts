@@ -106,14 +106,7 @@ const DECISION_MILESTONE = "chair-decision";
 const TIMELINE_DATES = ["becameAware", "referral", "decision", "publication"] as const;
 
 /** Dates of what has happened may not be after today; publication may be planned. */
-const PAST_ONLY: readonly CaseDateName[] = [
-  "incident",
-  "becameAware",
-  "referral",
-  "meeting",
-  "decision",
-  "completion",
-];
+const PAST_ONLY: readonly CaseDateName[] = CASE_DATE_NAMES.filter((name) => name !== "publication");
 
 const caseDatesSchema = z
   .strictObject(

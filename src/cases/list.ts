@@ -17,6 +17,12 @@ import type { CaseTimeline, DeadlineState, NextDeadline } from "./case-timeline.
 import type { RecordStore } from "./store.js";
 
 const DEADLINE_STATES: readonly DeadlineState[] = ["overdue", "due-soon", "upcoming", "none"];
+/** A page's size as a query or body gives it: a whole number from 1 to `max`, `byDefault` when absent. */
+export function pageLimitSchema(max: number, byDefault: number) {
+  const error = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(1, { error }).max(max, { error }).default(byDefault);
+}
+
 export const PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 /**
@@ -41,12 +47,7 @@ const caseListQuerySchema = z.strictObject({
     })
     .optional(),
   cursor: z.string().regex(cursorPattern, { error: "must be the cursor a previous page gave" }).optional(),
-  limit: z.coerce
-    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .default(PAGE_SIZE),
+  limit: pageLimitSchema(MAX_PAGE_SIZE, PAGE_SIZE),
 });
 
 export interface CaseListItem {

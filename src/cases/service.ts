@@ -35,6 +35,7 @@ import type { CaseTimeline } from "./case-timeline.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
 import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
 import { markdownText } from "./views.js";
+import { pageLimitSchema } from "./list.js";
 import {
   CaseExistsError,
   CaseNotFoundError,
@@ -80,12 +81,7 @@ const pageSchema = z.strictObject({
     .min(1, { error: "must be a whole number from 1" })
     .max(1_000_000_000, { error: "must be a whole number from 1" })
     .default(1),
-  limit: z.coerce
-    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .default(PAGE_SIZE),
+  limit: pageLimitSchema(MAX_PAGE_SIZE, PAGE_SIZE),
 });
 export type PageRequest = z.input<typeof pageSchema>;
 
