@@ -472,7 +472,8 @@ export class RecordStore {
 
   /** Every record of a case, in order; null when there is no such case. */
   async records(reference: string): Promise<StoredRecord[] | null> {
-    return (await this.caseFile(reference))?.records ?? null;
+    // Without the chain's check: callers that want it read caseFile or verify.
+    return (await this.readAll(reference))?.map(fromRow) ?? null;
   }
 
   /** One page of a case's records, in order; null when there is no such case. */
