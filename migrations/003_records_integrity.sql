@@ -45,16 +45,18 @@ CREATE TRIGGER records_no_truncate
   BEFORE TRUNCATE ON records
   FOR EACH STATEMENT EXECUTE FUNCTION records_are_append_only();
 
-CREATE TRIGGER cases_append_only
-  BEFORE UPDATE OR DELETE ON cases
-  FOR EACH ROW EXECUTE FUNCTION records_are_append_only();
-CREATE TRIGGER cases_no_truncate
-  BEFORE TRUNCATE ON cases
-  FOR EACH STATEMENT EXECUTE FUNCTION records_are_append_only();
-
-CREATE TRIGGER access_log_append_only
-  BEFORE UPDATE OR DELETE ON access_log
-  FOR EACH ROW EXECUTE FUNCTION records_are_append_only();
-CREATE TRIGGER access_log_no_truncate
-  BEFORE TRUNCATE ON access_log
-  FOR EACH STATEMENT EXECUTE FUNCTION records_are_append_only();
+-- cases and access_log get the same two triggers, named <table>_append_only and <table>_no_truncate.
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['cases', 'access_log'] LOOP
+    EXECUTE format(
+      'CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION records_are_append_only()',
+      t || '_append_only', t);
+    EXECUTE format(
+      'CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION records_are_append_only()',
+      t || '_no_truncate', t);
+  END LOOP;
+END
+$$;

@@ -71,6 +71,22 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
   };
   const post = async (reference: string, action: string, fields: Record<string, string>) =>
     postForm(app, `/cases/${enc(reference)}/${action}`, await formPass(app, "/"), fields);
+  /** Posts dates as the page's day, month and year fields, e.g. { meeting: "2024-05-01" }. */
+  const postDates = (reference: string, dates: Record<string, string>) =>
+    post(
+      reference,
+      "dates",
+      Object.fromEntries(
+        Object.entries(dates).flatMap(([field, iso]) => {
+          const [year, month, day] = iso.split("-");
+          return [
+            [`${field}-day`, String(Number(day))],
+            [`${field}-month`, String(Number(month))],
+            [`${field}-year`, String(Number(year))],
+          ];
+        }),
+      ),
+    );
 
   beforeAll(async () => {
     ({ db, cleanup } = await backend.open());
@@ -214,14 +230,7 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
   });
 
   it("records the case's dates as a record of the case, kept in its history", async () => {
-    const res = await post("A/OVERDUE", "dates", {
-      "meeting-day": "30",
-      "meeting-month": "5",
-      "meeting-year": "2024",
-      "referral-day": "28",
-      "referral-month": "5",
-      "referral-year": "2024",
-    });
+    const res = await postDates("A/OVERDUE", { meeting: "2024-05-30", referral: "2024-05-28" });
     expect(res.status).toBe(303);
     expect(await timelinePage("A/OVERDUE")).toContain("2024-05-30 (recorded for the case)");
     const history = await request(app).get(`/v1/cases/${enc("A/OVERDUE")}`);
@@ -234,20 +243,12 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
   });
 
   it("refuses a meeting before the referral, or a date after today, naming the field and keeping the answers", async () => {
-    const before = await post("A/OVERDUE", "dates", {
-      "meeting-day": "1",
-      "meeting-month": "5",
-      "meeting-year": "2024",
-    });
+    const before = await postDates("A/OVERDUE", { meeting: "2024-05-01" });
     expect(before.status).toBe(400);
     expect(before.text).toContain('href="#meeting-day"');
     expect(before.text).toContain("must not be before the referral date (2024-05-28)");
     expect(before.text).toMatch(/id="meeting-day" name="meeting-day" type="text" value="1"/);
-    const future = await post("A/OVERDUE", "dates", {
-      "meeting-day": "4",
-      "meeting-month": "6",
-      "meeting-year": "2024",
-    });
+    const future = await postDates("A/OVERDUE", { meeting: "2024-06-04" });
     expect(future.status).toBe(400);
     expect(future.text).toContain("must not be after today (2024-06-03)");
   });
@@ -382,11 +383,7 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
       .post(`/v1/cases/${enc("W/1")}/assessments`)
       .send({ edition: "wales-cpr", answers: {}, dates: { referral: "2024-05-20" } });
     expect(advised.status).toBe(201);
-    const res = await post("W/1", "dates", {
-      "incident-day": "10",
-      "incident-month": "1",
-      "incident-year": "2024",
-    });
+    const res = await postDates("W/1", { incident: "2024-01-10" });
     expect(res.status).toBe(303);
     const html = await timelinePage("W/1");
     expect(html).toContain("2024-01-10 (recorded for the case)");
@@ -394,25 +391,13 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     const ics = await request(app).get(`/v1/cases/${enc("W/1")}/timeline.ics`);
     expect(ics.text).not.toContain("UID:focus-period.");
     // An incident after the referral cannot be.
-    const late = await post("W/1", "dates", {
-      "incident-day": "1",
-      "incident-month": "6",
-      "incident-year": "2024",
-    });
+    const late = await postDates("W/1", { incident: "2024-06-01" });
     expect(late.status).toBe(400);
     expect(late.text).toContain('href="#incident-day"');
   });
 
   it("records the review's completion, which completes the case", async () => {
-    expect(
-      (
-        await post("D/REVIEW", "dates", {
-          "completion-day": "3",
-          "completion-month": "6",
-          "completion-year": "2024",
-        })
-      ).status,
-    ).toBe(303);
+    expect((await postDates("D/REVIEW", { completion: "2024-06-03" })).status).toBe(303);
     expect((await item("D/REVIEW")).stage).toBe("completed");
   });
 
@@ -440,7 +425,7 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(event(first, "secure-records.").start).toBe("20240628");
 
     // The referral turns out to have been earlier: the same events move.
-    await post("A/LATER", "dates", { "referral-day": "31", "referral-month": "5", "referral-year": "2024" });
+    await postDates("A/LATER", { referral: "2024-05-31" });
     const moved = await ics();
     expect([...moved.matchAll(/UID:(.*)/g)].map((m) => m[1])).toEqual(uids);
     expect(event(moved, "secure-records.").start).toBe("20240531");
@@ -489,11 +474,7 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     const ics = await request(app).get(`/v1/cases/${enc("A/SOON")}/timeline.ics`);
     expect(ics.text).toContain("STATUS:CANCELLED");
     expect(ics.text).not.toContain("STATUS:CONFIRMED");
-    const dates = await post("A/SOON", "dates", {
-      "meeting-day": "3",
-      "meeting-month": "6",
-      "meeting-year": "2024",
-    });
+    const dates = await postDates("A/SOON", { meeting: "2024-06-03" });
     expect(dates.status).toBe(409);
     expect((await post("A/SOON", "close", {})).status).toBe(409);
   });

@@ -8,18 +8,23 @@
  * Built as the same blocks the one-page minutes use, so it comes in the same formats through the
  * same renderers: Markdown, HTML (pastes into Word), plain text and .docx. Free text (reasons, the
  * capacity a chair decided in, names from sign-in) is escaped for Markdown by the caller's `free`
- * function (cases/minutes.ts markdownText); the other renderers escape or never interpret it. Who
- * recorded each record is the record's own `madeBy` (issue 12), in words (cases/minutes.ts).
+ * function (cases/views.ts markdownText); the other renderers escape or never interpret it. Who
+ * recorded each record is the record's own `madeBy` (issue 12), in words (cases/views.ts).
  */
 import type { Assessment } from "../assessments/assess.js";
 import { ladderFor } from "../rulesets/outcomes.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
-import { adviceInWords, type AdviceSide } from "./reassess.js";
-import { longDate } from "./decision-flow.js";
-import { madeByWords } from "./minutes.js";
+import type { AdviceSide } from "./reassess.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
 import type { CaseTimeline, MilestoneState } from "./case-timeline.js";
-import { caseFileRecordWords } from "./views.js";
+import {
+  adviceInWords,
+  caseFileRecordWords,
+  longDate,
+  madeByWords,
+  STATE_WORDS,
+  timeWords,
+} from "./views.js";
 
 export interface DecisionContent {
   adviceId?: string;
@@ -44,18 +49,7 @@ export interface DecisionContent {
   }>;
 }
 
-/** How a milestone stands, in the minutes' words: the timeline page's words (cases/web.ts). */
-export const MILESTONE_STATE_WORDS: Record<MilestoneState, string> = {
-  done: "Done",
-  overdue: "Overdue",
-  "due-soon": "Due soon",
-  upcoming: "Upcoming",
-  "no-date": "No date yet",
-  "not-required": "Not required",
-  scope: "Scope",
-};
-
-export interface CaseDeadline {
+interface CaseDeadline {
   milestone: string;
   text: string;
   due: string | null;
@@ -66,14 +60,14 @@ export interface CaseDeadline {
 }
 
 /** The decisions no later decision corrects: the ones in force (normally one). */
-export function decisionsInForce(records: readonly StoredRecord[]): StoredRecord[] {
+function decisionsInForce(records: readonly StoredRecord[]): StoredRecord[] {
   const decisions = records.filter((r) => r.kind === "decision");
   const corrected = new Set(decisions.map((r) => (r.content as unknown as DecisionContent).corrects));
   return decisions.filter((r) => !corrected.has(r.recordId));
 }
 
 /** For each decision record id, the records that correct it. */
-export function correctionsOf(records: readonly StoredRecord[]): Map<string, StoredRecord[]> {
+function correctionsOf(records: readonly StoredRecord[]): Map<string, StoredRecord[]> {
   const by = new Map<string, StoredRecord[]>();
   for (const r of records) {
     const corrects = r.kind === "decision" ? (r.content as unknown as DecisionContent).corrects : undefined;
@@ -89,7 +83,7 @@ export function correctionsOf(records: readonly StoredRecord[]): Map<string, Sto
  * read the one calculation, so they cannot disagree: a milestone marked done is done here too, and
  * due soon is the configured number of working days (CASE_DUE_SOON_WORKING_DAYS).
  */
-export function caseDeadlines(timeline: CaseTimeline): CaseDeadline[] {
+function caseDeadlines(timeline: CaseTimeline): CaseDeadline[] {
   const cite = (c: { section: string; document: string }) => `${c.document.split("_")[0]} ${c.section}`;
   return timeline.milestones
     .filter((m) => m.nature !== "scope" && (m.tracked || m.done))
@@ -115,8 +109,6 @@ export interface CaseMinutesOptions {
   /** The case's timeline (case-timeline.ts): its deadlines and their state, as of its day. */
   timeline: CaseTimeline;
 }
-
-const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
 
 /** The one-page minutes of recorded advice, nested in the case's minutes. */
 function adviceBlocks(
@@ -173,8 +165,8 @@ export function caseMinutesDocument(
 
   h(1, `Case ${reference}: minutes`);
   // Who decides is the edition's (the chair, the board, the safeguarding partners).
-  const latest = [...records].reverse().find((r) => r.kind === "assessment");
-  const editionId = (latest?.content.assessment as { edition?: { id?: string } } | undefined)?.edition?.id;
+  const advice = [...records].reverse().find((r) => r.kind === "assessment");
+  const editionId = (advice?.content.assessment as { edition?: { id?: string } } | undefined)?.edition?.id;
   let decidersOwn = "the chair's";
   try {
     if (editionId) decidersOwn = ladderFor(editionId).decidersOwn;
@@ -186,10 +178,9 @@ export function caseMinutesDocument(
   );
 
   h(2, "Where the case stands");
-  const advice = [...records].reverse().find((r) => r.kind === "assessment");
   if (advice) {
     const a = advice.content.assessment as AdviceSide;
-    p(`${adviceInWords(a)} (record ${advice.seq}, ${when(advice.recordedAt)}).`, "Latest advice:");
+    p(`${adviceInWords(a)} (record ${advice.seq}, ${timeWords(advice.recordedAt)}).`, "Latest advice:");
   } else p("No advice has been recorded.", "Latest advice:");
   const inForce = decisionsInForce(records);
   if (inForce.length === 0) p("No decision has been recorded.", "Decision:");
@@ -212,7 +203,7 @@ export function caseMinutesDocument(
     out.push({
       kind: "list",
       items: deadlines.map((x): Item => ({
-        lead: `${MILESTONE_STATE_WORDS[x.state]}:`,
+        lead: `${STATE_WORDS[x.state]}:`,
         text: `${x.text.replace(/\.$/, "")} (${x.note}; ${x.source}).`,
       })),
     });
@@ -224,11 +215,11 @@ export function caseMinutesDocument(
   for (const r of records) {
     const by = free(madeByWords(r.madeBy));
     if (r.kind === "case-opened") {
-      h(2, `${r.seq}. Case opened, ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. Case opened, ${timeWords(r.recordedAt)}`);
       p(`Recorded by ${by}.`);
     } else if (r.kind === "assessment") {
       const a = r.content.assessment as Assessment & { minutes?: string };
-      h(2, `${r.seq}. Advice, recorded ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. Advice, recorded ${timeWords(r.recordedAt)}`);
       p(`Recorded by ${by}; advice reference ${a.adviceId ?? r.recordId}.`);
       out.push(...adviceBlocks(a, wordings, reference));
     } else if (r.kind === "decision") {
@@ -236,7 +227,7 @@ export function caseMinutesDocument(
       const corrected = d.corrects ? bySeq.get(d.corrects) : undefined;
       h(
         2,
-        `${r.seq}. Decision${d.corrects ? ` correcting record ${corrected?.seq ?? "?"}` : ""}, recorded ${when(r.recordedAt)}`,
+        `${r.seq}. Decision${d.corrects ? ` correcting record ${corrected?.seq ?? "?"}` : ""}, recorded ${timeWords(r.recordedAt)}`,
       );
       p(`${d.decisionText}.`, "Decision:");
       p(
@@ -263,14 +254,14 @@ export function caseMinutesDocument(
           })),
         });
       for (const c of corrections.get(r.recordId) ?? [])
-        p(`record ${c.seq}, ${when(c.recordedAt)}; this record stays as it was made.`, "Corrected by:");
+        p(`record ${c.seq}, ${timeWords(c.recordedAt)}; this record stays as it was made.`, "Corrected by:");
     } else if (caseFileRecordWords(r)) {
       // The case file's records (issue 14): its dates, milestones marked done, and closing.
       const words = caseFileRecordWords(r)!;
-      h(2, `${r.seq}. ${words.heading}, ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. ${words.heading}, ${timeWords(r.recordedAt)}`);
       p(`${free(words.text)} Recorded by ${by}.`);
     } else {
-      h(2, `${r.seq}. Chain sealed with the records key, ${when(r.recordedAt)}`);
+      h(2, `${r.seq}. Chain sealed with the records key, ${timeWords(r.recordedAt)}`);
       p(
         `The ${String(r.content.sealedRecords)} records before this one were made before the chain was keyed (unkeyed, legacy); this record seals them with the records key.`,
       );

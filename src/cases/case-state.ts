@@ -102,7 +102,7 @@ export interface CaseState {
  * 4. `assessed`: advice is recorded and no decision yet: it awaits the chair;
  * 5. `referred`: the case is open with no advice yet: it awaits the sub-group.
  */
-export function stageOf(s: Pick<CaseState, "closed" | "dates" | "latestDecision" | "latestAdvice">): Stage {
+function stageOf(s: Pick<CaseState, "closed" | "dates" | "latestDecision" | "latestAdvice">): Stage {
   if (s.closed || s.dates.completion) return "completed";
   if (s.latestDecision) return s.latestDecision.review ? "review-under-way" : "decided";
   if (s.latestAdvice) return "assessed";
@@ -196,6 +196,35 @@ export function caseState(
   return { reference, openedAt, lastSeq, done, ...partial, stage: stageOf(partial) };
 }
 
+/**
+ * Each case's latest advice and decision. An advice record is tens of kilobytes (its proof, its
+ * minutes) and the list of cases reads up to list.ts MAX_SCAN of them for one page, so the database returns
+ * only what `caseState` reads of it (its edition, outcome, whether determined, each trigger's status,
+ * the request's dates), in the same shape; keep the two in step. A decision is returned whole.
+ * The OFFSET 0 keeps the content parsed once per row rather than once per path.
+ */
+const LATEST_ADVICE_AND_DECISION = `
+WITH latest AS (
+  SELECT DISTINCT ON (reference, kind) id FROM records
+  WHERE reference = ANY($1) AND kind IN ('assessment', 'decision')
+  ORDER BY reference, kind, seq DESC
+)
+SELECT r.id, r.reference, r.seq, r.kind, r.recorded_at, r.made_by,
+  CASE r.kind WHEN 'assessment' THEN jsonb_build_object(
+    'assessment', jsonb_build_object(
+      'edition', jsonb_build_object('id', j.c #> '{assessment,edition,id}'),
+      'outcome', j.c #> '{assessment,outcome}',
+      'determined', j.c #> '{assessment,determined}',
+      'triggers', (
+        SELECT jsonb_agg(jsonb_build_object('id', t -> 'id', 'status', t -> 'status'))
+        FROM jsonb_array_elements(CASE jsonb_typeof(j.c #> '{assessment,triggers}')
+          WHEN 'array' THEN j.c #> '{assessment,triggers}' ELSE '[]'::jsonb END) AS t)),
+    'request', jsonb_build_object('dates', j.c #> '{request,dates}'))::text
+  ELSE r.content END AS content
+FROM records r
+JOIN latest USING (id)
+CROSS JOIN LATERAL (SELECT CASE r.kind WHEN 'assessment' THEN r.content::jsonb END AS c OFFSET 0) AS j`;
+
 /** The states of the named cases (those that exist), read in two queries. */
 export async function readCaseStates(
   db: Db,
@@ -208,10 +237,7 @@ export async function readCaseStates(
     "SELECT * FROM records WHERE reference = ANY($1) AND kind IN ('case-dates', 'milestone-done', 'case-closed') ORDER BY reference, seq",
     [refs],
   );
-  const latest = await db.query<RecordRow>(
-    "SELECT DISTINCT ON (reference, kind) * FROM records WHERE reference = ANY($1) AND kind IN ('assessment', 'decision') ORDER BY reference, kind, seq DESC",
-    [refs],
-  );
+  const latest = await db.query<RecordRow>(LATEST_ADVICE_AND_DECISION, [refs]);
   const byCase = new Map<string, CaseRecord[]>(refs.map((r) => [r, []]));
   for (const row of [...small, ...latest]) byCase.get(row.reference)?.push(recordFields(row));
   return cases.map((c) => caseState(c.reference, c.openedAt, byCase.get(c.reference)!, options));

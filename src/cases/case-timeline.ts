@@ -100,20 +100,13 @@ export interface CaseTimeline {
  * Once a decision stands it is done, on the decision's date, by whoever recorded it, without anyone
  * marking it so; otherwise the list would go on showing the decision as the case's next deadline.
  */
-export const DECISION_MILESTONE = "chair-decision";
+const DECISION_MILESTONE = "chair-decision";
 
 /** The timelines' dates: the case dates its timescales count from. */
 const TIMELINE_DATES = ["becameAware", "referral", "decision", "publication"] as const;
 
 /** Dates of what has happened may not be after today; publication may be planned. */
-const PAST_ONLY: readonly CaseDateName[] = [
-  "incident",
-  "becameAware",
-  "referral",
-  "meeting",
-  "decision",
-  "completion",
-];
+const PAST_ONLY: readonly CaseDateName[] = CASE_DATE_NAMES.filter((name) => name !== "publication");
 
 const caseDatesSchema = z
   .strictObject(
@@ -164,7 +157,7 @@ function plainText(text: string): string {
 }
 
 /** UIDs that depend only on the case and the milestone, as the timelines' own feed makes them. */
-export function milestoneUid(reference: string, milestone: string): string {
+function milestoneUid(reference: string, milestone: string): string {
   return `${milestone}.${createHash("sha256").update(reference).digest("hex").slice(0, 16)}@threshold`;
 }
 

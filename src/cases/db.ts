@@ -53,7 +53,7 @@ export interface Db extends Tx {
 }
 
 /** Below this much free space on the embedded store's disk, writes are refused (503). */
-export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024;
 
 class PgliteDb implements Db {
   readonly kind = "pglite";

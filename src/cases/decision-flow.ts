@@ -33,8 +33,6 @@ export function todayInEngland(now: Date = new Date()): string {
   }).format(now);
 }
 
-export { longDate };
-
 /**
  * What is wrong with a decision's date, as field errors naming /decidedOn: in the future, or before
  * the referral to the sub-group (when the advice was given with one).

@@ -11,7 +11,7 @@ import path from "node:path";
 export class RecordsKeyError extends Error {}
 
 /** The shortest key accepted: 32 random bytes, as HMAC-SHA256 wants. */
-export const MIN_KEY_BYTES = 32;
+const MIN_KEY_BYTES = 32;
 
 export interface RecordsKey {
   readonly bytes: Buffer;
@@ -40,7 +40,7 @@ export function parseKeyText(text: string, where: string): RecordsKey {
   return recordsKey(bytes);
 }
 
-export function readKeyFile(file: string): RecordsKey {
+function readKeyFile(file: string): RecordsKey {
   let text: string;
   try {
     text = readFileSync(file, "utf8");

@@ -16,7 +16,13 @@ import { readCaseStates, STAGES, type Stage } from "./case-state.js";
 import type { CaseTimeline, DeadlineState, NextDeadline } from "./case-timeline.js";
 import type { RecordStore } from "./store.js";
 
-export const DEADLINE_STATES: readonly DeadlineState[] = ["overdue", "due-soon", "upcoming", "none"];
+const DEADLINE_STATES: readonly DeadlineState[] = ["overdue", "due-soon", "upcoming", "none"];
+/** A page's size as a query or body gives it: a whole number from 1 to `max`, `byDefault` when absent. */
+export function pageLimitSchema(max: number, byDefault: number) {
+  const error = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(1, { error }).max(max, { error }).default(byDefault);
+}
+
 export const PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 /**
@@ -29,11 +35,11 @@ const FILTERED_BATCH = 100;
  * time (some 0.5 s for 500 cases on the embedded store, measured): a page may then hold fewer
  * items than asked for, with a cursor to look further.
  */
-export const MAX_SCAN = 500;
+const MAX_SCAN = 500;
 
 const cursorPattern = /^[A-Za-z0-9_-]{1,200}$/;
 
-export const caseListQuerySchema = z.strictObject({
+const caseListQuerySchema = z.strictObject({
   stage: z.enum(STAGES as [Stage, ...Stage[]], { error: `must be one of ${STAGES.join(", ")}` }).optional(),
   deadline: z
     .enum(DEADLINE_STATES as [DeadlineState, ...DeadlineState[]], {
@@ -41,14 +47,8 @@ export const caseListQuerySchema = z.strictObject({
     })
     .optional(),
   cursor: z.string().regex(cursorPattern, { error: "must be the cursor a previous page gave" }).optional(),
-  limit: z.coerce
-    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .default(PAGE_SIZE),
+  limit: pageLimitSchema(MAX_PAGE_SIZE, PAGE_SIZE),
 });
-export type CaseListQuery = z.input<typeof caseListQuerySchema>;
 
 export interface CaseListItem {
   reference: string;

@@ -25,7 +25,7 @@ export interface DirectoryLock {
   release(): void;
 }
 
-export function lockFileFor(dataDir: string): string {
+function lockFileFor(dataDir: string): string {
   const real = realpathSync(dataDir);
   return path.join(path.dirname(real), `${path.basename(real)}.lock`);
 }

@@ -12,8 +12,6 @@ import { DATE_NAMES, type DateName } from "../rulesets/types.js";
 import { STATUS_WORDS, answerWords } from "../assessments/minutes.js";
 import { adviceInWords, outcomeInWords } from "./views.js";
 
-export { adviceInWords };
-
 /** What an advice record keeps of the request it answered (src/cases/service.ts appendAdvice). */
 export interface RecordedRequest {
   edition: string;

@@ -33,8 +33,9 @@ import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "..
 import { caseMinutesDocument } from "./case-minutes.js";
 import type { CaseTimeline } from "./case-timeline.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
-import { markdownText } from "./minutes.js";
 import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
+import { markdownText } from "./views.js";
+import { pageLimitSchema } from "./list.js";
 import {
   CaseExistsError,
   CaseNotFoundError,
@@ -62,7 +63,7 @@ const INVISIBLE = new RegExp(
  * Free text as it is kept: CR and CRLF line breaks become \n, other control characters go (a tab
  * becomes a space), and runs of blank lines shrink to one. A single-line field keeps one line.
  */
-export function normaliseFreeText(text: string, singleLine = false): string {
+function normaliseFreeText(text: string, singleLine = false): string {
   const lines = text
     .replace(/\r\n?/g, "\n")
     .replace(/\t/g, " ")
@@ -73,19 +74,14 @@ export function normaliseFreeText(text: string, singleLine = false): string {
 }
 
 /** A page of a case's history or log: `from` (1-based) and `limit` (default 50, at most 200). */
-export const pageSchema = z.strictObject({
+const pageSchema = z.strictObject({
   from: z.coerce
     .number({ error: "must be a whole number from 1" })
     .int({ error: "must be a whole number from 1" })
     .min(1, { error: "must be a whole number from 1" })
     .max(1_000_000_000, { error: "must be a whole number from 1" })
     .default(1),
-  limit: z.coerce
-    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .default(PAGE_SIZE),
+  limit: pageLimitSchema(MAX_PAGE_SIZE, PAGE_SIZE),
 });
 export type PageRequest = z.input<typeof pageSchema>;
 
@@ -643,11 +639,10 @@ export function caseOperations(
   const caseFile = async (actor: Actor, referenceIn: string, page?: PageRequest): Promise<CaseFile> => {
     const reference = checkReference(referenceIn, "reference");
     const { from, limit } = checkPage(page);
-    const records = openStore();
-    const history = await pageOf(reference, from, limit);
-    const verification = (await records.verify(reference))!;
-    const latestAdvice = await records.latest(reference, "assessment");
-    const decisions = await records.latestOfKind(reference, "decision");
+    // One read serves the chain's check and what the page shows of the case.
+    const view = await openStore().caseView(reference, from, limit);
+    if (!view) throw notFound(reference);
+    const { page: history, verification, latestAdvice, decisions } = view;
     return logged(actor, reference, "read-case", {
       reference,
       records: history.items,

@@ -108,28 +108,28 @@ interface HashInput {
   contentText: string;
 }
 
-/** The plain SHA-256 of records made before the chain was keyed (kept to verify them). */
-export function legacyRecordHash(r: Omit<HashInput, "madeByText">): string {
-  const body = canonical({
+/** The record fields both hashes cover (canonical JSON sorts keys, so their order does not matter). */
+function chainedFields(r: Omit<HashInput, "madeByText" | "contentText">) {
+  return {
     id: r.recordId,
     reference: r.reference,
     seq: r.seq,
     kind: r.kind,
     recordedAt: r.recordedAt,
     previousHash: r.previousHash,
-  });
+  };
+}
+
+/** The plain SHA-256 of records made before the chain was keyed (kept to verify them). */
+export function legacyRecordHash(r: Omit<HashInput, "madeByText">): string {
+  const body = canonical(chainedFields(r));
   return `${LEGACY}${createHash("sha256").update(r.previousHash).update("\n").update(body).update("\n").update(r.contentText).digest("hex")}`;
 }
 
 /** The keyed hash of a record: an HMAC over the previous hash, its fields, who made it, its content. */
 function keyedRecordHash(key: RecordsKey, r: HashInput): string {
   const body = canonical({
-    id: r.recordId,
-    reference: r.reference,
-    seq: r.seq,
-    kind: r.kind,
-    recordedAt: r.recordedAt,
-    previousHash: r.previousHash,
+    ...chainedFields(r),
     madeBy: r.madeByText === null ? null : (JSON.parse(r.madeByText) as unknown),
   });
   return `${KEYED}${createHmac("sha256", key.bytes)
@@ -472,7 +472,8 @@ export class RecordStore {
 
   /** Every record of a case, in order; null when there is no such case. */
   async records(reference: string): Promise<StoredRecord[] | null> {
-    return (await this.caseFile(reference))?.records ?? null;
+    // Without the chain's check: callers that want it read caseFile or verify.
+    return (await this.readAll(reference))?.map(fromRow) ?? null;
   }
 
   /** One page of a case's records, in order; null when there is no such case. */
@@ -613,6 +614,42 @@ export class RecordStore {
     const rows = await this.readAll(reference);
     if (!rows) return null;
     return { records: rows.map(fromRow), verification: checkChain(this.key, reference, rows) };
+  }
+
+  /**
+   * What the case page shows, from the one read its chain's check needs: a page of the history
+   * (bounded as `page` is), the latest advice, the latest MAX_PAGE_SIZE decisions and how many there
+   * are. Only the records shown are parsed. Null when there is no such case.
+   */
+  async caseView(
+    reference: string,
+    from: number,
+    limit: number,
+  ): Promise<{
+    page: Page<StoredRecord>;
+    latestAdvice: StoredRecord | null;
+    decisions: { items: StoredRecord[]; total: number };
+    verification: VerifyResult;
+  } | null> {
+    const rows = await this.readAll(reference);
+    if (!rows) return null;
+    const bounded = Math.min(Math.max(1, limit), MAX_PAGE_SIZE);
+    const decisions = rows.filter((r) => r.kind === "decision");
+    const advice = [...rows].reverse().find((r) => r.kind === "assessment");
+    return {
+      page: {
+        items: rows
+          .filter((r) => r.seq >= from)
+          .slice(0, bounded)
+          .map(fromRow),
+        total: rows.length,
+        from,
+        limit: bounded,
+      },
+      latestAdvice: advice ? fromRow(advice) : null,
+      decisions: { items: decisions.slice(-MAX_PAGE_SIZE).map(fromRow), total: decisions.length },
+      verification: checkChain(this.key, reference, rows),
+    };
   }
 
   /** The check of a case's chain, reading what the check needs and nothing else. */

@@ -1,7 +1,12 @@
-/** How records are shown outside the service: the same fields for the API and the export. */
+/**
+ * How records are shown: the same fields for the API and the export, and the words the pages and the
+ * minutes share (outcomes, advice, dates, times, who made a record, free text made safe as Markdown).
+ */
 import { ladderFor } from "../rulesets/outcomes.js";
 import type { Outcome } from "../rulesets/types.js";
+import type { MadeBy } from "../service.js";
 import type { AccessEntry, StoredRecord } from "./store.js";
+import type { DeadlineState, MilestoneState } from "./case-timeline.js";
 
 /** A record as the API and the export show it. */
 export function recordView(r: StoredRecord) {
@@ -53,6 +58,11 @@ export function longDate(iso: string): string {
   return `${d} ${months[m - 1]} ${y}`;
 }
 
+/** "2024-05-01 10:00 UTC": a record's time as the pages and the minutes say it. */
+export function timeWords(iso: string): string {
+  return iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC");
+}
+
 /** An access-log entry as the API shows it. */
 export function accessView(e: AccessEntry) {
   return {
@@ -100,3 +110,58 @@ export function caseFileRecordWords(r: {
     };
   return null;
 }
+
+/**
+ * Free text as Markdown that shows exactly that text. CommonMark lets any ASCII punctuation be
+ * backslash-escaped; this escapes what could be read as markup and leaves ordinary punctuation
+ * alone, so the minutes stay readable as plain text:
+ * - anywhere: `\`, backquotes, `*`, `_`, `[`, `]`, `<`, `>`, `|`, `~` and `&` (emphasis, code,
+ *   links and images, HTML and entities, tables, strikethrough);
+ * - at the start of a line: `#`, `-`, `+`, `=` and a number's `.` or `)` (headings, lists, rules
+ *   and setext headings); leading spaces (an indented code block) are dropped.
+ * Line breaks are normalised to \n.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^[ \t]+/, "")
+        .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+        .replace(/^([#\-+=])/, "\\$1")
+        .replace(/^(\d+)([.)])/, "$1\\$2"),
+    )
+    .join("\n");
+}
+
+/** Who acted when nobody signed in (the service on loopback without sign-in). */
+export const ANYONE_WORDS = "someone using this machine without sign-in";
+
+/** Who made a record, in words. */
+export function madeByWords(m: MadeBy | null): string {
+  if (!m) return "not recorded (made before records kept who made them)";
+  if (m.kind === "anyone") return ANYONE_WORDS;
+  if (m.kind === "api-client") return `the application ${m.name ?? m.id ?? "(unnamed)"} (API key)`;
+  return `${m.name ?? "(no name)"} (${m.id ?? "no subject"})`;
+}
+
+/**
+ * Who made a record, in a sentence's few words (the timeline page): their name, without the
+ * sign-in's subject. Its words for anyone are the timeline's own, which its tests hold.
+ */
+export function madeByName(m: { kind: string; name?: string } | null): string {
+  return m?.name ? m.name : m?.kind === "anyone" ? "someone on this computer (no sign-in)" : "unknown";
+}
+
+/** How a milestone or a case's next deadline stands, as the timeline, the list and the minutes say it. */
+export const STATE_WORDS: Record<MilestoneState | DeadlineState, string> = {
+  overdue: "Overdue",
+  "due-soon": "Due soon",
+  upcoming: "Upcoming",
+  none: "No deadline",
+  done: "Done",
+  "no-date": "No date yet",
+  "not-required": "Not required",
+  scope: "Scope",
+};

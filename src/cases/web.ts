@@ -24,8 +24,16 @@ import { ladderFor, MINUTES_TYPES, restsOn, type MinutesType } from "../assessme
 import { questionnaireRenderer } from "../assessments/web.js";
 import { readForm, questionnaireErrors } from "../assessments/form.js";
 import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
-import { madeByWords } from "./minutes.js";
-import { adviceInWords, caseFileRecordWords, longDate } from "./views.js";
+import {
+  adviceInWords,
+  ANYONE_WORDS,
+  caseFileRecordWords,
+  longDate,
+  madeByName,
+  madeByWords,
+  STATE_WORDS,
+  timeWords,
+} from "./views.js";
 import type { StoredRecord } from "./store.js";
 import type { Stage } from "./case-state.js";
 
@@ -48,18 +56,13 @@ const OPERATION_WORDS: Record<string, string> = {
 };
 
 const caseUrl = (reference: string) => `/cases/${encodeURIComponent(reference)}`;
-const when = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
 const escapeHtml = (t: string) =>
   t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Who is recording, in words, for the check page ("you, Jo Chair"). */
 function recorderWords(res: Response): string {
   const actor = actorOf(res);
-  return actor.kind === "person"
-    ? actor.name
-    : actor.kind === "api-client"
-      ? actor.name
-      : "someone using this machine without sign-in";
+  return actor.kind === "person" ? actor.name : actor.kind === "api-client" ? actor.name : ANYONE_WORDS;
 }
 
 /** The page number asked for (1 when absent or not a number). */
@@ -163,7 +166,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           reference,
           verification,
           historyRows: records.map((r) => ({
-            key: { text: `${r.seq}. ${when(r.recordedAt)}` },
+            key: { text: `${r.seq}. ${timeWords(r.recordedAt)}` },
             value: { text: describe(r, decisions) },
           })),
           history: {
@@ -186,7 +189,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           },
           latestAdvice: advice && {
             id: advice.recordId,
-            when: when(advice.recordedAt),
+            when: timeWords(advice.recordedAt),
             words: adviceInWords(adviceOutcome!),
           },
           decider: ladder.decider,
@@ -274,7 +277,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         total: log.page.total,
         rows: log.entries.map((e) => [
           { text: String(e.seq) },
-          { text: when(e.at) },
+          { text: timeWords(e.at) },
           { text: OPERATION_WORDS[e.operation] },
           { text: madeByWords(e.madeBy) },
           { text: e.address ?? "-" },
@@ -349,7 +352,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         departure: { departs: preview.decision.departsFromAdvice, text: preview.decision.departure },
         adviceRows: [
           row("Advice", adviceInWords(advised)),
-          row("Recorded", `${when(preview.advice.recordedAt)} (record ${preview.advice.seq})`),
+          row("Recorded", `${timeWords(preview.advice.recordedAt)} (record ${preview.advice.seq})`),
           row("Guidance", `${advised.edition.title}, rule set ${advised.ruleset.version}`),
         ],
         decisionRows: [
@@ -422,7 +425,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         seq: r.seq,
         decisionText: d.decisionText,
         decidedOnWords: longDate(d.decidedOn),
-        recordedAt: when(r.recordedAt),
+        recordedAt: timeWords(r.recordedAt),
         recorder: madeByWords(r.madeBy),
         reasons: d.reasons,
         departs: d.departsFromAdvice === true,
@@ -482,7 +485,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
           reference,
           caseUrl: caseUrl(reference),
           seq: from.record.seq,
-          when: when(from.record.recordedAt),
+          when: timeWords(from.record.recordedAt),
         },
       },
     };
@@ -530,7 +533,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
         reference,
         caseUrl: caseUrl(reference),
         previousSeq: previous.seq,
-        previousWhen: when(previous.recordedAt),
+        previousWhen: timeWords(previous.recordedAt),
         outcome: a.outcome,
         // Coloured by what follows the outcome in its edition's ladder, as the result page is.
         outcomeClass: a.determined ? ladderFor(a.edition.id).follows[a.outcome] : "undetermined",
@@ -594,16 +597,24 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   return router;
 }
 
-const TAGS: Record<string, { text: string; classes: string }> = {
-  overdue: { text: "Overdue", classes: "govuk-tag--red" },
-  "due-soon": { text: "Due soon", classes: "govuk-tag--yellow" },
-  upcoming: { text: "Upcoming", classes: "govuk-tag--blue" },
-  none: { text: "No deadline", classes: "govuk-tag--grey" },
-  done: { text: "Done", classes: "govuk-tag--green" },
-  "no-date": { text: "No date yet", classes: "govuk-tag--grey" },
-  "not-required": { text: "Not required", classes: "govuk-tag--grey" },
-  scope: { text: "Scope", classes: "govuk-tag--grey" },
+const TAG_CLASSES: Record<keyof typeof STATE_WORDS, string> = {
+  overdue: "govuk-tag--red",
+  "due-soon": "govuk-tag--yellow",
+  upcoming: "govuk-tag--blue",
+  none: "govuk-tag--grey",
+  done: "govuk-tag--green",
+  "no-date": "govuk-tag--grey",
+  "not-required": "govuk-tag--grey",
+  scope: "govuk-tag--grey",
 };
+const TAGS: Record<string, { text: string; classes: string }> = Object.fromEntries(
+  Object.entries(TAG_CLASSES).map(([state, classes]) => [
+    state,
+    { text: STATE_WORDS[state as keyof typeof STATE_WORDS], classes },
+  ]),
+);
+/** The list's deadline filter, in list.ts DEADLINE_STATES's order (pages reach list.ts only through the service). */
+const DEADLINE_STATES = ["overdue", "due-soon", "upcoming", "none"] as const;
 const STAGE_WORDS: Record<Stage, string> = {
   referred: "Referred: awaits the sub-group",
   assessed: "Assessed: awaits the chair's decision",
@@ -616,16 +627,6 @@ const SOURCE_WORDS: Record<string, string> = {
   advice: "from the advice's dates",
   decision: "from the chair's decision",
 };
-const DEADLINE_WORDS: Record<string, string> = {
-  overdue: "Overdue",
-  "due-soon": "Due soon",
-  upcoming: "Upcoming",
-  none: "No deadline",
-};
-
-/** Who made a record, as a page says it. */
-const byWhom = (m: { kind: string; name?: string } | null): string =>
-  m?.name ? m.name : m?.kind === "anyone" ? "someone on this computer (no sign-in)" : "unknown";
 
 /**
  * The case file's pages (issue 14): the board's list of cases, a case's timeline with its dates,
@@ -684,7 +685,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
           ],
           deadlineItems: [
             option("", "Any", query.deadline),
-            ...Object.entries(DEADLINE_WORDS).map(([v, t]) => option(v, t, query.deadline)),
+            ...DEADLINE_STATES.map((v) => option(v, STATE_WORDS[v], query.deadline)),
           ],
           items: list.items.map((i) => ({
             reference: i.reference,
@@ -734,7 +735,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
       appliesWhen: ms.appliesWhen,
       tag: TAGS[ms.state]!,
       done: ms.done
-        ? { on: ms.done.on, by: byWhom(ms.done.madeBy), byDecision: ms.done.byDecision === true }
+        ? { on: ms.done.on, by: madeByName(ms.done.madeBy), byDecision: ms.done.byDecision === true }
         : null,
       canMarkDone: !ms.done && !t.closed && ms.state !== "not-required" && ms.state !== "scope",
     });
@@ -762,7 +763,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
           examples: t.milestones
             .filter((ms) => ms.nature !== "requirement" && ms.nature !== "advice")
             .map(row),
-          closed: t.closed && { ...t.closed, by: byWhom(t.closed.madeBy) },
+          closed: t.closed && { ...t.closed, by: madeByName(t.closed.madeBy) },
           calendarHref: `/v1/cases/${encodeURIComponent(reference)}/timeline.ics`,
           caseHref: caseUrl(reference),
           values,
