@@ -7,7 +7,7 @@ import type { components } from "../contract/openapi.js";
 import { InvalidInput } from "../errors.js";
 import type { JsonBody } from "../http/api.js";
 import { methodNotAllowed, negotiate } from "../http/problem.js";
-import { actorOf } from "../http/security.js";
+import { actorOf } from "../middleware/actor.js";
 import type { Assessment } from "./assess.js";
 import { assessmentJson, leanJson } from "./json.js";
 import { summaryAdvice, type SummaryAdvice } from "./json.js";

@@ -8,8 +8,8 @@ import express, { type Request, type Response } from "express";
 import { MINUTES_TYPES, type MinutesType } from "../assessments/minutes.js";
 import { negotiate } from "../http/problem.js";
 import type { JsonBody } from "../http/api.js";
-import { actorOf } from "../http/security.js";
-import type { Actor, Service } from "../service.js";
+import { actorOf } from "../middleware/actor.js";
+import type { Service } from "../service.js";
 import { accessView, nextPage, recordView } from "./views.js";
 import type { StoredRecord } from "./store.js";
 
@@ -22,12 +22,6 @@ function idempotency(req: Request) {
 /** A record found again by its idempotency key says so; nothing was added. */
 function replayed(res: Response, again: boolean): void {
   if (again) res.setHeader("Idempotent-Replayed", "true");
-}
-
-/** The actor, with the client's address for the access log when the key check did not add it. */
-function who(req: Request, res: Response): Actor {
-  const actor = actorOf(res);
-  return actor.address !== undefined || req.ip === undefined ? actor : { ...actor, address: req.ip };
 }
 
 /** Only the page parameters, as written: anything else in the query is ignored. */
@@ -57,13 +51,13 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
   const router = express.Router();
 
   router.post("/v1/cases", requireJson, parseJson, async (req, res) => {
-    const r = await service.openCase(who(req, res), req.body);
+    const r = await service.openCase(actorOf(res), req.body);
     created(res, r, { reference: r.reference });
   });
 
   router.post("/v1/cases/:reference/assessments", requireJson, parseJson, async (req, res) => {
     const { record, assessment } = await service.recordAdvice(
-      who(req, res),
+      actorOf(res),
       req.params.reference as string,
       req.body,
       idempotency(req),
@@ -74,7 +68,7 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
 
   router.post("/v1/cases/:reference/decisions", requireJson, parseJson, async (req, res) => {
     const record = await service.recordDecision(
-      who(req, res),
+      actorOf(res),
       req.params.reference as string,
       req.body,
       idempotency(req),
@@ -86,7 +80,7 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
   // A case's records, a page at a time (default 50, at most 200): a long case stays cheap to read.
   const history = async (req: Request, res: Response) => {
     const reference = req.params.reference as string;
-    const page = await service.caseRecords(who(req, res), reference, pageQuery(req));
+    const page = await service.caseRecords(actorOf(res), reference, pageQuery(req));
     res.json({
       reference,
       recordCount: page.total,
@@ -104,28 +98,28 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
     const types = Object.keys(MINUTES_TYPES) as MinutesType[];
     const format = negotiate(req, res, types as [MinutesType, ...MinutesType[]]);
     const reference = req.params.reference;
-    const body = await service.caseMinutesAs(who(req, res), reference, format);
+    const body = await service.caseMinutesAs(actorOf(res), reference, format);
     const { extension } = MINUTES_TYPES[format];
     if (extension === "docx") res.attachment(`case-${reference.replace(/\//g, "-")}-minutes.docx`);
     res.type(extension === "docx" ? format : `${format}; charset=utf-8`).send(body);
   });
 
   router.get("/v1/cases/:reference/verify", async (req, res) => {
-    res.json(await service.verifyCase(who(req, res), req.params.reference));
+    res.json(await service.verifyCase(actorOf(res), req.params.reference));
   });
 
   // Against a kept anchor: does the case still hold everything the anchor covered?
   router.post("/v1/cases/:reference/verify", requireJson, parseJson, async (req, res) => {
-    res.json(await service.verifyCase(who(req, res), req.params.reference as string, req.body));
+    res.json(await service.verifyCase(actorOf(res), req.params.reference as string, req.body));
   });
 
   router.get("/v1/cases/:reference/anchor", async (req, res) => {
-    res.json(await service.caseAnchor(who(req, res), req.params.reference));
+    res.json(await service.caseAnchor(actorOf(res), req.params.reference));
   });
 
   router.get("/v1/cases/:reference/access-log", async (req, res) => {
     const reference = req.params.reference;
-    const log = await service.accessLog(who(req, res), reference, pageQuery(req));
+    const log = await service.accessLog(actorOf(res), reference, pageQuery(req));
     res.json({
       reference,
       valid: log.valid,
@@ -140,7 +134,7 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
 
   router.get("/v1/cases/:reference/export", async (req, res) => {
     const reference = req.params.reference;
-    const records = await service.exportCase(who(req, res), reference);
+    const records = await service.exportCase(actorOf(res), reference);
     res
       .type("application/x-ndjson; charset=utf-8")
       .setHeader("Content-Disposition", `attachment; filename="case-${reference.replace(/\//g, "-")}.jsonl"`);
@@ -158,7 +152,7 @@ export function caseFileRoutes(service: Service): express.Router {
   const router = express.Router();
 
   router.get("/v1/cases", async (req, res) => {
-    const list = await service.listCases(who(req, res), { ...req.query });
+    const list = await service.listCases(actorOf(res), { ...req.query });
     const next = new URLSearchParams();
     for (const k of ["stage", "deadline", "limit"] as const) {
       const v = req.query[k];
@@ -184,7 +178,7 @@ export function caseFileRoutes(service: Service): express.Router {
   });
 
   router.get("/v1/cases/:reference/timeline.ics", async (req, res) => {
-    const { filename, text } = await service.caseTimelineCalendar(who(req, res), req.params.reference);
+    const { filename, text } = await service.caseTimelineCalendar(actorOf(res), req.params.reference);
     res
       .type("text/calendar; charset=utf-8")
       .setHeader("Content-Disposition", `inline; filename="${filename}"`)

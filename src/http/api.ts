@@ -14,7 +14,8 @@ import { rulesetRoutes } from "../rulesets/http.js";
 import { timelineRoutes } from "../timelines/http.js";
 import type { RateLimits } from "../middleware/rate-limit.js";
 import { methodNotAllowed, problemHandler, requireJson } from "./problem.js";
-import { actorOf, apiGate, type ApiAccess } from "./security.js";
+import { actorOf } from "../middleware/actor.js";
+import { apiGate, type ApiAccess } from "./security.js";
 
 export interface ApiOptions {
   bodyLimit: number;

@@ -12,13 +12,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import type { ApiKey } from "../config.js";
-import { actorOf, setActor } from "../middleware/actor.js";
+import { setActor } from "../middleware/actor.js";
 import { isStateChanging, sameOrigin, type OwnAddress } from "../middleware/hosts.js";
 import type { SessionReader } from "../middleware/session.js";
 import { ANYONE } from "../service.js";
 import { HttpProblem } from "./problem.js";
-
-export { actorOf };
 
 export function sha256(text: string): Buffer {
   return createHash("sha256").update(text).digest();

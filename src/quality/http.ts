@@ -7,7 +7,7 @@ import { BODY_LIMIT_BYTES } from "../config.js";
 import type { components } from "../contract/openapi.js";
 import type { JsonBody } from "../http/api.js";
 import { HttpProblem, methodNotAllowed, negotiate } from "../http/problem.js";
-import { actorOf } from "../http/security.js";
+import { actorOf } from "../middleware/actor.js";
 import type { Service } from "../service.js";
 
 export function qualityRoutes(service: Service, { requireJson, parseJson }: JsonBody): express.Router {

@@ -1,7 +1,7 @@
 /** GET /v1/rulesets and /v1/rulesets/{edition}: the rule sets, quoted and cited. */
 import express from "express";
 import { methodNotAllowed } from "../http/problem.js";
-import { actorOf } from "../http/security.js";
+import { actorOf } from "../middleware/actor.js";
 import type { Service } from "../service.js";
 
 export function rulesetRoutes(service: Service): express.Router {
