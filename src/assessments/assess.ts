@@ -165,16 +165,27 @@ export function citedSources(library: RuleLibrary): Source[] {
   return [...library.sources.values()].filter((s) => cited.has(s.document));
 }
 
-export function assess(
-  library: RuleLibrary,
-  compiled: CompiledEdition,
-  calendar: WorkingDayCalendar,
-  input: AssessmentInput,
-): Assessment {
-  const { edition, slots, leaves, diagram } = compiled;
+/**
+ * The answers applied to the edition's diagrams: where each slot's answer sits, which answer
+ * classes it may still take, and the terminals each diagram node can still reach. Every view of
+ * the advice (the full assessment, the lean answer) starts here.
+ */
+export interface Evaluation {
+  /** The answer to a question, "unknown" when omitted. */
+  answerTo: (id: string) => AnswerValue;
+  isOpen: (id: string) => boolean;
+  given: AnswerValue[];
+  position: Int32Array;
+  allowed: Int32Array;
+  down: Uint8Array;
+  possible: Outcome[];
+  determined: boolean;
+}
 
+export function evaluate(compiled: CompiledEdition, answers: Record<string, AnswerValue>): Evaluation {
+  const { slots, diagram } = compiled;
   // Anything omitted is unknown.
-  const answerTo = (id: string): AnswerValue => input.answers[id] ?? "unknown";
+  const answerTo = (id: string): AnswerValue => answers[id] ?? "unknown";
 
   // Per slot: its answer, where that sits in the slot's domain (OPEN when unknown and not read
   // literally), and the answer classes the slot may still take.
@@ -197,6 +208,59 @@ export function assess(
     allowed[slot.index] = 1 << slot.classOf[p]!;
   }
   const down = reachableTerminals(diagram, allowed);
+  const possible = outcomesOf(compiled.ladder, down[compiled.outcomeRoot]!);
+  return {
+    answerTo,
+    isOpen: (id) => answerTo(id) === "unknown",
+    given,
+    position,
+    allowed,
+    down,
+    possible,
+    determined: possible.length === 1,
+  };
+}
+
+/** The outcome fields every view of the advice leads with. */
+export function outcomeOf(
+  ev: Evaluation,
+): Pick<Assessment, "outcome" | "atLeast" | "determined" | "possibleOutcomes"> {
+  return {
+    outcome: ev.determined ? ev.possible[0]! : "undetermined",
+    // What every way of answering the open questions gives at least: the established outcome.
+    atLeast: ev.possible[ev.possible.length - 1]!,
+    determined: ev.determined,
+    possibleOutcomes: ev.possible,
+  };
+}
+
+/**
+ * The edition's requirements with their dates. The assessment's actions are the requirements;
+ * advice and the example timeline belong to the fuller timeline (POST /v1/timelines), computed by
+ * the same function.
+ */
+export function requirementsFor(
+  compiled: CompiledEdition,
+  calendar: WorkingDayCalendar,
+  dates: AssessmentInput["dates"],
+  triggerStatus: (id: string) => Status,
+) {
+  const { edition } = compiled;
+  return computeDeadlines(compiled.requirementTimescales, dates, calendar, {
+    triggerStatus,
+    ifReview: `if ${edition.decider} decide${edition.decider.endsWith("s") ? "" : "s"} to hold ${edition.reviewName}`,
+  });
+}
+
+export function assess(
+  library: RuleLibrary,
+  compiled: CompiledEdition,
+  calendar: WorkingDayCalendar,
+  input: AssessmentInput,
+): Assessment {
+  const { edition, leaves } = compiled;
+  const ev = evaluate(compiled, input.answers);
+  const { answerTo, given, position, down } = ev;
 
   const report = (c: CompiledRule): RuleReport => {
     const basis: Basis[] = new Array(c.leaves.length);
@@ -240,39 +304,19 @@ export function assess(
     return r;
   });
 
-  const reachable = down[compiled.outcomeRoot]!;
+  const { decisiveQuestions, assumptions } = decisive(library, compiled, ev);
 
-  const possible = outcomesOf(compiled.ladder, reachable);
-  const determined = possible.length === 1;
-
-  const { decisiveQuestions, assumptions } = decisive(
-    library,
-    compiled,
-    allowed,
-    down,
-    (q) => answerTo(q) === "unknown",
-  );
-
-  // The assessment's actions are the requirements; advice and the example timeline belong to the
-  // fuller timeline (POST /v1/timelines), computed by the same function.
   const triggerStatus = new Map(triggers.map((t) => [t.id, t.status]));
   const ruleStatus = new Map([...criteria, ...triggers].map((r) => [r.id, r.status]));
-  const deadlines = computeDeadlines(compiled.requirementTimescales, input.dates, calendar, {
-    // The loader refuses a timescale that names a trigger the rules do not have.
-    triggerStatus: (id) => triggerStatus.get(id)!,
-    ifReview: `if ${edition.decider} decide${edition.decider.endsWith("s") ? "" : "s"} to hold ${edition.reviewName}`,
-  });
+  // The loader refuses a timescale that names a trigger the rules do not have.
+  const deadlines = requirementsFor(compiled, calendar, input.dates, (id) => triggerStatus.get(id)!);
 
   return {
     adviceId: randomUUID(),
     edition: { id: edition.id, title: edition.title },
     editionChoice: input.choice ?? namedChoice(edition),
     ruleset: { version: library.version, hash: edition.hash },
-    outcome: determined ? possible[0]! : "undetermined",
-    // What every way of answering the open questions gives at least: the established outcome.
-    atLeast: possible[possible.length - 1]!,
-    determined,
-    possibleOutcomes: possible,
+    ...outcomeOf(ev),
     assumptions,
     decisiveQuestions,
     answers: Object.keys(input.answers).map((id) => ({
@@ -311,12 +355,10 @@ export function assess(
  * out, then in the questionnaire's order, the eleven questions kept together; with what each answer
  * would leave possible, the other open questions as they are.
  */
-function decisive(
+export function decisive(
   library: RuleLibrary,
   compiled: CompiledEdition,
-  allowed: Int32Array,
-  down: Uint8Array,
-  isOpen: (question: string) => boolean,
+  { allowed, down, isOpen }: Evaluation,
 ): { decisiveQuestions: DecisiveQuestion[]; assumptions: AssumptionReport[] } {
   const plan = compiled.decisive;
   const findings = findDecisive(plan, allowed, isOpen);

@@ -520,7 +520,7 @@ describe("POST /v1/assessments?view=summary (or Prefer: return=minimal): the adv
 });
 
 describe("POST /v1/assessments?view=lean: the advice for applications", () => {
-  it("gives the same outcome and what it rests on as the full answer, with each rule cited but no minutes or quotes", async () => {
+  it("gives the outcome and what it rests on as the full answer does, every rule and question by id, and no words of the guidance", async () => {
     const body = {
       edition: "wt2015",
       answers: { childDied: "no", childSeriouslyHarmed: "yes", abuseOrNeglect: "yes" },
@@ -529,25 +529,44 @@ describe("POST /v1/assessments?view=lean: the advice for applications", () => {
     const res = await request(app).post("/v1/assessments?view=lean").send(body);
     expect(res.status).toBe(200);
     expect(contractErrors("AssessmentLean", res.body)).toEqual([]);
-    for (const key of [
-      "outcome",
-      "determined",
-      "possibleOutcomes",
-      "decisiveQuestions",
-      "openQuestions",
-      "answers",
-    ])
+    for (const key of ["outcome", "atLeast", "determined", "possibleOutcomes", "openQuestions", "ruleset"])
       expect(res.body[key], key).toEqual(full.body[key]);
-    expect(res.body.criteria).toEqual(
-      full.body.criteria.map((c: { id: string; status: string; citation: object }) => ({
-        id: c.id,
-        status: c.status,
-        citation: c.citation,
+    // The advice rests on the unanswered concerns question, read as WT2015 (ii) directs: said by id.
+    expect(res.body.assumptions).toEqual(
+      full.body.assumptions.map((a: { question: string; rule: string; ifAnswered: unknown }) => ({
+        question: a.question,
+        rule: a.rule,
+        ifAnswered: a.ifAnswered,
       })),
     );
+    expect(res.body.assumptions.map((a: { question: string }) => a.question)).toContain(
+      "concernsAboutWorkingTogether",
+    );
+    expect(res.body.decisiveQuestions.map((d: { id: string }) => d.id)).toEqual(
+      full.body.decisiveQuestions.map((d: { id: string }) => d.id),
+    );
+    expect(res.body.criteria).toEqual(
+      full.body.criteria.map((c: { id: string; status: string }) => ({ id: c.id, status: c.status })),
+    );
     expect(res.body).not.toHaveProperty("minutes");
-    expect(JSON.stringify(res.body)).not.toContain(full.body.criteria[0].quote);
-    expect(JSON.stringify(res.body).length).toBeLessThan(JSON.stringify(full.body).length / 3);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain(full.body.criteria[0].quote);
+    expect(text).not.toContain(full.body.decisiveQuestions[0].wording);
+    expect(text.length).toBeLessThan(JSON.stringify(full.body).length / 5);
+  });
+
+  it("names the answers the edition does not read, which have no effect", async () => {
+    // WT2010 has no criterion about a deprivation of liberty order; WT2015 (iii) has.
+    const body = {
+      edition: "wt2010",
+      answers: { childDied: "yes", abuseOrNeglect: "yes", deprivationOfLibertyOrder: "no" },
+    };
+    const res = await request(app).post("/v1/assessments?view=lean").send(body);
+    expect(res.status).toBe(200);
+    const full = await post(body);
+    const unused = full.body.answers.filter((a: { usedByEdition: boolean }) => !a.usedByEdition);
+    expect(res.body.ignoredAnswers).toEqual(["deprivationOfLibertyOrder"]);
+    expect(unused.map((a: { id: string }) => a.id)).toEqual(res.body.ignoredAnswers);
   });
 
   it("refuses a view it does not have, naming the parameter", async () => {

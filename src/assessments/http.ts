@@ -9,10 +9,10 @@ import type { JsonBody } from "../http/api.js";
 import { methodNotAllowed, negotiate } from "../http/problem.js";
 import { actorOf } from "../middleware/actor.js";
 import type { Assessment } from "./assess.js";
-import { assessmentJson, leanJson } from "./json.js";
+import { assessmentJson } from "./json.js";
 import { summaryAdvice, type SummaryAdvice } from "./json.js";
 import { MINUTES_TYPES, type MinutesType } from "./minutes.js";
-import type { LeanAdvice } from "./service.js";
+import type { LeanAdvice } from "./lean.js";
 import type { Service } from "../service.js";
 
 type Schemas = components["schemas"];
@@ -48,7 +48,7 @@ export function assessmentRoutes(service: Service, { requireJson, parseJson }: J
       throw new InvalidInput([{ pointer: "annex", detail: 'must be "criteria"' }]);
     if (view === "lean" && format === "application/json") {
       const advice = await service.assessLean(actorOf(res), req.body);
-      res.type("application/json; charset=utf-8").send(leanJson(advice));
+      res.type("application/json; charset=utf-8").send(JSON.stringify(advice));
       return;
     }
     const advice = await service.assess(actorOf(res), req.body);

@@ -6,8 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { service } from "../../test/support/service.js";
 import { assess } from "./assess.js";
-import { assessmentJson, leanJson } from "./json.js";
-import { leanAdvice } from "./service.js";
+import { assessmentJson } from "./json.js";
 import { renderMinutes } from "./minutes.js";
 
 describe("the assessment's JSON, encoded once", () => {
@@ -37,8 +36,6 @@ describe("the assessment's JSON, encoded once", () => {
           const minutes = renderMinutes(a, wordings);
           const once = JSON.parse(assessmentJson(a, minutes).toString("utf8")) as unknown;
           expect(once).toEqual(JSON.parse(JSON.stringify({ ...a, minutes })));
-          const lean = leanAdvice(a);
-          expect(JSON.parse(leanJson(lean).toString("utf8"))).toEqual(JSON.parse(JSON.stringify(lean)));
         },
       ),
       { numRuns: 300 },

@@ -8,7 +8,7 @@
  * JSON.stringify of the same object gives (tested).
  */
 import type { ActionReport, Assessment, CriterionReport, TriggerReport } from "./assess.js";
-import { adviceHead, type LeanAdvice } from "./service.js";
+import { adviceHead } from "./service.js";
 
 /**
  * A scratch buffer the encoders write into, kept between answers: encoding is synchronous, so one
@@ -144,22 +144,6 @@ export function assessmentJson(a: Assessment, minutes: string): Buffer {
   out.text(',"recordKeeping":').bytes(once(a.recordKeeping));
   out.text(',"sources":').bytes(once(a.sources));
   out.text(',"minutes":').json(minutes);
-  return out.text("}").done();
-}
-
-/** The lean answer (POST /v1/assessments?view=lean), its citations encoded once. */
-export function leanJson(a: LeanAdvice): Buffer {
-  const out = new Bytes();
-  const { criteria, triggers, ...rest } = a;
-  out.text(JSON.stringify(rest).slice(0, -1));
-  const rule = (r: LeanAdvice["criteria"][number]) => {
-    out.bytes(head("lean", r.id, r.citation, () => ({ id: r.id, citation: r.citation })));
-    out.text(`"status":"${r.status}"}`);
-  };
-  out.text(',"criteria":');
-  list(out, criteria, rule);
-  out.text(',"triggers":');
-  list(out, triggers, rule);
   return out.text("}").done();
 }
 

@@ -11,6 +11,7 @@ import {
 import type { Citation } from "../rulesets/types.js";
 import { assess, type Assessment } from "./assess.js";
 import { leafConditions } from "./compile.js";
+import { assessLean, type LeanAdvice } from "./lean.js";
 import { toDocx } from "./docx.js";
 import {
   minutesDocument,
@@ -53,40 +54,6 @@ export class Advice {
   }
 }
 
-export type LeanAdvice = Pick<
-  Assessment,
-  | "adviceId"
-  | "edition"
-  | "editionChoice"
-  | "ruleset"
-  | "outcome"
-  | "atLeast"
-  | "determined"
-  | "possibleOutcomes"
-  | "assumptions"
-  | "decisiveQuestions"
-  | "answers"
-  | "openQuestions"
-> & {
-  view: "lean";
-  criteria: Array<{
-    id: string;
-    status: Assessment["criteria"][number]["status"];
-    citation: Assessment["criteria"][number]["citation"];
-  }>;
-  triggers: Array<{
-    id: string;
-    status: Assessment["triggers"][number]["status"];
-    citation: Assessment["triggers"][number]["citation"];
-  }>;
-  actions: Array<Pick<Assessment["actions"][number], "id" | "applies" | "due">>;
-};
-
-/**
- * The advice for applications that do not file minutes: what the outcome rests on first, every
- * rule by id, status and citation (the quotes are one GET /v1/rulesets/{edition} away), and the
- * actions' due dates. Nothing is rendered that the caller did not ask for.
- */
 /** What the advice rests on, which every view of it leads with. */
 export function adviceHead(a: Assessment) {
   return {
@@ -105,21 +72,6 @@ export function adviceHead(a: Assessment) {
   };
 }
 
-export function leanAdvice(a: Assessment): LeanAdvice {
-  const rule = (r: Assessment["criteria"][number] | Assessment["triggers"][number]) => ({
-    id: r.id,
-    status: r.status,
-    citation: r.citation,
-  });
-  return {
-    ...adviceHead(a),
-    view: "lean",
-    criteria: a.criteria.map(rule),
-    triggers: a.triggers.map(rule),
-    actions: a.actions.map((x) => ({ id: x.id, applies: x.applies, due: x.due })),
-  };
-}
-
 export function assessmentOperations(core: Core) {
   const { library, editions, calendar } = core;
   const schema = buildAssessmentSchema(library);
@@ -134,7 +86,7 @@ export function assessmentOperations(core: Core) {
   };
 
   const adviseLean = async (input: AssessmentRequest): Promise<LeanAdvice> =>
-    leanAdvice(assess(library, editions.get(input.edition)!, calendar, input));
+    assessLean(library, editions.get(input.edition)!, calendar, input);
 
   // The guidance each question feeds: the quotes of the edition's rules that read it, worked out
   // once here rather than on every page.

@@ -24,7 +24,9 @@ export interface paths {
          *     Views (JSON): `view=full` (the default); `view=summary`, or the header
          *     `Prefer: return=minimal`, for integrators: the outcome, `atLeast`, `possibleOutcomes`,
          *     assumptions, decisive questions, triggers and actions, without minutes or criteria text
-         *     (a few kB); `view=lean`: the outcome and each rule by id, status and citation.
+         *     (a few kB); `view=lean`, for applications that act on the advice: the outcome and what it
+         *     rests on, and every rule, question and action by id (about 2 kB), the words behind each id
+         *     being in GET /v1/rulesets/{edition} under the same rule-set hash.
          *
          *     Minutes alone, by `Accept`: `text/markdown`, `text/html` (pastes into Word with its headings
          *     and lists), `text/plain`, or
@@ -761,7 +763,13 @@ export interface components {
             /** @description What the advice does about it; the decision stays the chair's. */
             reading: string;
         };
-        /** @description The advice without minutes, quotes or alternatives (POST /v1/assessments?view=lean). */
+        /**
+         * @description The advice for applications that act on it rather than file it (POST
+         *     /v1/assessments?view=lean): the outcome and what it rests on, then every rule, question and
+         *     action by id. The words behind each id (a rule's quote and citation, a question's wording,
+         *     the reading of an unanswered question) are in GET /v1/rulesets/{edition}, under the same
+         *     `ruleset.hash`.
+         */
         AssessmentLean: {
             editionChoice: components["schemas"]["EditionChoice"];
             /** Format: uuid */
@@ -777,10 +785,25 @@ export interface components {
             atLeast: components["schemas"]["Outcome"];
             determined: boolean;
             possibleOutcomes: components["schemas"]["Outcome"][];
-            assumptions: components["schemas"]["AdviceAssumption"][];
-            decisiveQuestions: components["schemas"]["DecisiveQuestion"][];
-            answers: components["schemas"]["GivenAnswer"][];
+            /** @description The unanswered questions the advice rests on, each with the rule that reads it as the guidance directs. */
+            assumptions: {
+                question: string;
+                rule: string;
+                ifAnswered: components["schemas"]["IfAnswered"];
+            }[];
+            /** @description As in the full answer (DecisiveQuestion), by id. */
+            decisiveQuestions: {
+                id: string;
+                bearsOn: components["schemas"]["Outcome"];
+                /** @description The rule that reads the unanswered question as the guidance directs, when the advice rests on that reading. */
+                assumption: string | null;
+                /** @description For the eleven questions (and the parts of question 1), the criterion it belongs to. */
+                partOf: string | null;
+                ifAnswered: components["schemas"]["IfAnswered"];
+            }[];
             openQuestions: string[];
+            /** @description Questions answered that the edition's rules do not read; the answers are kept but have no effect. */
+            ignoredAnswers: string[];
             criteria: components["schemas"]["RuleStatus"][];
             triggers: components["schemas"]["RuleStatus"][];
             actions: {
@@ -823,7 +846,6 @@ export interface components {
         RuleStatus: {
             id: string;
             status: components["schemas"]["Status"];
-            citation: components["schemas"]["Citation"];
         };
         RulesetVersion: {
             version: string;
