@@ -168,3 +168,31 @@ describe("004 §2.4: every case meeting WT2015 (i) or (ii) is a notifiable incid
     );
   });
 });
+
+describe("a rule's report, made once for the answers it reads", () => {
+  it("is shared, unchangeable, by assessments that give the rule the same answers, and made afresh for other answers", async () => {
+    const core = await service();
+    const compiled = core.editions.get("wt2015")!;
+    const run = (answers: Record<string, AnswerValue>) =>
+      assess(core.library, compiled, core.calendar, { edition: "wt2015", answers, dates: {} });
+    const first = run({ childDied: "yes", abuseOrNeglect: "yes", childProtectionPlan: "no" });
+    // Another answer to a question the death criterion does not read.
+    const second = run({ childDied: "yes", abuseOrNeglect: "yes", childProtectionPlan: "yes" });
+    const death = (a: ReturnType<typeof run>) => a.criteria.find((c) => c.id === "wt2015-i-death")!;
+    expect(death(second)).toBe(death(first));
+    expect(Object.isFrozen(death(first))).toBe(true);
+    expect(Object.isFrozen(death(first).basis[0])).toBe(true);
+    expect(() => {
+      (death(first) as { status: string }).status = "not-met";
+    }).toThrow(TypeError);
+    // Another answer to a question it reads: another report, with its own status and basis.
+    const third = run({ childDied: "yes", abuseOrNeglect: "no" });
+    expect(death(third)).not.toBe(death(first));
+    expect(death(third).status).toBe("not-met");
+    expect(death(first).status).toBe("met");
+    expect(death(third).basis.find((b) => b.question === "abuseOrNeglect")).toMatchObject({
+      answer: "no",
+      holds: false,
+    });
+  });
+});

@@ -166,6 +166,33 @@ export function citedSources(library: RuleLibrary): Source[] {
 }
 
 /**
+ * Rule reports by the answers they read, per compiled rule. A rule's report (its status, the basis
+ * of each condition, the unanswered questions it reads as the guidance directs) is a function of
+ * the answers to its own questions alone, so each is made once and then shared, frozen, by every
+ * assessment that gives those answers: no allocation per rule per request, and the JSON encoder
+ * (json.ts) encodes each shared report once. The domain is small (three answers a question, or an
+ * age, for a handful of questions a rule), and a cap bounds it all the same.
+ */
+const reports = new WeakMap<CompiledRule, Map<number, RuleReport>>();
+const MAX_REPORTS_PER_RULE = 4096;
+const STATUS_KEY: Record<Status, number> = { met: 0, "not-met": 1, undetermined: 2 };
+
+function reportsOf(c: CompiledRule): Map<number, RuleReport> {
+  let memo = reports.get(c);
+  if (!memo) reports.set(c, (memo = new Map()));
+  return memo;
+}
+
+/** Freezes a report and what it made for it (not the loaded rule's own objects, already shared). */
+function deepFreeze<R extends RuleReport>(r: R): R {
+  for (const b of r.basis) Object.freeze(b);
+  for (const x of r.assumptions) Object.freeze(x);
+  Object.freeze(r.basis);
+  Object.freeze(r.assumptions);
+  return Object.freeze(r);
+}
+
+/**
  * The answers applied to the edition's diagrams: where each slot's answer sits, which answer
  * classes it may still take, and the terminals each diagram node can still reach. Every view of
  * the advice (the full assessment, the lean answer) starts here.
@@ -262,7 +289,19 @@ export function assess(
   const ev = evaluate(compiled, input.answers);
   const { answerTo, given, position, down } = ev;
 
-  const report = (c: CompiledRule): RuleReport => {
+  const report = <R extends RuleReport>(c: CompiledRule, make: (r: RuleReport) => R): R => {
+    const status = statusOf(down[c.diagram]!);
+    // A rule's report reads only its own answers: the same answers give the same report, made
+    // once and shared (frozen) by every assessment after (see `reports`).
+    // The key: the status, then each leaf's position in its slot's domain (OPEN, -1, when open;
+    // a domain has at most 31 values), then whether each question it reads so is unanswered.
+    let key = STATUS_KEY[status];
+    for (const k of c.leaves) key = key * 33 + position[leaves[k]!.slot]! + 1;
+    for (const r of c.rule.readsUnknownAsAnswer) key = key * 2 + (answerTo(r.question) === "unknown" ? 1 : 0);
+    // Past 2^53 a key could stand for two sets of answers: such a rule's reports are not kept.
+    const memo = Number.isSafeInteger(key) ? reportsOf(c) : undefined;
+    const known = memo?.get(key);
+    if (known) return known as R;
     const basis: Basis[] = new Array(c.leaves.length);
     for (let k = 0; k < c.leaves.length; k++) {
       const leaf = leaves[c.leaves[k]!]!;
@@ -279,30 +318,33 @@ export function assess(
       if (answerTo(r.question) === "unknown")
         assumptions.push({ question: r.question, answer: "unknown" as const, because: r.because });
     }
-    return {
-      id: c.rule.id,
-      title: c.rule.title,
-      status: statusOf(down[c.diagram]!),
-      summary: c.rule.summary,
-      citation: c.rule.citation,
-      quote: c.rule.quote,
-      basis,
-      assumptions,
-    };
+    const made = deepFreeze(
+      make({
+        id: c.rule.id,
+        title: c.rule.title,
+        status,
+        summary: c.rule.summary,
+        citation: c.rule.citation,
+        quote: c.rule.quote,
+        basis,
+        assumptions,
+      }),
+    );
+    if (memo && memo.size < MAX_REPORTS_PER_RULE) memo.set(key, made);
+    return made;
   };
 
-  const criteria: CriterionReport[] = compiled.criteria.map((c) => {
-    const r = report(c) as CriterionReport;
-    r.level = c.rule.level!;
-    r.outcome = c.outcome!;
-    if (c.rule.law) r.law = c.rule.law;
-    return r;
-  });
-  const triggers: TriggerReport[] = compiled.triggers.map((c) => {
-    const r = report(c) as TriggerReport;
-    r.requires = c.rule.requires!;
-    return r;
-  });
+  const criteria: CriterionReport[] = compiled.criteria.map((c) =>
+    report(c, (r) => ({
+      ...r,
+      level: c.rule.level!,
+      outcome: c.outcome!,
+      ...(c.rule.law ? { law: c.rule.law } : {}),
+    })),
+  );
+  const triggers: TriggerReport[] = compiled.triggers.map((c) =>
+    report(c, (r) => ({ ...r, requires: c.rule.requires! })),
+  );
 
   const { decisiveQuestions, assumptions } = decisive(library, compiled, ev);
 

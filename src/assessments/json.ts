@@ -85,41 +85,32 @@ function list<T>(out: Bytes, items: readonly T[], each: (item: T) => void): void
   out.text("]");
 }
 
-function report(out: Bytes, r: CriterionReport | TriggerReport, headPart: Buffer): void {
-  out.bytes(headPart);
-  out
-    .text(`"status":"${r.status}","basis":`)
-    .json(r.basis)
-    .text(',"assumptions":')
-    .json(r.assumptions)
-    .text("}");
+/**
+ * A rule's report, encoded whole the first time it is seen: assess.ts shares one frozen report
+ * among every assessment that gives the rule the same answers.
+ */
+const reportBytes = new WeakMap<object, Buffer>();
+
+function encoded(r: CriterionReport | TriggerReport, fields: () => Record<string, unknown>): Buffer {
+  let part = reportBytes.get(r);
+  if (!part) {
+    const { status, basis, assumptions } = r;
+    part = Buffer.from(JSON.stringify({ ...fields(), status, basis, assumptions }));
+    reportBytes.set(r, part);
+  }
+  return part;
 }
 
 const criterion = (out: Bytes) => (c: CriterionReport) => {
   const { id, title, level, outcome, summary, citation, quote, law } = c;
-  report(
-    out,
-    c,
-    head("criterion", id, citation, () => ({
-      id,
-      title,
-      level,
-      outcome,
-      ...(law ? { law } : {}),
-      summary,
-      citation,
-      quote,
-    })),
+  out.bytes(
+    encoded(c, () => ({ id, title, level, outcome, ...(law ? { law } : {}), summary, citation, quote })),
   );
 };
 
 const trigger = (out: Bytes) => (t: TriggerReport) => {
   const { id, title, requires, summary, citation, quote } = t;
-  report(
-    out,
-    t,
-    head("trigger", id, citation, () => ({ id, title, requires, summary, citation, quote })),
-  );
+  out.bytes(encoded(t, () => ({ id, title, requires, summary, citation, quote })));
 };
 
 const action = (out: Bytes) => (a: ActionReport) => {
