@@ -2,7 +2,7 @@
  * The headers every response carries: helmet's, with a Content-Security-Policy that allows only
  * the service's own scripts and styles.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import helmet from "helmet";
 
@@ -34,7 +34,28 @@ export function securityHeaders(): RequestHandler {
     referrerPolicy: { policy: "same-origin" },
   });
   return (req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce();
     headers(req, res, next);
   };
+}
+
+/**
+ * 128 random bits a response, base64: CSP3 asks that a nonce be unguessable and fresh for each
+ * response, at least 128 bits. They come from the operating system's CSPRNG like randomBytes(16)'s,
+ * but taken 4 kB at a time: one randomBytes call a request measured 9 to 36 µs under load on this
+ * 2-core machine (the getrandom call), a slice of the pool a fraction of a microsecond.
+ */
+const POOL = Buffer.alloc(4096);
+let used = POOL.length;
+
+export function nonce(): string {
+  if (used + 16 > POOL.length) {
+    randomFillSync(POOL);
+    used = 0;
+  }
+  const s = POOL.toString("base64", used, used + 16);
+  // Each slice is used once: zeroed so that no later reader of the pool sees it.
+  POOL.fill(0, used, used + 16);
+  used += 16;
+  return s;
 }
