@@ -383,10 +383,7 @@ export function assess(
     })),
     // The loader refuses a tension naming a rule the edition does not have.
     tensions: tensionsFor(edition.tensions, (id) => ruleStatus.get(id)!),
-    // The alternatives the edition's sources offer (alternatives.yaml `editions`).
-    alternatives: library.alternatives
-      .filter((x) => !x.editions || x.editions.includes(edition.id))
-      .map((x) => ({ id: x.id, title: x.title, text: x.text, citation: x.citation, quote: x.quote })),
+    alternatives: compiled.alternatives,
     recordKeeping: edition.recordKeeping,
     sources: compiled.sources,
   };

@@ -23,6 +23,7 @@
 import { Engine } from "json-rules-engine";
 import {
   MAX_CHILD_AGE,
+  type Alternative,
   type CitedRule,
   type Condition,
   type Edition,
@@ -98,6 +99,8 @@ export interface CompiledEdition {
   /** The questions this edition reads, in vocabulary order. */
   usedQuestionIds: string[];
   sources: Source[];
+  /** The alternatives to a full review the edition's sources offer (alternatives.yaml `editions`). */
+  alternatives: Alternative[];
   /** The edition's timescales that are requirements (not advice or examples). */
   requirementTimescales: Timescale[];
 }
@@ -298,6 +301,9 @@ export async function compileEdition(
     questionOrder: new Map(questionIds.map((id, i) => [id, i])),
     usedQuestionIds: questionIds.filter((id) => edition.questionsUsed.has(id)),
     sources,
+    alternatives: library.alternatives
+      .filter((x) => !x.editions || x.editions.includes(edition.id))
+      .map((x) => ({ id: x.id, title: x.title, text: x.text, citation: x.citation, quote: x.quote })),
     requirementTimescales: edition.timescales.filter((t) => t.nature === "requirement"),
   };
   await proveAgainstEngine(compiled);

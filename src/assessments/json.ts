@@ -7,7 +7,8 @@
  * minutes) is encoded per request, straight into one buffer. The result parses to exactly what
  * JSON.stringify of the same object gives (tested).
  */
-import type { ActionReport, Assessment, CriterionReport, TriggerReport } from "./assess.js";
+import type { ActionReport, Assessment, CriterionReport, DecisiveQuestion, TriggerReport } from "./assess.js";
+import type { TensionReport } from "./tensions.js";
 import { adviceHead } from "./service.js";
 
 /**
@@ -120,17 +121,57 @@ const action = (out: Bytes) => (a: ActionReport) => {
   out.text(JSON.stringify({ applies, appliesWhen, rule, fromDate, due }).slice(1));
 };
 
+/**
+ * A decisive question: its wording, the reading the advice assumes and the criterion it belongs to
+ * come from the rule set (encoded once per rule set, question and reading), its rank and what each
+ * answer would leave possible from the answers.
+ */
+const questionParts = new Map<string, Buffer>();
+
+function decisiveQuestion(out: Bytes, hash: string, d: DecisiveQuestion): void {
+  const key = `${hash}|${d.id}|${d.assumption?.rule ?? ""}|${d.partOf?.criterion ?? ""}`;
+  let part = questionParts.get(key);
+  if (!part) {
+    const { id, wording, assumption, partOf } = d;
+    part = Buffer.from(`${JSON.stringify({ id, wording, assumption, partOf }).slice(0, -1)},`);
+    questionParts.set(key, part);
+  }
+  out.bytes(part).text(`"bearsOn":"${d.bearsOn}","ifAnswered":`).json(d.ifAnswered).text("}");
+}
+
+/** A tension: only the rule statuses it arises from are the answers'; the rest is its file's. */
+const tensionParts = new WeakMap<object, [Buffer, Buffer]>();
+
+function tension(out: Bytes, t: TensionReport): void {
+  let parts = tensionParts.get(t.sides);
+  if (!parts) {
+    const { id, title, summary, sides, reading } = t;
+    parts = [
+      Buffer.from(`${JSON.stringify({ id, title, summary }).slice(0, -1)},"because":`),
+      Buffer.from(`,${JSON.stringify({ sides, reading }).slice(1)}`),
+    ];
+    tensionParts.set(t.sides, parts);
+  }
+  out.bytes(parts[0]).json(t.because).bytes(parts[1]);
+}
+
 /** The answer as POST /v1/assessments gives it: the assessment, its edition reference and minutes. */
 export function assessmentJson(a: Assessment, minutes: string): Buffer {
   const out = new Bytes();
-  out.text(JSON.stringify(adviceHead(a)).slice(0, -1));
+  const { decisiveQuestions, answers, openQuestions, ...head } = adviceHead(a);
+  out.text(JSON.stringify(head).slice(0, -1));
+  out.text(',"decisiveQuestions":');
+  list(out, decisiveQuestions, (d) => decisiveQuestion(out, a.ruleset.hash, d));
+  out.text(',"answers":').json(answers);
+  out.text(',"openQuestions":').json(openQuestions);
   out.text(',"criteria":');
   list(out, a.criteria, criterion(out));
   out.text(',"triggers":');
   list(out, a.triggers, trigger(out));
   out.text(',"actions":');
   list(out, a.actions, action(out));
-  out.text(',"tensions":').json(a.tensions);
+  out.text(',"tensions":');
+  list(out, a.tensions, (t) => tension(out, t));
   out.text(',"alternatives":').bytes(once(a.alternatives));
   out.text(',"recordKeeping":').bytes(once(a.recordKeeping));
   out.text(',"sources":').bytes(once(a.sources));
