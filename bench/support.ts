@@ -12,6 +12,8 @@ export interface RunningServer {
   pid: number;
   /** Resident memory of the server process, in MiB (from /proc). */
   rssMiB(): number | null;
+  /** CPU time the server process has used so far, user and system, in seconds (from /proc). */
+  cpuSeconds(): number | null;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
         return m ? Number(m[1]) / 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    cpuSeconds() {
+      try {
+        // Fields 14 and 15 of /proc/<pid>/stat, after the command name in brackets: utime, stime,
+        // in clock ticks (100 a second on Linux).
+        const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / 100;
       } catch {
         return null;
       }
