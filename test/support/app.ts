@@ -2,12 +2,16 @@
  * The one place tests build the real app and start it on a loopback port. When the way the app is
  * constructed changes (src/app.ts, src/main.ts), only this file follows.
  */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { createApp } from "../../src/app.js";
 import { BODY_LIMIT_BYTES, bareHashKey } from "../../src/config.js";
 import { answerClientError } from "../../src/http/problem.js";
-import { openDb, type Db } from "../../src/cases/db.js";
+import { dumpInMemory, migrations, openDb, type Db } from "../../src/cases/db.js";
+import { projectRoot } from "../../src/config.js";
 import { RecordStore } from "../../src/cases/store.js";
 import { SessionStore } from "../../src/auth/sessions.js";
 import type { Role } from "../../src/service.js";
@@ -47,11 +51,50 @@ export interface StartOptions {
   session?: { idleMinutes: number; maxHours: number };
 }
 
+/**
+ * A fresh in-memory embedded database, migrated. Creating one takes PGlite seconds of CPU (initdb,
+ * then the migrations); loading a copy of one takes a fraction of that. So one is created, migrated
+ * and dumped once (kept in node_modules/.cache, named by PGlite's version and the migrations'
+ * contents, so a changed migration makes a new one) and each app gets a copy of its own: as empty
+ * and as separate as before. openDb still runs the migrations on the copy (finding none to apply).
+ */
+export async function freshMemoryDb(): Promise<Db> {
+  return openDb({ fromDump: await (memoryTemplate ??= loadOrMakeTemplate()) });
+}
+
+let memoryTemplate: Promise<Blob> | undefined;
+
+async function loadOrMakeTemplate(): Promise<Blob> {
+  const modules = path.join(projectRoot(), "node_modules");
+  // PGlite's own package.json (its "exports" do not list it): a new PGlite makes a new copy.
+  const pglite = readFileSync(path.join(modules, "@electric-sql", "pglite", "package.json"));
+  const key = createHash("sha256")
+    .update(pglite)
+    .update(JSON.stringify(migrations()))
+    .digest("hex")
+    .slice(0, 16);
+  const dir = path.join(modules, ".cache", "threshold-pglite");
+  const file = path.join(dir, `migrated-${key}.tar`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const db = await openDb({});
+  try {
+    const dump = await dumpInMemory(db);
+    mkdirSync(dir, { recursive: true });
+    // Written aside and renamed: parallel workers never read half a file.
+    const partial = `${file}.${process.pid}-${Date.now()}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+    return dump;
+  } finally {
+    await db.close();
+  }
+}
+
 /** Builds the real app (the real rules, engine and calendar) and listens on 127.0.0.1, any port. */
 export async function startApp(options: StartOptions = {}): Promise<AppUnderTest> {
   const backend = typeof options.records === "object" ? await options.records.open() : undefined;
   const db: Db | undefined =
-    backend?.db ?? (options.records || options.signIn ? await openDb({}) : undefined);
+    backend?.db ?? (options.records || options.signIn ? await freshMemoryDb() : undefined);
   // Listening first, so that the app knows its own address (PUBLIC_URL) before it is built.
   const server: Server = createServer();
   // As src/main.ts does: what the HTTP parser refuses is answered as problem+json too.

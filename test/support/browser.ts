@@ -2,7 +2,8 @@
  * The browser tests' harness: the real app on a loopback port (test/support/app.ts), one Chromium
  * per test file driven by playwright-core, and axe-core for accessibility. The Chromium comes from
  * CHROMIUM_PATH, Debian's chromium, or the npm package @sparticuz/chromium (test/support/chromium.ts),
- * so `npm ci && npm test` needs nothing else. Screenshots go to test-results/ for a person to look at.
+ * so `npm ci && npm test` needs nothing else. With SCREENSHOTS=1 in the environment, screenshots go
+ * to test-results/ for a person to look at (`SCREENSHOTS=1 npx vitest run src/assessments/web.test.ts`).
  */
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,6 +14,11 @@ import { findChromium } from "./chromium.js";
 import { startProvider, type TestProvider } from "./oidc.js";
 
 const SHOTS = "test-results";
+/**
+ * Screenshots assert nothing and cost the browser a lot (a full result page is some 24,000 pixels
+ * tall): taken only when someone asks for them, not on every `npm test`.
+ */
+const TAKE_SHOTS = Boolean(process.env.SCREENSHOTS);
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** The network is closed: nothing in the browser may reach out on its own. (Playwright adds --headless.) */
@@ -40,7 +46,7 @@ export function useBrowser(options: { records?: StartOptions["records"]; signIn?
   let provider: TestProvider | undefined;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    if (TAKE_SHOTS) mkdirSync(SHOTS, { recursive: true });
     const found = await findChromium();
     if (options.signIn) provider = await startProvider();
     [app, browser] = await Promise.all([
@@ -80,14 +86,16 @@ export function useBrowser(options: { records?: StartOptions["records"]; signIn?
 }
 
 /**
- * Saves a screenshot in test-results/ for a person to look at. JPEG: a result page is some 24,000
- * pixels tall, and encoding that as PNG takes Chromium two seconds; as JPEG, a third of that.
+ * With SCREENSHOTS set, saves a screenshot in test-results/ for a person to look at; otherwise does
+ * nothing. JPEG: a result page is some 24,000 pixels tall, and encoding that as PNG takes Chromium
+ * two seconds; as JPEG, a third of that.
  */
 export async function screenshot(
   page: Page,
   name: string,
   options: { fullPage?: boolean } = {},
 ): Promise<void> {
+  if (!TAKE_SHOTS) return;
   await page.screenshot({ path: `${SHOTS}/${name}.jpg`, type: "jpeg", quality: 80, ...options });
 }
 
@@ -96,13 +104,18 @@ interface AxeResult {
   violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }>;
 }
 
-/** WCAG 2.2 AA violations axe-core finds on the page (it must be opened with bypassCSP). */
+/**
+ * WCAG 2.2 AA violations axe-core finds on the page (it must be opened with bypassCSP). Every rule
+ * is run on every element as before; `resultTypes` only spares axe describing each element that
+ * passed (it still lists every rule that passed, with one element each), about a fifth of its time.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath });
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (o: object) => Promise<AxeResult> } }).axe;
     return axe.run({
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+      resultTypes: ["violations"],
     });
   });
   // axe really ran: it checked the page against many rules.
