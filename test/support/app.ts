@@ -2,20 +2,19 @@
  * The one place tests build the real app and start it on a loopback port. When the way the app is
  * constructed changes (src/app.ts, src/main.ts), only this file follows.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createApp } from "../../src/app.js";
 import { BODY_LIMIT_BYTES, bareHashKey } from "../../src/config.js";
 import { answerClientError } from "../../src/http/problem.js";
-import { dumpInMemory, migrations, openDb, type Db } from "../../src/cases/db.js";
-import { projectRoot } from "../../src/config.js";
+import { dumpInMemory, openDb, type Db } from "../../src/cases/db.js";
 import { RecordStore } from "../../src/cases/store.js";
 import { SessionStore } from "../../src/auth/sessions.js";
 import type { Role } from "../../src/service.js";
 import type { Backend } from "./databases.js";
+import { CACHE, cachedOnce, migratedDatabaseKey } from "./pglite-cache.js";
 import type { TestProvider } from "./oidc.js";
 import { service } from "./service.js";
 
@@ -55,7 +54,7 @@ export interface StartOptions {
  * A fresh in-memory embedded database, migrated. Creating one takes PGlite seconds of CPU (initdb,
  * then the migrations); loading a copy of one takes a fraction of that. So one is created, migrated
  * and dumped once (kept in node_modules/.cache, named by PGlite's version and the migrations'
- * contents, so a changed migration makes a new one) and each app gets a copy of its own: as empty
+ * contents, test/support/pglite-cache.ts, so a changed migration makes a new one) and each app gets a copy of its own: as empty
  * and as separate as before. openDb still runs the migrations on the copy (finding none to apply).
  */
 export async function freshMemoryDb(): Promise<Db> {
@@ -64,30 +63,18 @@ export async function freshMemoryDb(): Promise<Db> {
 
 let memoryTemplate: Promise<Blob> | undefined;
 
+/** A migrated in-memory database's dump, made once (node_modules/.cache) and read thereafter. */
 async function loadOrMakeTemplate(): Promise<Blob> {
-  const modules = path.join(projectRoot(), "node_modules");
-  // PGlite's own package.json (its "exports" do not list it): a new PGlite makes a new copy.
-  const pglite = readFileSync(path.join(modules, "@electric-sql", "pglite", "package.json"));
-  const key = createHash("sha256")
-    .update(pglite)
-    .update(JSON.stringify(migrations()))
-    .digest("hex")
-    .slice(0, 16);
-  const dir = path.join(modules, ".cache", "threshold-pglite");
-  const file = path.join(dir, `migrated-${key}.tar`);
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const db = await openDb({});
-  try {
-    const dump = await dumpInMemory(db);
-    mkdirSync(dir, { recursive: true });
-    // Written aside and renamed: parallel workers never read half a file.
-    const partial = `${file}.${process.pid}-${Date.now()}`;
-    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-    renameSync(partial, file);
-    return dump;
-  } finally {
-    await db.close();
-  }
+  const file = path.join(CACHE, `memory-${migratedDatabaseKey()}.tar`);
+  await cachedOnce(file, async (partial) => {
+    const db = await openDb({});
+    try {
+      writeFileSync(partial, Buffer.from(await (await dumpInMemory(db)).arrayBuffer()));
+    } finally {
+      await db.close();
+    }
+  });
+  return new Blob([readFileSync(file)]);
 }
 
 /** Builds the real app (the real rules, engine and calendar) and listens on 127.0.0.1, any port. */
