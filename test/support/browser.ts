@@ -5,8 +5,10 @@
  * so `npm ci && npm test` needs nothing else. With SCREENSHOTS=1 in the environment, screenshots go
  * to test-results/ for a person to look at (`SCREENSHOTS=1 npx vitest run src/assessments/web.test.ts`).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startApp, type AppUnderTest, type StartOptions } from "./app.js";
@@ -99,6 +101,37 @@ export async function screenshot(
   await page.screenshot({ path: `${SHOTS}/${name}.jpg`, type: "jpeg", quality: 80, ...options });
 }
 
+/**
+ * axe-core (half a megabyte) served from loopback, cacheable, so that each page's browser context
+ * fetches and compiles it once, however many page states it checks, rather than being sent the
+ * whole script over the DevTools pipe for every check. One server per test worker, started on first
+ * use; it does not keep the worker alive.
+ */
+let axeServer: Promise<string> | undefined;
+function axeUrl(): Promise<string> {
+  axeServer ??= new Promise((resolve, reject) => {
+    const script = readFileSync(axePath);
+    const server = createServer((req, res) => {
+      if (req.url !== "/axe.min.js") {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": "public, max-age=86400, immutable",
+        "Content-Length": script.length,
+      });
+      res.end(script);
+    });
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.unref();
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/axe.min.js`);
+    });
+  });
+  return axeServer;
+}
+
 interface AxeResult {
   passes: unknown[];
   violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }>;
@@ -110,7 +143,7 @@ interface AxeResult {
  * passed (it still lists every rule that passed, with one element each), about a fifth of its time.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
+  await page.addScriptTag({ url: await axeUrl() });
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (o: object) => Promise<AxeResult> } }).axe;
     return axe.run({
