@@ -2,19 +2,17 @@
  * The one place tests build the real app and start it on a loopback port. When the way the app is
  * constructed changes (src/app.ts, src/main.ts), only this file follows.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { createApp } from "../../src/app.js";
 import { BODY_LIMIT_BYTES, bareHashKey } from "../../src/config.js";
 import { answerClientError } from "../../src/http/problem.js";
-import { dumpInMemory, openDb, type Db } from "../../src/cases/db.js";
+import { openDb, type Db } from "../../src/cases/db.js";
 import { RecordStore } from "../../src/cases/store.js";
 import { SessionStore } from "../../src/auth/sessions.js";
 import type { Role } from "../../src/service.js";
 import type { Backend } from "./databases.js";
-import { CACHE, cachedOnce, migratedDatabaseKey } from "./pglite-cache.js";
+import { migratedMemoryDump } from "./pglite-cache.js";
 import type { TestProvider } from "./oidc.js";
 import { service } from "./service.js";
 
@@ -51,30 +49,11 @@ export interface StartOptions {
 }
 
 /**
- * A fresh in-memory embedded database, migrated. Creating one takes PGlite seconds of CPU (initdb,
- * then the migrations); loading a copy of one takes a fraction of that. So one is created, migrated
- * and dumped once (kept in node_modules/.cache, named by PGlite's version and the migrations'
- * contents, test/support/pglite-cache.ts, so a changed migration makes a new one) and each app gets a copy of its own: as empty
- * and as separate as before. openDb still runs the migrations on the copy (finding none to apply).
+ * A fresh in-memory embedded database, migrated: a copy of one made once (test/support/pglite-cache.ts),
+ * since creating one takes PGlite seconds of CPU and loading a copy a fraction of that.
  */
 export async function freshMemoryDb(): Promise<Db> {
-  return openDb({ fromDump: await (memoryTemplate ??= loadOrMakeTemplate()) });
-}
-
-let memoryTemplate: Promise<Blob> | undefined;
-
-/** A migrated in-memory database's dump, made once (node_modules/.cache) and read thereafter. */
-async function loadOrMakeTemplate(): Promise<Blob> {
-  const file = path.join(CACHE, `memory-${migratedDatabaseKey()}.tar`);
-  await cachedOnce(file, async (partial) => {
-    const db = await openDb({});
-    try {
-      writeFileSync(partial, Buffer.from(await (await dumpInMemory(db)).arrayBuffer()));
-    } finally {
-      await db.close();
-    }
-  });
-  return new Blob([readFileSync(file)]);
+  return openDb({ fromDump: await migratedMemoryDump() });
 }
 
 /** Builds the real app (the real rules, engine and calendar) and listens on 127.0.0.1, any port. */

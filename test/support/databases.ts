@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { openDb, type Db } from "../../src/cases/db.js";
-import { CACHE, cachedOnce, migratedDatabaseKey } from "./pglite-cache.js";
+import { migratedFolder } from "./pglite-cache.js";
 
 export interface Backend {
   name: "pglite" | "postgres";
@@ -25,24 +25,13 @@ if (process.env.CI && !pgUrl) {
 
 let counter = 0;
 
-/**
- * A migrated, closed data folder to copy: creating one (initdb, then the migrations) takes PGlite
- * seconds of CPU, copying one a fraction of that. Kept in node_modules/.cache between runs.
- */
-function migratedFolder(): Promise<string> {
-  return cachedOnce(path.join(CACHE, `folder-${migratedDatabaseKey()}`), async (partial) => {
-    const db = await openDb({ dataDir: partial });
-    await db.close();
-  });
-}
-
 export const BACKENDS: Backend[] = [
   {
     name: "pglite",
     async open() {
       const dir = mkdtempSync(path.join(tmpdir(), "threshold-pglite-"));
-      // A copy of one migrated folder: as empty and as separate as a new one, made in a fraction
-      // of the time. openDb still checks the migrations (finding none to apply).
+      // A copy of one migrated folder (test/support/pglite-cache.ts): as empty and as separate as
+      // a new one, in a fraction of the time.
       cpSync(await migratedFolder(), dir, { recursive: true });
       const db = await openDb({ dataDir: dir });
       return {
