@@ -15,8 +15,18 @@ import { BACKENDS } from "../../test/support/databases.js";
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1100, height: 900 };
 
-describe.each(BACKENDS)("one case from the referral to a corrected decision, on $name", (backend) => {
-  const harness = useBrowser({ records: backend });
+/**
+ * The embedded store in memory (a copy of one migrated database, test/support/app.ts): the pages
+ * use it exactly as they use one in a folder, whose durability is the store tests' concern
+ * (src/cases/store.test.ts), and creating one in a folder costs seconds. PostgreSQL when named.
+ */
+const STORES = BACKENDS.map((backend) => ({
+  name: backend.name,
+  records: backend.name === "pglite" ? true : backend,
+}));
+
+describe.each(STORES)("one case from the referral to a corrected decision, on $name", (backend) => {
+  const harness = useBrowser({ records: backend.records });
   const at = (path: string) => `${harness.base()}${path}`;
 
   it("walks the pages, accessible and fitting a laptop and a phone at every state", async () => {

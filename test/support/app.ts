@@ -12,6 +12,7 @@ import { RecordStore } from "../../src/cases/store.js";
 import { SessionStore } from "../../src/auth/sessions.js";
 import type { Role } from "../../src/service.js";
 import type { Backend } from "./databases.js";
+import { migratedMemoryDump } from "./pglite-cache.js";
 import type { TestProvider } from "./oidc.js";
 import { service } from "./service.js";
 
@@ -47,11 +48,19 @@ export interface StartOptions {
   session?: { idleMinutes: number; maxHours: number };
 }
 
+/**
+ * A fresh in-memory embedded database, migrated: a copy of one made once (test/support/pglite-cache.ts),
+ * since creating one takes PGlite seconds of CPU and loading a copy a fraction of that.
+ */
+export async function freshMemoryDb(): Promise<Db> {
+  return openDb({ fromDump: await migratedMemoryDump() });
+}
+
 /** Builds the real app (the real rules, engine and calendar) and listens on 127.0.0.1, any port. */
 export async function startApp(options: StartOptions = {}): Promise<AppUnderTest> {
   const backend = typeof options.records === "object" ? await options.records.open() : undefined;
   const db: Db | undefined =
-    backend?.db ?? (options.records || options.signIn ? await openDb({}) : undefined);
+    backend?.db ?? (options.records || options.signIn ? await freshMemoryDb() : undefined);
   // Listening first, so that the app knows its own address (PUBLIC_URL) before it is built.
   const server: Server = createServer();
   // As src/main.ts does: what the HTTP parser refuses is answered as problem+json too.

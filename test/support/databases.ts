@@ -3,11 +3,12 @@
  * when TEST_DATABASE_URL names one (CI starts PostgreSQL from Debian's packages and sets it). Under
  * CI a missing PostgreSQL is an error, not a skipped half of the suite.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { openDb, type Db } from "../../src/cases/db.js";
+import { migratedFolder } from "./pglite-cache.js";
 
 export interface Backend {
   name: "pglite" | "postgres";
@@ -29,6 +30,9 @@ export const BACKENDS: Backend[] = [
     name: "pglite",
     async open() {
       const dir = mkdtempSync(path.join(tmpdir(), "threshold-pglite-"));
+      // A copy of one migrated folder (test/support/pglite-cache.ts): as empty and as separate as
+      // a new one, in a fraction of the time.
+      cpSync(await migratedFolder(), dir, { recursive: true });
       const db = await openDb({ dataDir: dir });
       return {
         db,
