@@ -16,7 +16,7 @@ export default defineConfig({
     // needs to should set `isolate: true` for itself in a project of its own.
     isolate: false,
     // Finds (and if need be unpacks) the browser tests' Chromium once, before the files start.
-    globalSetup: ["./test/support/chromium.ts"],
+    globalSetup: ["./test/support/chromium.ts", "./test/support/pglite-cache.ts"],
     // Boards work in England: run in its time zone, where British Summer Time moves midnight.
     env: { TZ: "Europe/London" },
     reporters: ["default", "./test/support/summary-reporter.ts"],
