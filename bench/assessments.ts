@@ -238,6 +238,21 @@ async function overHttp(): Promise<void> {
       if (r === 0) {
         const minutesOnly = await run(posts("/v1/assessments", "text/markdown"));
         console.log(`    same, minutes only          ${line(minutesOnly)}   (Accept: text/markdown)`);
+        // The floor under any POST: the same bodies with one answer the contract refuses, so the
+        // request goes through every layer an assessment does (host check, rate limits, the API
+        // gate, the body parser, the contract's validation) and is answered 400 without assessing.
+        const refused = bodies.map((body) => body.replace('"childDied":', '"childDied":"maybe","_":'));
+        const floor = await run({
+          requests: refused.map((body) => ({
+            method: "POST" as const,
+            path: "/v1/assessments",
+            headers: { "content-type": "application/json" },
+            body,
+          })),
+        });
+        console.log(
+          `    floor: refused by contract  ${line(floor)}   (400 problem+json: every layer but the assessment)`,
+        );
       }
       ratios.full.push((100 * full.requests.average) / health.requests.average);
       ratios.lean.push((100 * lean.requests.average) / health.requests.average);
