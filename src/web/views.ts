@@ -17,6 +17,17 @@ export function createViews(): nunjucks.Environment {
     ]),
     { autoescape: true, throwOnUndefined: false },
   );
+  // Nunjucks's own trim is a global regular expression, /^\s*|\s*$/g, whose second half is tried
+  // from every position of every run of spaces: quadratic in the runs, and GOV.UK Frontend's macros
+  // trim every nested component's HTML, page-sized and indented. Measured: a render of the quality-
+  // assurance page 50 ms with it, 28 ms without; of the questionnaire, 32 and 19 ms (it was 2.4 s of
+  // the fuzz test's CPU). The output is the same byte for byte. String.prototype.trim removes exactly
+  // the same characters (\s is WhiteSpace and LineTerminator, as trim's are), from the ends only.
+  // Safe HTML stays safe, as Nunjucks's own keeps it.
+  const { SafeString } = nunjucks.runtime;
+  views.addFilter("trim", (s: string | InstanceType<typeof SafeString>) =>
+    s instanceof SafeString ? new SafeString(String(s).trim()) : s.trim(),
+  );
   addPageGlobals(views);
   return views;
 }
