@@ -35,15 +35,29 @@ function strongest(ladder: readonly Outcome[], fired: readonly Outcome[]): Outco
 const EDITIONS = readdirSync(path.join(defaultRulesDir(), "editions")).sort();
 const AGES = Array.from({ length: MAX_CHILD_AGE + 1 }, (_, i) => i);
 
-const engines = new Map<CitedRule, Engine>();
-async function engineFires(rule: CitedRule, facts: Answers): Promise<boolean> {
-  let engine = engines.get(rule);
-  if (!engine) {
-    engine = new Engine([ruleProperties(rule)], { allowUndefinedFacts: false });
-    engines.set(rule, engine);
+const engines = new Map<CitedRule, { engine: Engine; verdicts: Map<string, Promise<boolean>> }>();
+/**
+ * Whether json-rules-engine fires `rule` on `facts`. A verdict is kept: the rule cases and the
+ * random answer sets ask the engine about the same few answers to a rule's questions again and
+ * again (most of this file's time was the engine re-running them), and a rule's verdict on given
+ * facts is the engine's whatever asked for it.
+ */
+function engineFires(rule: CitedRule, facts: Answers): Promise<boolean> {
+  let kept = engines.get(rule);
+  if (!kept) {
+    kept = {
+      engine: new Engine([ruleProperties(rule)], { allowUndefinedFacts: false }),
+      verdicts: new Map(),
+    };
+    engines.set(rule, kept);
   }
-  const { results } = await engine.run(facts);
-  return results.length > 0;
+  const key = JSON.stringify(Object.entries(facts).sort(([a], [b]) => a.localeCompare(b)));
+  let verdict = kept.verdicts.get(key);
+  if (!verdict) {
+    verdict = kept.engine.run(facts).then(({ results }) => results.length > 0);
+    kept.verdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 function domain(library: RuleLibrary, id: string): AnswerValue[] {
