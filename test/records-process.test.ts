@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { kill, run, startService, type Running } from "./support/process.js";
+import { initialisedRecords, kill, run, startService, type Running } from "./support/process.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "threshold-process-"));
 const dataDir = path.join(root, "records");
@@ -27,6 +27,8 @@ describe("the embedded store, one process at a time", () => {
   let first: Running;
 
   it("makes a records key beside the data folder, readable by its owner alone, and says so", async () => {
+    // The records folder as a first start leaves it (this test is about the key beside it).
+    await initialisedRecords(dataDir);
     first = await startService(env);
     running.push(first);
     const keyFile = path.join(root, "records.key");
@@ -51,7 +53,7 @@ describe("the embedded store, one process at a time", () => {
   }, 120_000);
 
   it("refuses npm run export and npm run anchor on the live folder, pointing at the API", async () => {
-    for (const script of ["scripts/export.ts", "scripts/anchor.ts"]) {
+    for (const script of ["scripts/export.ts", "scripts/anchor.ts"] as const) {
       const res = await run([script, path.join(root, "out.json")], env);
       expect(res.code, script).toBe(1);
       expect(res.stderr).toContain(`is in use by process ${first.child.pid}`);

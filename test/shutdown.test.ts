@@ -4,61 +4,33 @@
  * And with the embedded store's disk full: writes answer 503 (problem+json, and a clear page),
  * reads go on where they can, and SIGTERM still stops the process.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { kill, startService, type Running } from "./support/process.js";
+import { initialisedRecords, kill, startService, type Running } from "./support/process.js";
 
-let child: ChildProcess | undefined;
+let current: Running | undefined;
 // The process keeps its decision records in a folder of its own, never the project's var/records.
 let dataDir: string | undefined;
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-  }
+  await kill(current);
+  current = undefined;
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   dataDir = undefined;
 });
 
-function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+async function start(): Promise<Running> {
   // The records folder inside a folder of its own: its key file and lock sit beside it, in there.
+  // The folder as a first start leaves it: this test is about stopping, not the first start.
   dataDir = mkdtempSync(path.join(tmpdir(), "threshold-shutdown-"));
   const records = path.join(dataDir, "records");
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      THRESHOLD_DATA_DIR: records,
-      DATABASE_URL: "",
-      RECORDS_KEY: "",
-      RECORDS_KEY_FILE: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child = proc;
-  let out = "";
-  proc.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-  return new Promise((resolve, reject) => {
-    // Start-up compiles TypeScript (tsx) and opens the embedded database: slow on a busy machine.
-    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
-    proc.stdout!.on("data", () => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child: proc, port: Number(m[1]), output: () => out });
-      }
-    });
-    proc.on("exit", (code) => reject(new Error(`exited with ${code} before listening:\n${out}`)));
-  });
+  await initialisedRecords(records);
+  current = await startService({ THRESHOLD_DATA_DIR: records, RECORDS_KEY: "", RECORDS_KEY_FILE: "" });
+  return current;
 }
 
 function connectionRefused(port: number): Promise<boolean> {
@@ -123,12 +95,11 @@ describe("graceful shutdown", () => {
       },
     );
 
-    const exited = new Promise<number | null>((resolve) => server.child.on("exit", (code) => resolve(code)));
     const res = await answer;
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).outcome).toBe("initiate-scr");
     expect(res.connection).toBe("close");
-    expect(await exited).toBe(0);
+    expect(await server.exited).toBe(0);
     expect(server.output()).toContain("SIGTERM: no new connections; finishing requests in flight");
   }, 120_000);
 });
@@ -175,8 +146,9 @@ describe("a full disk", () => {
   it("answers writes with 503 problem+json and a clear page, and SIGTERM still stops the process", async () => {
     const disk = smallDisk();
     try {
+      // The records folder as a first start leaves it, copied onto the small disk.
       const records = path.join(disk.dir, "records");
-      mkdirSync(records);
+      await initialisedRecords(records);
       service = await startService({
         THRESHOLD_DATA_DIR: records,
         RECORDS_KEY: "cd".repeat(32),
