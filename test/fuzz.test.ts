@@ -538,17 +538,19 @@ interface Plain {
   body?: string;
   accept?: string[];
 }
+/** The valid reads: the pages and the real case's routes, as a client sends them. */
+const VALID_GETS: Plain[] = [
+  ...["/", "/quality-assurance", "/action-plans", "/assets/threshold.css", "/v1/rulesets"].map((path) => ({
+    method: "GET",
+    path,
+  })),
+  ...CASE_PATHS.filter((p) => !p.endsWith("/assessments") && !p.endsWith("/decisions")).map((p) => ({
+    method: "GET",
+    path: p.replace("{ref}", CASE),
+  })),
+];
 const plain: fc.Arbitrary<Plain> = fc.oneof(
-  fc.constantFrom<Plain>(
-    ...["/", "/quality-assurance", "/action-plans", "/assets/threshold.css", "/v1/rulesets"].map((path) => ({
-      method: "GET",
-      path,
-    })),
-    ...CASE_PATHS.filter((p) => !p.endsWith("/assessments") && !p.endsWith("/decisions")).map((p) => ({
-      method: "GET",
-      path: p.replace("{ref}", CASE),
-    })),
-  ),
+  fc.constantFrom<Plain>(...VALID_GETS),
   fc.record({ edition: fc.constantFrom("wt2015", "wt2010"), answers, referral: isoDay }).chain((b) =>
     fc.constantFrom<Plain>(
       {
@@ -775,7 +777,15 @@ describe("no client can make the service answer 500", () => {
           expect(problem.status, about).toBe(res.status);
         },
       ),
-      { numRuns: 2000 },
+      {
+        numRuns: 2000,
+        // Each valid read once for certain, then the random requests: drawn at random alone, one
+        // of them (1 in some 400 requests) went unsent in about one run in fifty, and the check
+        // below failed for want of a request rather than for a wrong answer.
+        examples: VALID_GETS.map((p): [Sent] => [
+          { method: p.method, path: p.path, headers: { accept: "*/*" }, body: null },
+        ]),
+      },
     );
     expect(MUST_SUCCEED.filter((route) => !succeeded.has(route))).toEqual([]);
   }, 120_000);
