@@ -522,8 +522,12 @@ const answers = fc.dictionary(fc.constantFrom(...QUESTIONS.slice(0, 5)), YES_NO,
 const isoDay = fc
   .date({ min: new Date("2010-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
-const dateParts = (name: string) =>
-  isoDay.map((iso) => {
+/** A day before the service's today: a decision is recorded once made, never dated ahead. */
+const pastDay = fc
+  .date({ min: new Date("2010-01-01T00:00:00Z"), max: new Date("2025-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+const dateParts = (name: string, days = isoDay) =>
+  days.map((iso) => {
     const [y, m, d] = iso.split("-");
     return `${name}-day=${Number(d)}&${name}-month=${Number(m)}&${name}-year=${y}`;
   });
@@ -587,7 +591,7 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
   fc
     .record({
       decision: fc.constantFrom(...DECISIONS.slice(0, 3)),
-      decidedOn: isoDay,
+      decidedOn: pastDay,
       decidedBy: fc.constantFrom("Independent Chair", "Board manager"),
       reasons: words,
     })
@@ -635,7 +639,7 @@ const plain: fc.Arbitrary<Plain> = fc.oneof(
       );
     }),
   fc
-    .tuple(fc.constantFrom(...DECISIONS.slice(0, 3)), dateParts("decidedOn"), words)
+    .tuple(fc.constantFrom(...DECISIONS.slice(0, 3)), dateParts("decidedOn", pastDay), words)
     .map(([decision, decidedOn, reasons]) => ({
       method: "POST",
       path: `/cases/${CASE}/decisions`,
@@ -753,6 +757,19 @@ const MUST_SUCCEED = [
   "GET /assets/threshold.css",
 ];
 
+/**
+ * One nearly valid request for each route, sent first: drawn from the same generator with a fixed
+ * seed, so that every route is reached past validation in every run. Drawn at random alone, a
+ * route's few successes (two to eight in 2,000 requests) were sometimes none, and the check failed
+ * for want of a request rather than for a wrong answer.
+ */
+const REACH: Sent[] = (() => {
+  const byRoute = new Map<string, Sent>();
+  for (const r of fc.sample(nearlyValid, { numRuns: 4000, seed: 20261201 }))
+    if (!byRoute.has(routeOf(r.method, r.path))) byRoute.set(routeOf(r.method, r.path), r);
+  return [...byRoute.values()];
+})();
+
 describe("no client can make the service answer 500", () => {
   it("answers every random or malformed request, on every route, below 500; errors as problem+json", async () => {
     const succeeded = new Set<string>();
@@ -778,13 +795,10 @@ describe("no client can make the service answer 500", () => {
         },
       ),
       {
-        numRuns: 2000,
-        // Each valid read once for certain, then the random requests: drawn at random alone, one
-        // of them (1 in some 400 requests) went unsent in about one run in fifty, and the check
-        // below failed for want of a request rather than for a wrong answer.
-        examples: VALID_GETS.map((p): [Sent] => [
-          { method: p.method, path: p.path, headers: { accept: "*/*" }, body: null },
-        ]),
+        // The random requests' job is to find a 500; reaching every route past validation is the
+        // examples' (below), so 1,000 are enough.
+        numRuns: 1000,
+        examples: REACH.map((r): [Sent] => [r]),
       },
     );
     expect(MUST_SUCCEED.filter((route) => !succeeded.has(route))).toEqual([]);
