@@ -7,7 +7,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { bareHashKey, loadConfig } from "../config.js";
 import { createApp, type AppOptions } from "../app.js";
-import { openDb } from "../cases/db.js";
+import { freshMemoryDb } from "../../test/support/app.js";
 import { RecordStore } from "../cases/store.js";
 import { sha256 } from "./security.js";
 import { service } from "../../test/support/service.js";
@@ -29,7 +29,7 @@ const hashes = [sha256(KEY).toString("hex"), sha256(OTHER).toString("hex")];
 
 describe("API keys", () => {
   it("when keys are configured (the service may listen beyond loopback), the case pages neither show nor record a case", async () => {
-    const db = await openDb({});
+    const db = await freshMemoryDb();
     try {
       const app = await appWith({ apiKeyHashes: hashes, records: new RecordStore(db) });
       const opened = await request(app)
