@@ -15,8 +15,9 @@ export default defineConfig({
     // No test mocks modules or changes globals (no vi.mock, vi.stubGlobal, vi.stubEnv): a file that
     // needs to should set `isolate: true` for itself in a project of its own.
     isolate: false,
-    // Finds (and if need be unpacks) the browser tests' Chromium once, before the files start.
-    globalSetup: ["./test/support/chromium.ts", "./test/support/pglite-cache.ts"],
+    // Finds (and if need be unpacks) the browser tests' Chromium, and makes the PGlite templates,
+    // once, before the files start.
+    globalSetup: ["./test/support/global-setup.ts"],
     // Boards work in England: run in its time zone, where British Summer Time moves midnight.
     env: { TZ: "Europe/London" },
     reporters: ["default", "./test/support/summary-reporter.ts"],

@@ -140,8 +140,9 @@ function missingLibraries(executable: string): boolean {
 }
 
 /**
- * Vitest globalSetup: unpack the browser once, before the test files run in parallel. A failure
- * here is left to the browser test files to report (each tries again), so the other tests still run.
+ * For test/support/global-setup.ts: unpack the browser once, before the test files run in
+ * parallel. A failure here is left to the browser test files to report (each tries again), so the
+ * other tests still run.
  */
 export default async function setup(): Promise<void> {
   await findChromium().catch(() => undefined);

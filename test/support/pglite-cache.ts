@@ -6,7 +6,7 @@
  * migration makes new ones), and copied for each test: as empty and as separate as a new database.
  * openDb still checks the migrations on each copy (finding none to apply).
  *
- * As a vitest globalSetup this makes both before the test files start, so that parallel workers
+ * test/support/global-setup.ts makes both before the test files start, so that parallel workers
  * do not each make their own on a fresh clone.
  */
 import { createHash } from "node:crypto";
@@ -74,8 +74,8 @@ export function migratedMemoryDump(): Promise<Blob> {
 }
 
 /**
- * Vitest globalSetup: both templates, once, before the files start. A failure here is left to the
- * tests that need a database to report (each tries again), so the others still run.
+ * For test/support/global-setup.ts: both templates, once, before the files start. A failure here
+ * is left to the tests that need a database to report (each tries again), so the others still run.
  */
 export default async function setup(): Promise<void> {
   await Promise.all([migratedFolder(), migratedMemoryDump()]).catch(() => undefined);
