@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { answersArbitrary, dateArbitrary } from "../../test/support/arbitraries.js";
 import { service } from "../../test/support/service.js";
 import { assess } from "./assess.js";
 import { assessmentJson } from "./json.js";
@@ -14,14 +15,8 @@ describe("the assessment's JSON, encoded once", () => {
     const core = await service();
     const { library } = core;
     const wordings = new Map(library.questions.map((q) => [q.id, q.wording]));
-    const answer = (kind: string) =>
-      kind === "age"
-        ? fc.oneof(fc.integer({ min: 0, max: 17 }), fc.constant("unknown" as const))
-        : fc.constantFrom("yes" as const, "no" as const, "unknown" as const);
-    const answers = fc.record(Object.fromEntries(library.questions.map((q) => [q.id, answer(q.kind)])), {
-      requiredKeys: [],
-    });
-    const date = fc.date({ min: new Date("2015-01-01"), max: new Date("2026-12-31"), noInvalidDate: true });
+    const answers = answersArbitrary(library);
+    const date = dateArbitrary;
     fc.assert(
       fc.property(
         fc.constantFrom(...library.editions.keys()),
@@ -30,7 +25,7 @@ describe("the assessment's JSON, encoded once", () => {
         (edition, given, becameAware) => {
           const a = assess(library, core.editions.get(edition)!, core.calendar, {
             edition,
-            answers: given as Record<string, "yes" | "no" | "unknown" | number>,
+            answers: given,
             dates: becameAware ? { becameAware, referral: becameAware } : {},
           });
           const minutes = renderMinutes(a, wordings);

@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { answersArbitrary, dateArbitrary } from "../../test/support/arbitraries.js";
 import { service } from "../../test/support/service.js";
 import { assess, type Assessment } from "./assess.js";
 import { assessLean } from "./lean.js";
@@ -39,14 +40,8 @@ describe("the lean answer", () => {
   it("says what the full assessment says, by id, for random answers and dates on every edition", async () => {
     const core = await service();
     const { library } = core;
-    const answer = (kind: string) =>
-      kind === "age"
-        ? fc.oneof(fc.integer({ min: 0, max: 17 }), fc.constant("unknown" as const))
-        : fc.constantFrom("yes" as const, "no" as const, "unknown" as const);
-    const answers = fc.record(Object.fromEntries(library.questions.map((q) => [q.id, answer(q.kind)])), {
-      requiredKeys: [],
-    });
-    const date = fc.date({ min: new Date("2015-01-01"), max: new Date("2026-12-31"), noInvalidDate: true });
+    const answers = answersArbitrary(library);
+    const date = dateArbitrary;
     let undetermined = 0;
     fc.assert(
       fc.property(
@@ -56,7 +51,7 @@ describe("the lean answer", () => {
         (edition, given, referral) => {
           const input = {
             edition,
-            answers: given as Record<string, "yes" | "no" | "unknown" | number>,
+            answers: given,
             dates: referral ? { referral, decision: referral } : {},
           };
           const compiled = core.editions.get(edition)!;
