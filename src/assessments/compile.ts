@@ -114,6 +114,10 @@ function domainFor(q: Question, literal: boolean): ReadonlyArray<string | number
   return literal ? LITERAL : YES_NO;
 }
 
+// A slot's values are bits of a 32-bit mask, and assess.ts keys rule reports by positions in base
+// 33: a vocabulary with more answers to one question (ages past 30) needs both changed.
+if (MAX_CHILD_AGE + 2 > 31) throw new Error("an age question has more answers than a slot's mask holds");
+
 /** Walks a condition tree depth first, as json-rules-engine reports results. */
 export function* leafConditions(c: Condition): Generator<LeafCondition> {
   if ("all" in c) for (const s of c.all) yield* leafConditions(s);

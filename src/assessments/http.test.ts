@@ -533,11 +533,14 @@ describe("POST /v1/assessments?view=lean: the advice for applications", () => {
       expect(res.body[key], key).toEqual(full.body[key]);
     // The advice rests on the unanswered concerns question, read as WT2015 (ii) directs: said by id.
     expect(res.body.assumptions).toEqual(
-      full.body.assumptions.map((a: { question: string; rule: string; ifAnswered: unknown }) => ({
-        question: a.question,
-        rule: a.rule,
-        ifAnswered: a.ifAnswered,
-      })),
+      full.body.assumptions.map(
+        (a: { question: string; rule: string; because: string; ifAnswered: unknown }) => ({
+          question: a.question,
+          rule: a.rule,
+          because: a.because,
+          ifAnswered: a.ifAnswered,
+        }),
+      ),
     );
     expect(res.body.assumptions.map((a: { question: string }) => a.question)).toContain(
       "concernsAboutWorkingTogether",

@@ -20,7 +20,12 @@ function byId(a: Assessment) {
     atLeast: a.atLeast,
     determined: a.determined,
     possibleOutcomes: a.possibleOutcomes,
-    assumptions: a.assumptions.map((x) => ({ question: x.question, rule: x.rule, ifAnswered: x.ifAnswered })),
+    assumptions: a.assumptions.map((x) => ({
+      question: x.question,
+      rule: x.rule,
+      because: x.because,
+      ifAnswered: x.ifAnswered,
+    })),
     decisiveQuestions: a.decisiveQuestions.map((d) => ({
       id: d.id,
       bearsOn: d.bearsOn,

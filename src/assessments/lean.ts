@@ -1,9 +1,10 @@
 /**
  * The lean answer (POST /v1/assessments?view=lean), for applications that act on the advice
  * rather than file it: the outcome and what it rests on, then every rule, question and action by
- * id. The words behind each id (the rule's quote and citation, the question's wording, the reading
- * of an unanswered question) are in GET /v1/rulesets/{edition}, under the same rule-set hash this
- * answer names; an id here means exactly what it means there.
+ * id. Where the advice rests on reading an unanswered question as the guidance directs, the reading
+ * is given in words (`because`): an application must be able to say why. The rules' quotes and
+ * citations and the questions' wordings are in GET /v1/rulesets/{edition}, under the same rule-set
+ * hash this answer names; the actions' words are in the full answer and POST /v1/timelines.
  *
  * It is computed from the same evaluation as the full assessment (assess.ts `evaluate`,
  * `decisive`, `requirementsFor`) but builds no explanations it would not send: no basis for each
@@ -40,8 +41,13 @@ export interface LeanAdvice extends Pick<
   | "openQuestions"
 > {
   view: "lean";
-  /** The unanswered questions the advice rests on, with the rule that reads each. */
-  assumptions: Array<{ question: string; rule: string; ifAnswered: DecisiveQuestion["ifAnswered"] }>;
+  /** The unanswered questions the advice rests on, with the rule that reads each and why. */
+  assumptions: Array<{
+    question: string;
+    rule: string;
+    because: string;
+    ifAnswered: DecisiveQuestion["ifAnswered"];
+  }>;
   decisiveQuestions: Array<{
     id: string;
     bearsOn: DecisiveQuestion["bearsOn"];
@@ -80,7 +86,12 @@ export function assessLean(
     editionChoice: input.choice ?? namedChoice(edition),
     ruleset: { version: library.version, hash: edition.hash },
     ...outcomeOf(ev),
-    assumptions: assumptions.map((a) => ({ question: a.question, rule: a.rule, ifAnswered: a.ifAnswered })),
+    assumptions: assumptions.map((a) => ({
+      question: a.question,
+      rule: a.rule,
+      because: a.because,
+      ifAnswered: a.ifAnswered,
+    })),
     decisiveQuestions: decisiveQuestions.map((d) => ({
       id: d.id,
       bearsOn: d.bearsOn,

@@ -25,8 +25,8 @@ export interface paths {
          *     `Prefer: return=minimal`, for integrators: the outcome, `atLeast`, `possibleOutcomes`,
          *     assumptions, decisive questions, triggers and actions, without minutes or criteria text
          *     (a few kB); `view=lean`, for applications that act on the advice: the outcome and what it
-         *     rests on, and every rule, question and action by id (about 2 kB), the words behind each id
-         *     being in GET /v1/rulesets/{edition} under the same rule-set hash.
+         *     rests on, and every rule, question and action by id (one to eight kB), the rules' and
+         *     questions' words being in GET /v1/rulesets/{edition} under the same rule-set hash.
          *
          *     Minutes alone, by `Accept`: `text/markdown`, `text/html` (pastes into Word with its headings
          *     and lists), `text/plain`, or
@@ -766,9 +766,11 @@ export interface components {
         /**
          * @description The advice for applications that act on it rather than file it (POST
          *     /v1/assessments?view=lean): the outcome and what it rests on, then every rule, question and
-         *     action by id. The words behind each id (a rule's quote and citation, a question's wording,
-         *     the reading of an unanswered question) are in GET /v1/rulesets/{edition}, under the same
-         *     `ruleset.hash`.
+         *     action by id, with the reading of each unanswered question the advice rests on in words.
+         *     The rules' quotes and citations and the questions' wordings are in GET
+         *     /v1/rulesets/{edition}, under the same `ruleset.hash`; the actions' words are in the full
+         *     answer and POST /v1/timelines. Changed in 1.1.0: rules carry no citation, assumptions and
+         *     decisive questions name rules by id, and `ignoredAnswers` replaces the echo of the answers.
          */
         AssessmentLean: {
             editionChoice: components["schemas"]["EditionChoice"];
@@ -785,10 +787,11 @@ export interface components {
             atLeast: components["schemas"]["Outcome"];
             determined: boolean;
             possibleOutcomes: components["schemas"]["Outcome"][];
-            /** @description The unanswered questions the advice rests on, each with the rule that reads it as the guidance directs. */
+            /** @description The unanswered questions the advice rests on, each with the rule that reads it as the guidance directs, and why. */
             assumptions: {
                 question: string;
                 rule: string;
+                because: string;
                 ifAnswered: components["schemas"]["IfAnswered"];
             }[];
             /** @description As in the full answer (DecisiveQuestion), by id. */
