@@ -107,7 +107,7 @@ describe("the case file with sign-in", () => {
     expect(seen).not.toContain("close-case Mina Member");
   });
 
-  it("someone signed in with neither role is refused the list, told which role is missing", async () => {
+  it("someone signed in with neither role is refused the list, the timeline and its calendar, told which role is missing", async () => {
     const { cookie } = await signInOverHttp(app.base, "norole");
     const res = await get("/v1/cases", cookie, "application/json");
     expect(res.status).toBe(403);
@@ -115,5 +115,10 @@ describe("the case file with sign-in", () => {
     expect(contractErrors("Problem", problem)).toEqual([]);
     expect(JSON.stringify(problem)).toContain("member");
     expect((await get("/cases", cookie)).status).toBe(403);
+    // The calendar carries the case's dates: no role, no calendar, and nothing of it in the answer.
+    const calendar = await get(`/v1${casePath}/timeline.ics`, cookie, "text/calendar");
+    expect(calendar.status).toBe(403);
+    expect(await calendar.text()).not.toContain("BEGIN:VCALENDAR");
+    expect((await get(`${casePath}/timeline`, cookie)).status).toBe(403);
   });
 });
