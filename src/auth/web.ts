@@ -9,6 +9,7 @@ import express from "express";
 import type { OwnAddress } from "../middleware/hosts.js";
 import { sameOrigin } from "../middleware/hosts.js";
 import { setActor } from "../middleware/actor.js";
+import { logEvent } from "../middleware/logging.js";
 import {
   clearCookie,
   readCookie,
@@ -73,9 +74,7 @@ export function authPages(service: Service, parts: SignInParts, forms: PageForms
       started = await oidc.start();
     } catch (e) {
       if (!(e instanceof SignInFailed)) throw e;
-      console.error(
-        JSON.stringify({ level: "error", msg: "sign-in: provider unreachable", error: e.message }),
-      );
+      logEvent("error", "sign-in: provider unreachable", { error: e.message });
       res.setHeader("Retry-After", "30");
       return render(res, 503, {
         title: "Signing in is not working",
@@ -100,7 +99,7 @@ export function authPages(service: Service, parts: SignInParts, forms: PageForms
       person = await oidc.finish(new URL(req.originalUrl, parts.publicUrl), flow);
     } catch (e) {
       if (!(e instanceof SignInFailed)) throw e;
-      console.error(JSON.stringify({ level: "warn", msg: "sign-in refused", error: e.message }));
+      logEvent("warn", "sign-in refused", { error: e.message });
       return failed(res, "Your organisation's sign-in did not confirm who you are.");
     }
     // A new session, with a new id, for every sign-in; any session this browser had ends.

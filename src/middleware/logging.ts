@@ -43,6 +43,15 @@ export function requestLog(logger: Logger | undefined) {
 }
 
 /**
+ * Something an operator should know that is not a request's fault nor the service's (a provider
+ * unreachable, a sign-in refused), as one JSON line where they look, with no personal data: what
+ * happened and the library's reason, never a token, a claim or a body.
+ */
+export function logEvent(level: "warn" | "error", msg: string, fields: Record<string, string> = {}): void {
+  console.error(JSON.stringify({ level, msg, ...fields }));
+}
+
+/**
  * An error that is the service's fault, logged where the operator looks: where it happened and its
  * stack, never the request's body or query. Both adapters call this before their generic answer.
  */
