@@ -42,8 +42,9 @@ const isPages = (f: string) => f.startsWith("web/") || /^[a-z-]+\/(web|form)\.ts
 
 /**
  * What an adapter may import besides its own adapter's shared files: the seam, the domain's errors,
- * the configuration, the contract, the shared middleware, the rule vocabulary's types and words,
- * the pure renderers of a feature (its minutes, its JSON, its form and its views), and sign-in
+ * the configuration, the contract, the shared middleware, the rule vocabulary's types and the
+ * words of its outcomes, the pure renderers of a feature (its minutes and their words, its JSON,
+ * its form and its views), and sign-in
  * (src/auth: sessions and the identity provider), which establishes who the actor is before the
  * seam and touches no case. Anything else is a feature's work, reached through src/service.ts,
  * which is where `authorize` runs.
@@ -54,8 +55,8 @@ const ALLOWED = [
   /^config\.ts$/,
   /^contract\//,
   /^middleware\//,
-  /^rulesets\/types\.ts$/,
-  /^[a-z-]+\/(minutes|json|form|views)\.ts$/,
+  /^rulesets\/(types|outcomes)\.ts$/,
+  /^[a-z-]+\/(minutes|words|json|form|views)\.ts$/,
   /^auth\/(oidc|sessions|roles)\.ts$/,
 ];
 const allowed = (from: string, to: string) =>

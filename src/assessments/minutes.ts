@@ -31,10 +31,6 @@ import {
 import { ladderFor } from "../rulesets/outcomes.js";
 import { NO_TIME_SET } from "../timelines/deadlines.js";
 
-export * from "./words.js";
-/** The words of an edition's outcomes, for every rendering of the advice (pages, case records). */
-export { ladderFor };
-
 /** The formats the minutes come in, by media type. */
 export const MINUTES_TYPES = {
   "text/markdown": { extension: "md", name: "Markdown" },

@@ -14,12 +14,9 @@ import type { PageForms } from "../web/pages.js";
 import { citer, createViews } from "../web/views.js";
 import { DATE_LABELS, IN_FORCE, questionnaireErrors, readForm, type FormState } from "./form.js";
 import type { CriterionReport } from "./assess.js";
+import { MINUTES_TYPES, toHtmlFragment, type MinutesType } from "./minutes.js";
 import {
-  MINUTES_TYPES,
-  toHtmlFragment,
-  type MinutesType,
   APPLIES_WORDS,
-  ladderFor,
   STATUS_WORDS,
   answerWords,
   assumptionWords,
@@ -32,7 +29,8 @@ import {
   outcomesWords,
   restsOn,
   withoutLeadIn,
-} from "./minutes.js";
+} from "./words.js";
+import { ladderFor } from "../rulesets/outcomes.js";
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

@@ -9,7 +9,7 @@
  */
 import type { Outcome } from "../rulesets/types.js";
 import { DATE_NAMES, type DateName } from "../rulesets/types.js";
-import { STATUS_WORDS, answerWords } from "../assessments/minutes.js";
+import { STATUS_WORDS, answerWords } from "../assessments/words.js";
 import { adviceInWords, outcomeInWords } from "./views.js";
 
 /** What an advice record keeps of the request it answered (src/cases/service.ts appendAdvice). */
