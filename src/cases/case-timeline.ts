@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from "ical-generator";
 import { z } from "zod";
 import type { Core } from "../core.js";
-import { caseReference, fieldErrors, isoDate } from "../contract/validation.js";
-import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
+import { fieldErrors, isoDate } from "../contract/validation.js";
+import { Conflict, InvalidInput } from "../errors.js";
 import { madeBy, type Actor, type MadeBy } from "../service.js";
 import { DateOutOfRangeError, formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import { NATURE_WORDS } from "../timelines/deadlines.js";
@@ -26,6 +26,7 @@ import {
   type DateSource,
   type Stage,
 } from "./case-state.js";
+import { caseGuards } from "./guards.js";
 import type { AccessOperation, RecordKind, RecordStore, StoredRecord } from "./store.js";
 
 /** How the case file counts: configured in src/config.ts. */
@@ -169,20 +170,7 @@ export function caseTimelineOperations(
 ) {
   const { library, calendar } = core;
   const now = options.now ?? (() => new Date());
-  const openStore = (): RecordStore => {
-    if (!store) throw new Unavailable("decision records are not configured on this instance");
-    return store;
-  };
-  const notFound = (reference: string) =>
-    new NotFound(`there is no case "${reference}"; POST /v1/cases opens one`, [
-      { pointer: "reference", detail: "is not a case of this board" },
-    ]);
-  const checkReference = (reference: unknown): string => {
-    const checked = caseReference.safeParse(reference);
-    if (!checked.success)
-      throw new InvalidInput([{ pointer: "reference", detail: checked.error.issues[0]!.message }]);
-    return checked.data;
-  };
+  const { openStore, notFound, checkReference, logged } = caseGuards(store);
   const stateOf = async (reference: string): Promise<CaseState> => {
     const state = await readCaseState(openStore().db, reference, core.decisions.options);
     if (!state) throw notFound(reference);
@@ -202,12 +190,6 @@ export function caseTimelineOperations(
   ): Promise<StoredRecord> => {
     const record = await openStore().append(reference, kind, content, madeBy(actor));
     return logged(actor, reference, operation, record);
-  };
-
-  /** Logs an access to a case after it succeeded; a read that cannot be logged fails. */
-  const logged = async <T>(actor: Actor, reference: string, operation: AccessOperation, result: T) => {
-    await openStore().logAccess(reference, operation, madeBy(actor), actor.address);
-    return result;
   };
 
   const today = () => formatIsoDate(now());

@@ -20,7 +20,7 @@
 import { z } from "zod";
 import type { Core } from "../core.js";
 import { caseReference, fieldErrors, isoDate, named, type ContractRegistry } from "../contract/validation.js";
-import { Conflict, InvalidInput, NotFound, Unavailable } from "../errors.js";
+import { Conflict, InvalidInput, NotFound } from "../errors.js";
 import { formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
 import type { Advice } from "../assessments/service.js";
 import type { AssessmentRequest } from "../contract/validation.js";
@@ -31,6 +31,7 @@ import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { toDocx } from "../assessments/docx.js";
 import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "../assessments/minutes.js";
 import { caseMinutesDocument } from "./case-minutes.js";
+import { caseGuards } from "./guards.js";
 import type { CaseTimeline } from "./case-timeline.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
 import { compareAdvice, formValuesOf, type AdviceSide, type RecordedRequest } from "./reassess.js";
@@ -43,7 +44,6 @@ import {
   MAX_PAGE_SIZE,
   PAGE_SIZE,
   type AccessEntry,
-  type AccessOperation,
   type Anchor,
   type Page,
   type Problem,
@@ -266,21 +266,7 @@ export function caseOperations(
   const wordings = new Map(core.library.questions.map((q) => [q.id, q.wording]));
   const openCaseSchema = buildOpenCaseSchema();
   const anchorSchema = buildAnchorSchema();
-  const openStore = (): RecordStore => {
-    if (!store) throw new Unavailable("decision records are not configured on this instance");
-    return store;
-  };
-  const notFound = (reference: string) =>
-    new NotFound(`there is no case "${reference}"; POST /v1/cases opens one`, [
-      { pointer: "reference", detail: "is not a case of this board" },
-    ]);
-
-  /** A reference as the board writes it; `pointer` names where it came from (body or path). */
-  const checkReference = (reference: unknown, pointer: string): string => {
-    const checked = caseReference.safeParse(reference);
-    if (!checked.success) throw new InvalidInput([{ pointer, detail: checked.error.issues[0]!.message }]);
-    return checked.data;
-  };
+  const { openStore, notFound, checkReference, logged } = caseGuards(store);
 
   const checkPage = (page: PageRequest | undefined) => {
     const parsed = pageSchema.safeParse(page ?? {});
@@ -290,17 +276,6 @@ export function caseOperations(
         fieldErrors(parsed.error).map((f) => ({ ...f, pointer: f.pointer.replace(/^\//, "") })),
       );
     return parsed.data;
-  };
-
-  /** Logs an access to a case once the operation has succeeded; the operation fails if it cannot. */
-  const logged = async <T>(
-    actor: Actor,
-    reference: string,
-    operation: AccessOperation,
-    result: T,
-  ): Promise<T> => {
-    await openStore().logAccess(reference, operation, madeBy(actor), actor.address);
-    return result;
   };
 
   const openCase = async (actor: Actor, body: unknown): Promise<StoredRecord> => {
