@@ -11,6 +11,7 @@ import { createApp } from "../app.js";
 import { ConfigError, loadConfig } from "../config.js";
 import type { Db } from "./db.js";
 import { RecordStore } from "./store.js";
+import { freshMemoryDb } from "../../test/support/app.js";
 import { contractErrors } from "../../test/support/contract.js";
 import { BACKENDS } from "../../test/support/databases.js";
 import { formPass, postForm } from "../../test/support/forms.js";
@@ -526,5 +527,27 @@ describe("the case file's configuration", () => {
     });
     expect(() => loadConfig({ CASE_RETENTION_YEARS: "forever" })).toThrow(ConfigError);
     expect(() => loadConfig({ CASE_DUE_SOON_WORKING_DAYS: "-1" })).toThrow(/CASE_DUE_SOON_WORKING_DAYS/);
+  });
+});
+
+describe("the case file's today", () => {
+  it("is England's date, even on a server that keeps UTC: at 00:30 on 1 July in summer time it is 1 July", async () => {
+    const db = await freshMemoryDb();
+    const zone = process.env.TZ;
+    try {
+      const app = createApp(await service(), {
+        records: new RecordStore(db),
+        // 23:30 UTC on 30 June is 00:30 British Summer Time on 1 July.
+        caseFile: { dueSoonWorkingDays: 5, retentionYears: 15, now: () => new Date("2024-06-30T23:30:00Z") },
+      });
+      // Node reads TZ afresh when it is set: the server's clock as a UTC container's.
+      process.env.TZ = "UTC";
+      const res = await request(app).get("/v1/cases");
+      expect(res.status).toBe(200);
+      expect(res.body.asOf).toBe("2024-07-01");
+    } finally {
+      process.env.TZ = zone;
+      await db.close();
+    }
   });
 });

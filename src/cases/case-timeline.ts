@@ -26,6 +26,7 @@ import {
   type DateSource,
   type Stage,
 } from "./case-state.js";
+import { todayInEngland } from "./decision-flow.js";
 import { caseGuards } from "./guards.js";
 import type { AccessOperation, RecordKind, RecordStore, StoredRecord } from "./store.js";
 
@@ -192,7 +193,9 @@ export function caseTimelineOperations(
     return logged(actor, reference, operation, record);
   };
 
-  const today = () => formatIsoDate(now());
+  // Today where the board works, whatever the server's time zone (a container often runs in UTC,
+  // an hour behind England's date from midnight to one in summer).
+  const today = () => todayInEngland(now());
 
   /** The last day counted as due soon: today plus the configured working days. */
   const soonUntil = (todayDate: Date): string => {
@@ -252,7 +255,7 @@ export function caseTimelineOperations(
       t = timeline({ edition, dates: {}, reference: state.reference });
     }
     const asOf = today();
-    const soon = soonUntil(now());
+    const soon = soonUntil(parseIsoDate(asOf)!);
     const milestones: CaseMilestone[] = t.milestones.map((m) => {
       const applies = appliesFor(m, state);
       const decided =
