@@ -185,17 +185,11 @@ export function assessmentJson(a: Assessment, minutes: string): Buffer {
  * no minutes, no criteria, no guidance text beyond titles.
  */
 export function summaryAdvice(a: Assessment) {
+  // What every view leads with, but for how the edition was chosen and the answers given back.
+  const { editionChoice, answers, openQuestions, ...head } = adviceHead(a);
   return {
-    adviceId: a.adviceId,
+    ...head,
     view: "summary" as const,
-    edition: a.edition,
-    ruleset: a.ruleset,
-    outcome: a.outcome,
-    atLeast: a.atLeast,
-    determined: a.determined,
-    possibleOutcomes: a.possibleOutcomes,
-    assumptions: a.assumptions,
-    decisiveQuestions: a.decisiveQuestions,
     triggers: a.triggers.map((t) => ({ id: t.id, title: t.title, status: t.status })),
     actions: a.actions.map((x) => ({ id: x.id, text: x.text, applies: x.applies, due: x.due })),
   };
