@@ -11,6 +11,7 @@ import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import * as prettier from "prettier";
 import { parseDocument, Scalar, visit } from "yaml";
 import { z } from "zod";
+import { buildCaseFileSchemas } from "../src/cases/case-timeline.js";
 import { buildAnchorSchema, buildDecisionSchema, buildOpenCaseSchema } from "../src/cases/service.js";
 import { projectRoot } from "../src/config.js";
 import { loadCore } from "../src/core.js";
@@ -39,6 +40,7 @@ export async function openapiDocument(): Promise<{ yaml: string; generated: stri
   buildDecisionSchema(core.decisions, registry);
   buildOpenCaseSchema(registry);
   buildAnchorSchema(registry);
+  buildCaseFileSchemas(registry);
 
   const { schemas } = z.toJSONSchema(registry, {
     target: "draft-2020-12",

@@ -191,6 +191,9 @@ const CASE_PATHS = [
   "/v1/cases/{ref}/export",
   "/cases/{ref}",
   "/cases/{ref}/decisions",
+  "/v1/cases/{ref}/dates",
+  "/v1/cases/{ref}/milestones/done",
+  "/v1/cases/{ref}/close",
 ];
 
 const QUESTIONS = [
@@ -548,7 +551,7 @@ const VALID_GETS: Plain[] = [
     method: "GET",
     path,
   })),
-  ...CASE_PATHS.filter((p) => !p.endsWith("/assessments") && !p.endsWith("/decisions")).map((p) => ({
+  ...CASE_PATHS.filter((p) => !/\/(assessments|decisions|dates|done|close)$/.test(p)).map((p) => ({
     method: "GET",
     path: p.replace("{ref}", CASE),
   })),

@@ -73,6 +73,14 @@ describe("the case file with sign-in", () => {
     const html = await refused.text();
     expect(html).toContain("closing a case needs the chair role");
     expect(html).toContain("You need the chair role");
+    // Over the API, the same: a problem naming the role, and nothing recorded.
+    const api = await fetch(`${app.base}/v1${casePath}/close`, {
+      method: "POST",
+      headers: { cookie, origin: app.base, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(api.status).toBe(403);
+    expect(JSON.stringify(await api.json())).toContain("chair");
     const body = await (await get("/v1/cases", cookie, "application/json")).json();
     expect(body.items[0]).toMatchObject({ reference: CASE, closed: false });
   });

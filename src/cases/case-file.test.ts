@@ -516,6 +516,40 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect((await request(app).get("/v1/cases/NO-SUCH/timeline.ics")).status).toBe(404);
     expect((await request(app).get("/cases/NO-SUCH/timeline").set("Accept", "text/html")).status).toBe(404);
   });
+
+  it("an application records a case's dates, a milestone done and the case's closing over the API, as the contract says", async () => {
+    const path = `/v1/cases/${enc("API/1")}`;
+    await open("API/1");
+    await advise("API/1", "2024-05-20");
+    const dates = await request(app)
+      .post(`${path}/dates`)
+      .send({ dates: { incident: "2024-05-18" } });
+    expect(dates.status, JSON.stringify(dates.body)).toBe(201);
+    expect(contractErrors("RecordReceipt", dates.body)).toEqual([]);
+    // A date that cannot be is refused, naming it; nothing is recorded.
+    const impossible = await request(app)
+      .post(`${path}/dates`)
+      .send({ dates: { referral: "2024-02-30" } });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(["/dates/referral"]);
+
+    const done = await request(app).post(`${path}/milestones/done`).send({ milestone: "secure-records" });
+    expect(done.status, JSON.stringify(done.body)).toBe(201);
+    expect(done.body.seq).toBeGreaterThan(dates.body.seq);
+    const twice = await request(app).post(`${path}/milestones/done`).send({ milestone: "secure-records" });
+    expect(twice.status).toBe(409);
+    expect(contractErrors("Problem", twice.body)).toEqual([]);
+
+    const closed = await request(app).post(`${path}/close`).send({ reason: "Review complete" });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(201);
+    expect(await item("API/1")).toMatchObject({ closed: true });
+    // A closed case's timeline takes nothing more.
+    const after = await request(app)
+      .post(`${path}/dates`)
+      .send({ dates: { decision: "2024-05-30" } });
+    expect(after.status).toBe(409);
+    expect(after.body.detail).toContain("was closed on");
+  });
 });
 
 describe("the case file's configuration", () => {

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from "ical-generator";
 import { z } from "zod";
 import type { Core } from "../core.js";
-import { fieldErrors, isoDate } from "../contract/validation.js";
+import { fieldErrors, isoDate, named, type ContractRegistry } from "../contract/validation.js";
 import { Conflict, InvalidInput } from "../errors.js";
 import { madeBy, type Actor, type MadeBy } from "../service.js";
 import { DateOutOfRangeError, formatIsoDate, parseIsoDate } from "../timelines/calendar.js";
@@ -110,41 +110,60 @@ const TIMELINE_DATES = ["becameAware", "referral", "decision", "publication"] as
 /** Dates of what has happened may not be after today; publication may be planned. */
 const PAST_ONLY: readonly CaseDateName[] = CASE_DATE_NAMES.filter((name) => name !== "publication");
 
-const caseDatesSchema = z
-  .strictObject(
-    {
-      dates: z.strictObject(
-        Object.fromEntries(CASE_DATE_NAMES.map((n) => [n, isoDate.nullable().optional()])) as Record<
-          CaseDateName,
-          z.ZodOptional<z.ZodNullable<typeof isoDate>>
-        >,
-        { error: `must be an object of dates (${CASE_DATE_NAMES.join(", ")}); null clears one` },
-      ),
-    },
-    { error: "the request body must be a JSON object with dates" },
-  )
-  .refine((b) => Object.values(b.dates).some((v) => v !== undefined), {
-    path: ["dates"],
-    error: "must give at least one date",
-  });
+/**
+ * The case file's requests, one definition for the API, the pages and the OpenAPI document
+ * (scripts/openapi.ts names them in it).
+ */
+export function buildCaseFileSchemas(registry?: ContractRegistry) {
+  const caseDates = named(
+    registry,
+    "CaseDatesRequest",
+    z
+      .strictObject(
+        {
+          dates: z.strictObject(
+            Object.fromEntries(CASE_DATE_NAMES.map((n) => [n, isoDate.nullable().optional()])) as Record<
+              CaseDateName,
+              z.ZodOptional<z.ZodNullable<typeof isoDate>>
+            >,
+            { error: `must be an object of dates (${CASE_DATE_NAMES.join(", ")}); null clears one` },
+          ),
+        },
+        { error: "the request body must be a JSON object with dates" },
+      )
+      .refine((b) => Object.values(b.dates).some((v) => v !== undefined), {
+        path: ["dates"],
+        error: "must give at least one date",
+      }),
+  );
+  const markDone = named(
+    registry,
+    "MilestoneDoneRequest",
+    z.strictObject(
+      {
+        milestone: z.string({ error: "must be the id of a milestone of the case's timeline" }),
+        doneOn: isoDate.optional(),
+      },
+      { error: "the request body must be a JSON object with the milestone's id" },
+    ),
+  );
+  const close = named(
+    registry,
+    "CloseCaseRequest",
+    z.strictObject(
+      {
+        reason: z
+          .string({ error: "must be text" })
+          .max(2000, { error: "must be at most 2000 characters" })
+          .optional(),
+      },
+      { error: "the request body must be a JSON object" },
+    ),
+  );
+  return { caseDates, markDone, close };
+}
 
-const markDoneSchema = z.strictObject(
-  {
-    milestone: z.string({ error: "must be the id of a milestone of the case's timeline" }),
-    doneOn: isoDate.optional(),
-  },
-  { error: "the request body must be a JSON object with the milestone's id" },
-);
-
-const closeSchema = z.strictObject(
-  {
-    reason: z
-      .string({ error: "must be text" })
-      .max(2000, { error: "must be at most 2000 characters" })
-      .optional(),
-  },
-  { error: "the request body must be a JSON object" },
-);
+const { caseDates: caseDatesSchema, markDone: markDoneSchema, close: closeSchema } = buildCaseFileSchemas();
 
 /** Free text kept as text: line breaks as \n, no control characters, trimmed. */
 function plainText(text: string): string {

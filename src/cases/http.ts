@@ -145,11 +145,22 @@ export function caseRoutes(service: Service, { requireJson, parseJson }: JsonBod
 }
 
 /**
- * The case file over HTTP (issue 14): the board's list of cases, a page at a time, and a case's
- * deadlines as an iCalendar feed a calendar can follow.
+ * The case file over HTTP (issue 14): the board's list of cases, a page at a time, a case's
+ * deadlines as an iCalendar feed a calendar can follow, and what the case file's pages record, for
+ * applications too: the case's dates, a milestone done, and the case closed (a chair's).
  */
-export function caseFileRoutes(service: Service): express.Router {
+export function caseFileRoutes(service: Service, { requireJson, parseJson }: JsonBody): express.Router {
   const router = express.Router();
+
+  router.post("/v1/cases/:reference/dates", requireJson, parseJson, async (req, res) => {
+    created(res, await service.recordCaseDates(actorOf(res), req.params.reference as string, req.body));
+  });
+  router.post("/v1/cases/:reference/milestones/done", requireJson, parseJson, async (req, res) => {
+    created(res, await service.markMilestoneDone(actorOf(res), req.params.reference as string, req.body));
+  });
+  router.post("/v1/cases/:reference/close", requireJson, parseJson, async (req, res) => {
+    created(res, await service.closeCase(actorOf(res), req.params.reference as string, req.body));
+  });
 
   router.get("/v1/cases", async (req, res) => {
     const list = await service.listCases(actorOf(res), { ...req.query });

@@ -350,6 +350,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{reference}/dates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the case's dates (incident, became aware, referral, decision, publication)
+         * @description The dates the case's deadlines count from, as the case file's page records them: each given date replaces the one kept, null clears one, and those left out stay. A date that has happened may not be after today, and they keep the order a case meets them (400 naming the date). A member's or a chair's.
+         */
+        post: operations["recordCaseDates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/milestones/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a milestone of the case's timeline done
+         * @description In the name of whoever is asking, on doneOn or today. The milestone is one of the case's timeline (GET /cases/{reference}/timeline, or the iCalendar feed); one the recorded decision already does (the chair's decision) cannot be marked again. A member's or a chair's.
+         */
+        post: operations["markMilestoneDone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{reference}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the case (a chair's)
+         * @description Nothing more is added to the case's timeline; its records are kept, readable and exportable, until the retention date the record states (CASE_RETENTION_YEARS after closing). Only a chair closes a case: a member is refused 403 naming the role.
+         */
+        post: operations["closeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{reference}/export": {
         parameters: {
             query?: never;
@@ -1370,6 +1436,24 @@ export interface components {
          * @enum {string}
          */
         Country: "england" | "wales";
+        CaseDatesRequest: {
+            dates: {
+                incident?: components["schemas"]["IsoDate"] | null;
+                becameAware?: components["schemas"]["IsoDate"] | null;
+                referral?: components["schemas"]["IsoDate"] | null;
+                meeting?: components["schemas"]["IsoDate"] | null;
+                decision?: components["schemas"]["IsoDate"] | null;
+                completion?: components["schemas"]["IsoDate"] | null;
+                publication?: components["schemas"]["IsoDate"] | null;
+            };
+        };
+        MilestoneDoneRequest: {
+            milestone: string;
+            doneOn?: components["schemas"]["IsoDate"];
+        };
+        CloseCaseRequest: {
+            reason?: string;
+        };
     };
     responses: {
         /** @description The request is not valid; `errors` names each offending field. */
@@ -2127,6 +2211,132 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenCase"];
             404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    recordCaseDates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseDatesRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, kept in the case's chain with who made it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            /** @description The case is closed: nothing more is added to its timeline. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    markMilestoneDone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneDoneRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, kept in the case's chain with who made it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            /** @description The milestone is already done, or the case is closed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["RecordsUnavailable"];
+        };
+    };
+    closeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: components["schemas"]["CaseReference"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseCaseRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, kept in the case's chain with who made it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenCase"];
+            404: components["responses"]["NotFound"];
+            /** @description The case is already closed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             421: components["responses"]["MisdirectedRequest"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["RecordsUnavailable"];

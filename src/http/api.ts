@@ -69,7 +69,7 @@ export function apiRouter(service: Service, options: ApiOptions): express.Router
   router.use(assessmentRoutes(service, json));
   router.use(timelineRoutes(service, json));
   router.use(caseRoutes(service, json));
-  router.use(caseFileRoutes(service));
+  router.use(caseFileRoutes(service, json));
   router.use(qualityRoutes(service, json));
   router.use(problemHandler);
   return router;
