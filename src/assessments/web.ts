@@ -293,7 +293,7 @@ export function questionnaireRenderer(service: Service) {
   return { page, resultContext, env };
 }
 
-export function assessmentPages(service: Service, { form, guarded }: PageForms): express.Router {
+export function assessmentPages(service: Service, { form }: PageForms): express.Router {
   const { library } = service;
   const { page, resultContext, env } = questionnaireRenderer(service);
 
@@ -321,7 +321,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
     page(res, { edition, values: {}, errors: [] });
   });
 
-  router.post("/assessment", ...guarded, form, async (req, res) => {
+  router.post("/assessment", form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const read = readForm(library, body, service.editionInForce);
     if (body.action === "change-edition") {
@@ -338,7 +338,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
 
   // Save the advice from a result page: the case is opened if it is new. Anything wrong comes back
   // on the page itself, with the answers as they were.
-  router.post("/cases/save", ...guarded, form, async (req, res) => {
+  router.post("/cases/save", form, async (req, res) => {
     const read = readForm(library, (req.body ?? {}) as Record<string, unknown>, service.editionInForce);
     const reference = read.values.reference ?? "";
     if (!reference && read.errors.length === 0)
@@ -369,7 +369,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
 
   // The minutes as a file, from the result page's buttons (a form post, so no JavaScript is
   // needed): Markdown, HTML for Word, plain text or .docx, the annex on request.
-  router.post("/assessment/minutes", ...guarded, form, async (req, res) => {
+  router.post("/assessment/minutes", form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { advice, state } = await adviseOn(res, readForm(library, body, service.editionInForce));
     if (!advice) {
@@ -391,7 +391,7 @@ export function assessmentPages(service: Service, { form, guarded }: PageForms):
 
   // The live panel: the same assessment, rendered as the outcome box alone. Answers the form
   // itself refuses come back as the panel's words, never as raw JSON.
-  router.post("/assessment/panel", ...guarded, form, async (req, res) => {
+  router.post("/assessment/panel", form, async (req, res) => {
     const { advice, state } = await adviseOn(
       res,
       readForm(library, (req.body ?? {}) as Record<string, unknown>, service.editionInForce),

@@ -97,13 +97,8 @@ function canonical(value: unknown): string {
 const KEYED = "hmac-sha256:";
 const LEGACY = "sha256:";
 
-interface HashInput {
-  recordId: string;
-  reference: string;
-  seq: number;
-  kind: RecordKind;
-  recordedAt: string;
-  previousHash: string;
+/** A record as its hash covers it: who made it and its content as the canonical text stored. */
+interface HashInput extends Omit<StoredRecord, "hash" | "madeBy" | "content"> {
   madeByText: string | null;
   contentText: string;
 }

@@ -76,7 +76,7 @@ function pageNumber(req: Request): number {
 /** Records per page of a case's history or access log. */
 const PER_PAGE = 50;
 
-export function casePages(service: Service, { form, guarded }: PageForms): express.Router {
+export function casePages(service: Service, { form }: PageForms): express.Router {
   const env = createViews();
   const router = express.Router();
   /** A reference that cannot be one is a page not found, as a case that does not exist is. */
@@ -319,7 +319,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
 
   // Check answers (GOV.UK): the advice, the decision, and whether it departs from the advice, in
   // the guidance's words, before anything is stored.
-  router.post("/cases/:reference/decisions/check", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/decisions/check", form, async (req, res) => {
     const reference = String(req.params.reference);
     const read = await checkedDecision(req, res, reference);
     if (!read) return;
@@ -376,7 +376,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
   });
 
   // "Change the decision": the case page's form again, with the answers as they were.
-  router.post("/cases/:reference/decisions/change", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/decisions/change", form, async (req, res) => {
     const reference = String(req.params.reference);
     const read = readDecisionForm((req.body ?? {}) as FormBody);
     await page(req, res, reference, read.values);
@@ -384,7 +384,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
 
   // Record it: once per idempotency key (the check page's hidden field), so a double submission
   // shows the first record's confirmation and adds nothing.
-  router.post("/cases/:reference/decisions", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/decisions", form, async (req, res) => {
     const reference = String(req.params.reference);
     const read = await checkedDecision(req, res, reference);
     if (!read) return;
@@ -505,7 +505,7 @@ export function casePages(service: Service, { form, guarded }: PageForms): expre
     );
   });
 
-  router.post("/cases/:reference/reassess", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/reassess", form, async (req, res) => {
     const reference = String(req.params.reference);
     const { extra } = await reassessExtra(res, reference);
     const body = (req.body ?? {}) as FormBody;
@@ -635,7 +635,7 @@ const SOURCE_WORDS: Record<string, string> = {
  * "mark done", its calendar, and a chair closing the case. They record through the same service
  * operations as the API.
  */
-export function caseFilePages(service: Service, { form, guarded }: PageForms): express.Router {
+export function caseFilePages(service: Service, { form }: PageForms): express.Router {
   const env = createViews();
   const router = express.Router();
   const timelineUrl = (reference: string) => `${caseUrl(reference)}/timeline`;
@@ -805,7 +805,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
     await timelinePage(res, String(req.params.reference));
   });
 
-  router.post("/cases/:reference/dates", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/dates", form, async (req, res) => {
     const reference = String(req.params.reference);
     const body = (req.body ?? {}) as FormBody;
     const values: Record<string, string> = {};
@@ -838,7 +838,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
     res.redirect(303, `${timelineUrl(reference)}#dates-heading`);
   });
 
-  router.post("/cases/:reference/milestones/done", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/milestones/done", form, async (req, res) => {
     const reference = String(req.params.reference);
     const body = (req.body ?? {}) as FormBody;
     const milestone = text(body.milestone);
@@ -850,7 +850,7 @@ export function caseFilePages(service: Service, { form, guarded }: PageForms): e
     res.redirect(303, `${timelineUrl(reference)}#milestone-${encodeURIComponent(milestone)}`);
   });
 
-  router.post("/cases/:reference/close", ...guarded, form, async (req, res) => {
+  router.post("/cases/:reference/close", form, async (req, res) => {
     const reference = String(req.params.reference);
     const body = (req.body ?? {}) as FormBody;
     const values = { reason: text(body.reason) };

@@ -30,13 +30,12 @@ export interface PagesOptions {
 
 /**
  * What every feature's pages share: the form body parser, which also checks the form's CSRF
- * token; `verify`, the same check for a form whose body the page reads itself (a file upload);
- * and handlers to run before a post (none now: the gate and the limits run before every page).
+ * token; and `verify`, the same check for a form whose body the page reads itself (a file upload).
+ * The gate and the rate limits run before every page, so no post needs handlers of its own.
  */
 export interface PageForms {
   form: RequestHandler;
   verify: (req: Request, res: Response) => Refusal | null;
-  guarded: RequestHandler[];
 }
 
 function assetsRouter(): express.Router {
@@ -77,7 +76,6 @@ export function pagesRouter(service: Service, options: PagesOptions): express.Ro
         next();
       }),
     verify,
-    guarded: [],
   };
   router.use(assetsRouter());
   if (options.signIn) router.use(authPages(service, options.signIn, forms));
