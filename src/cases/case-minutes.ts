@@ -12,7 +12,7 @@
  * recorded each record is the record's own `madeBy` (issue 12), in words (cases/views.ts).
  */
 import type { Assessment } from "../assessments/assess.js";
-import { ladderFor } from "../rulesets/outcomes.js";
+import { loadedLadder } from "../rulesets/outcomes.js";
 import { minutesDocument, type Block, type Item } from "../assessments/minutes.js";
 import type { AdviceSide } from "./reassess.js";
 import type { StoredRecord, VerifyResult } from "./store.js";
@@ -167,12 +167,8 @@ export function caseMinutesDocument(
   // Who decides is the edition's (the chair, the board, the safeguarding partners).
   const advice = [...records].reverse().find((r) => r.kind === "assessment");
   const editionId = (advice?.content.assessment as { edition?: { id?: string } } | undefined)?.edition?.id;
-  let decidersOwn = "the chair's";
-  try {
-    if (editionId) decidersOwn = ladderFor(editionId).decidersOwn;
-  } catch {
-    // An edition no longer loaded keeps the wording the service has always used.
-  }
+  // An edition no longer loaded keeps the wording the service has always used.
+  const decidersOwn = (editionId && loadedLadder(editionId)?.decidersOwn) || "the chair's";
   p(
     `The case's advice and decisions in the order they were recorded. Each advice is given in its one-page form as it was advised at the time, under the rules then in force: it is never re-evaluated. Threshold advises; the decision is ${decidersOwn} alone.`,
   );

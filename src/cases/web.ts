@@ -22,7 +22,7 @@ import { createViews, defaultFooter } from "../web/views.js";
 import { randomUUID } from "node:crypto";
 import { MINUTES_TYPES, type MinutesType } from "../assessments/minutes.js";
 import { restsOn } from "../assessments/words.js";
-import { ladderFor } from "../rulesets/outcomes.js";
+import { ladderFor, loadedLadder } from "../rulesets/outcomes.js";
 import { questionnaireRenderer } from "../assessments/web.js";
 import { readForm, questionnaireErrors } from "../assessments/form.js";
 import { decisionErrors, hiddenDecision, readDecisionForm } from "./form.js";
@@ -149,13 +149,7 @@ export function casePages(service: Service, { form }: PageForms): express.Router
     // The options are the advice's edition's: a Welsh case records a child practice review's.
     const editionId = adviceOutcome?.edition.id ?? service.library.defaultEdition;
     const choices = service.decisionsFor(editionId);
-    const ladder = (() => {
-      try {
-        return ladderFor(editionId);
-      } catch {
-        return ladderFor(service.library.defaultEdition);
-      }
-    })();
+    const ladder = loadedLadder(editionId) ?? ladderFor(service.library.defaultEdition);
     const url = caseUrl(reference);
     res
       .status(status)

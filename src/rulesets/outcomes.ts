@@ -47,6 +47,14 @@ export function ladderFor(editionId: string): LadderWords {
   return w;
 }
 
+/**
+ * The same, or undefined for an edition no longer loaded: a record keeps the edition it was made
+ * under, and a later rule set may not have it.
+ */
+export function loadedLadder(editionId: string): LadderWords | undefined {
+  return byEdition.get(editionId);
+}
+
 export function ladderWords(edition: Pick<EditionInfo, "outcomes" | "reviewName" | "decider">): LadderWords {
   let w = memo.get(edition.outcomes);
   if (w) return w;
