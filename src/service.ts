@@ -111,6 +111,12 @@ export interface AccessPolicy {
  * client with a key. An actor of a kind this function does not know is refused, so a new kind of
  * actor (a signed-in person) cannot slip through unchecked.
  */
+/** The chair's operations other than deciding, in the words a refusal names them. */
+const CHAIRS_WORK: Partial<Record<Operation, string>> = {
+  closeCase: "closing a case",
+  readAccessLog: "reading a case's access log",
+};
+
 export function authorize(actor: Actor, operation: Operation, policy: AccessPolicy): void {
   const access = ACCESS[operation];
   if (actor.kind === "anyone") {
@@ -126,9 +132,7 @@ export function authorize(actor: Actor, operation: Operation, policy: AccessPoli
     if (actor.roles.includes(needed) || actor.roles.includes("chair")) return;
     throw new Forbidden(
       access === "decide"
-        ? operation === "closeCase"
-          ? "closing a case needs the chair role"
-          : "recording or correcting a decision needs the chair role"
+        ? `${CHAIRS_WORK[operation] ?? "recording or correcting a decision"} needs the chair role`
         : access === "advise"
           ? "using Threshold needs the member or chair role"
           : "reading or writing a case needs the member or chair role",

@@ -95,6 +95,13 @@ describe("the case file with sign-in", () => {
     expect(timeline).toMatch(/Closed on \d{4}-\d\d-\d\d by Chris Chair/);
   });
 
+  it("a member is refused the case's access log, told it is the chair's", async () => {
+    const { cookie } = await signInOverHttp(app.base, "member");
+    const res = await get(`/v1${casePath}/access-log`, cookie, "application/json");
+    expect(res.status).toBe(403);
+    expect((await res.json()).detail).toBe("reading a case's access log needs the chair role");
+  });
+
   it("the case's access log names who read the timeline and calendar, marked done and closed", async () => {
     const { cookie } = await signInOverHttp(app.base, "chair");
     const res = await get(`/v1${casePath}/access-log?limit=200`, cookie, "application/json");
