@@ -107,12 +107,13 @@ export function questionnaireRenderer(service: Service) {
           ...q,
           // The eleven questions' lead-in is quoted once, above them; each keeps its own words.
           guidance: service.questionGuidance(edition.id, q.id).map((r) => ({
-            ...r,
-            quote:
+            title: r.title,
+            ...passage(
               g.id === "useful-lessons"
                 ? withoutLeadIn({ level: "useful-lessons", quote: r.quote })
                 : r.quote,
-            cite: cite(r.citation),
+              r.citation,
+            ),
           })),
         }));
       let quote: string | undefined;
@@ -262,6 +263,14 @@ export function questionnaireRenderer(service: Service) {
               cite: cite(elevenLeadInCitation(lessons.citation)),
             }
           : null,
+      // Each side of a tension as a passage: quoted, or marked as stated in the project's words.
+      tensionItems: a.tensions.map((t) => ({
+        ...t,
+        sides: t.sides.map((side) => ({
+          appliesWhen: side.appliesWhen,
+          ...passage(side.quote, side.citation),
+        })),
+      })),
       triggersApplying: a.triggers.filter((t) => t.status === "met"),
       triggersMayApply: a.triggers.filter((t) => t.status === "undetermined"),
       triggersNotMet: a.triggers.filter((t) => t.status === "not-met").map((t) => t.title),

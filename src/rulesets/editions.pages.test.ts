@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppUnderTest } from "../../test/support/app.js";
+import { service } from "../../test/support/service.js";
 
 let app: AppUnderTest;
 beforeAll(async () => {
@@ -64,5 +65,23 @@ describe("the result page under each edition", () => {
     expect(html.slice(html.indexOf("<h1"), html.indexOf('id="answers"'))).not.toContain(
       "Serious Case Review",
     );
+  });
+
+  it("every passage of a source held in the project's words says so, wherever the page shows it (criteria, the questionnaire's guidance, the tensions)", async () => {
+    const { library } = await service();
+    const stated = [...library.sources.values()].filter((x) => x.quoted === false).map((x) => x.short);
+    const html = await resultPage(
+      "edition=cspr-2018&abuseOrNeglect=yes&childDied=no&childSeriouslyHarmed=yes&incidentInArea=yes&recurrentThemes=yes",
+    );
+    const quotes = [
+      ...html.matchAll(/<blockquote class="govuk-inset-text app-quote">([\s\S]*?)<\/blockquote>/g),
+    ].map((m) => m[1]!);
+    const ofStated = quotes.filter((q) =>
+      stated.some((short) => q.includes(`<span class="govuk-body-s">${short},`)),
+    );
+    // The guidance beside the questions and both sides of the rapid review's tension are among them.
+    expect(ofStated.length).toBeGreaterThan(5);
+    expect(ofStated.some((q) => q.includes("15 working days of becoming aware"))).toBe(true);
+    for (const q of ofStated) expect(q).toContain("Not quoted; in the project's words:");
   });
 });
