@@ -282,6 +282,22 @@ describe("the timeline in people's calendars", () => {
     expect(events.find((e) => e.uid.startsWith("example-media-strategy."))!.start).toBe("2024-06-30");
   });
 
+  it("never shows a source held in the project's words as a quote (the 2018 English regulations)", async () => {
+    const { library } = await service();
+    const stated = new Set(
+      [...library.sources.values()].filter((x) => x.quoted === false).map((x) => x.document),
+    );
+    const res = await request(app)
+      .post("/v1/timelines.ics")
+      .send({ edition: "cspr-2018", dates: { becameAware: "2024-01-08", referral: "2024-01-10" } });
+    expect(res.status).toBe(200);
+    const events = parseCalendar(res.text);
+    const ofStated = events.filter((e) => [...stated].some((d) => e.description.includes(`(${d}):`)));
+    expect(ofStated.length).toBeGreaterThan(0);
+    for (const e of ofStated)
+      expect(e.description).toMatch(/\(.+\): not quoted; in the project's words: [^"]/);
+  });
+
   it("keeps each milestone's UID when the dates change, so a re-import updates instead of duplicating", async () => {
     const first = parseCalendar((await request(app).post("/v1/timelines.ics").send(CASE)).text);
     const revised = parseCalendar(

@@ -43,7 +43,10 @@ export function renderICalendar(t: Timeline, now: Date = new Date()): string {
       m.text,
       `Due: ${m.rule}${m.fromDate ? ` (${m.fromDate})` : ""}.`,
       `Applies ${m.appliesWhen}. Nature: ${NATURE_WORDS[m.nature]}.`,
-      `Source: ${source?.short ?? m.citation.document}, ${m.citation.section} (${m.citation.document}): "${m.quote}"`,
+      `Source: ${source?.short ?? m.citation.document}, ${m.citation.section} (${m.citation.document}): ${
+        // A source held in the project's words is never shown as a quote.
+        source?.quoted === false ? `not quoted; in the project's words: ${m.quote}` : `"${m.quote}"`
+      }`,
     ].join("\n");
     calendar.createEvent({
       id: `${m.id}.${key}@threshold`,
