@@ -540,8 +540,14 @@ describe.each(BACKENDS)("the case file on $name", (backend) => {
     expect(twice.status).toBe(409);
     expect(contractErrors("Problem", twice.body)).toEqual([]);
 
-    const closed = await request(app).post(`${path}/close`).send({ reason: "Review complete" });
+    // The reason is kept as the decision's reasons are: a tab a space, invisible characters gone.
+    const closed = await request(app).post(`${path}/close`).send({ reason: "Review\tcomplete\u200b\u202e" });
     expect(closed.status, JSON.stringify(closed.body)).toBe(201);
+    const records = await request(app).get(`${path}/records?limit=200`);
+    const closing = (records.body.records as Array<{ kind: string; content: { reason?: string } }>).find(
+      (r) => r.kind === "case-closed",
+    );
+    expect(closing?.content.reason).toBe("Review complete");
     expect(await item("API/1")).toMatchObject({ closed: true });
     // A closed case's timeline takes nothing more.
     const after = await request(app)

@@ -27,6 +27,7 @@ import {
   type Stage,
 } from "./case-state.js";
 import { todayInEngland } from "./decision-flow.js";
+import { normaliseFreeText } from "./free-text.js";
 import { caseGuards } from "./guards.js";
 import type { AccessOperation, RecordKind, RecordStore, StoredRecord } from "./store.js";
 
@@ -164,18 +165,6 @@ export function buildCaseFileSchemas(registry?: ContractRegistry) {
 }
 
 const { caseDates: caseDatesSchema, markDone: markDoneSchema, close: closeSchema } = buildCaseFileSchemas();
-
-/** Free text kept as text: line breaks as \n, no control characters, trimmed. */
-function plainText(text: string): string {
-  return (
-    text
-      .replace(/\r\n?/g, "\n")
-      // Control characters, and the invisible ones that reorder text (bidi overrides), go.
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "")
-      .trim()
-  );
-}
 
 /** UIDs that depend only on the case and the milestone, as the timelines' own feed makes them. */
 function milestoneUid(reference: string, milestone: string): string {
@@ -479,7 +468,7 @@ export function caseTimelineOperations(
     const closedOn = today();
     const until = parseIsoDate(closedOn)!;
     until.setFullYear(until.getFullYear() + options.retentionYears);
-    const reason = parsed.data.reason ? plainText(parsed.data.reason) : "";
+    const reason = parsed.data.reason ? normaliseFreeText(parsed.data.reason) : "";
     return append(
       reference,
       "case-closed",

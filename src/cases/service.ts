@@ -31,6 +31,7 @@ import { decisionDeadlines, departure, type AdviceGiven } from "./decisions.js";
 import { toDocx } from "../assessments/docx.js";
 import { toHtml, toHtmlFragment, toMarkdown, toText, type MinutesType } from "../assessments/minutes.js";
 import { caseMinutesDocument } from "./case-minutes.js";
+import { normaliseFreeText } from "./free-text.js";
 import { caseGuards } from "./guards.js";
 import type { CaseTimeline } from "./case-timeline.js";
 import { decisionDateErrors, readIdempotencyKey, requestHash, todayInEngland } from "./decision-flow.js";
@@ -51,27 +52,6 @@ import {
   type StoredRecord,
   type VerifyResult,
 } from "./store.js";
-
-const INVISIBLE = new RegExp(
-  // Matching control characters is the point here.
-  // eslint-disable-next-line no-control-regex
-  "[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069]",
-  "g",
-);
-
-/**
- * Free text as it is kept: CR and CRLF line breaks become \n, other control characters go (a tab
- * becomes a space), and runs of blank lines shrink to one. A single-line field keeps one line.
- */
-function normaliseFreeText(text: string, singleLine = false): string {
-  const lines = text
-    .replace(/\r\n?/g, "\n")
-    .replace(/\t/g, " ")
-    // Control characters, and the invisible ones that reorder or hide text (bidi overrides).
-    .replace(INVISIBLE, "");
-  const out = singleLine ? lines.replace(/\n+/g, " ") : lines.replace(/\n{3,}/g, "\n\n");
-  return out.trim();
-}
 
 /** A page of a case's history or log: `from` (1-based) and `limit` (default 50, at most 200). */
 const pageSchema = z.strictObject({
