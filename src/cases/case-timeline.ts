@@ -353,14 +353,17 @@ export function caseTimelineOperations(
   };
 
   /** The case's timeline, as a read of the case (logged). */
-  const caseTimeline = async (
+  /** The timeline as one read of the case, logged as the read it is (never the caller's choice). */
+  const timelineRead = async (
     actor: Actor,
     referenceIn: string,
-    operation: AccessOperation = "read-timeline",
+    operation: "read-timeline" | "read-calendar",
   ): Promise<CaseTimeline> => {
     const reference = checkReference(referenceIn);
     return logged(actor, reference, operation, build(await stateOf(reference)));
   };
+  const caseTimeline = (actor: Actor, referenceIn: string) =>
+    timelineRead(actor, referenceIn, "read-timeline");
 
   /** Records the case's dates: those given replace the ones before; null clears one. */
   const recordCaseDates = async (actor: Actor, referenceIn: string, body: unknown): Promise<StoredRecord> => {
@@ -494,7 +497,7 @@ export function caseTimelineOperations(
     actor: Actor,
     referenceIn: string,
   ): Promise<{ filename: string; text: string }> => {
-    const t = await caseTimeline(actor, referenceIn, "read-calendar");
+    const t = await timelineRead(actor, referenceIn, "read-calendar");
     const sources = new Map([...library.sources.values()].map((s) => [s.document, s]));
     const calendarFile = ical({
       name: `Case ${t.reference}: deadlines`,
