@@ -231,7 +231,6 @@ export function createService(core: Core, options: ServiceOptions) {
     caseMinutesHtml: caseOp("readCase", cases.caseMinutesHtml),
     caseFile: caseOp("readCase", cases.caseFile),
     caseRecords: caseOp("readCase", cases.caseRecords),
-    caseMinutes: caseOp("readCase", cases.caseMinutes),
     verifyCase: caseOp("readCase", cases.verifyCase),
     exportCase: caseOp("readCase", cases.exportCase),
     caseAnchor: caseOp("readCase", cases.caseAnchor),

@@ -23,8 +23,9 @@ export function pageLimitSchema(max: number, byDefault: number) {
   return z.coerce.number({ error }).int({ error }).min(1, { error }).max(max, { error }).default(byDefault);
 }
 
-export const PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 100;
+/** The case list's pages (the records' are store.ts's). */
+const LIST_PAGE_SIZE = 25;
+const LIST_MAX_PAGE_SIZE = 100;
 /**
  * How many cases are read at once while looking for a page of matches: one more than a page when
  * nothing is filtered (the one more says whether there is a next page), otherwise more at a time.
@@ -47,7 +48,7 @@ const caseListQuerySchema = z.strictObject({
     })
     .optional(),
   cursor: z.string().regex(cursorPattern, { error: "must be the cursor a previous page gave" }).optional(),
-  limit: pageLimitSchema(MAX_PAGE_SIZE, PAGE_SIZE),
+  limit: pageLimitSchema(LIST_MAX_PAGE_SIZE, LIST_PAGE_SIZE),
 });
 
 export interface CaseListItem {

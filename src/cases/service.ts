@@ -698,10 +698,6 @@ export function caseOperations(
     return logged(actor, reference, "read-minutes", blocks);
   };
 
-  /** The case's minutes as one document, in Markdown. */
-  const caseMinutes = async (actor: Actor, reference: string): Promise<string> =>
-    toMarkdown(await caseMinutesDoc(actor, reference, "text/markdown"));
-
   /** The case's minutes in one of the minutes' formats (Markdown, HTML, plain text, .docx). */
   const caseMinutesAs = async (actor: Actor, reference: string, type: MinutesType): Promise<Buffer> => {
     const blocks = await caseMinutesDoc(actor, reference, type);
@@ -743,7 +739,6 @@ export function caseOperations(
     caseMinutesHtml,
     caseFile,
     caseRecords,
-    caseMinutes,
     exportCase,
     verifyCase,
     caseAnchor,

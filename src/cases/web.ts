@@ -241,9 +241,7 @@ export function casePages(service: Service, { form }: PageForms): express.Router
           errors: errors.map((e) => ({ text: e.text, href: e.href })),
           fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
           decisionTotal: file.decisionTotal,
-          minutesUrl: `${url}/minutes.md`,
           accessLogUrl: `${url}/access-log`,
-          filename: `case-${reference.replace(/\//g, "-")}-minutes.md`,
         }),
       );
   };
