@@ -33,7 +33,7 @@ function migratedDatabaseKey(): string {
  * Makes `target` once (written aside, then renamed into place, so parallel workers never see half
  * of it), unless it is already there; returns it.
  */
-async function cachedOnce(target: string, make: (partial: string) => Promise<void>): Promise<string> {
+export async function cachedOnce(target: string, make: (partial: string) => Promise<void>): Promise<string> {
   if (existsSync(target)) return target;
   mkdirSync(path.dirname(target), { recursive: true });
   const partial = `${target}.partial-${process.pid}-${Date.now()}`;

@@ -11,21 +11,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { projectRoot } from "../../src/config.js";
-import { migratedFolder } from "./pglite-cache.js";
+import { cachedOnce, migratedFolder } from "./pglite-cache.js";
 
 export interface Running {
   child: ChildProcess;
@@ -56,19 +46,7 @@ async function cached(
 ): Promise<string> {
   const hash = createHash("sha256");
   for (const input of inputs) hash.update(input);
-  const done = path.join(cache, `${name}-${hash.digest("hex").slice(0, 16)}`);
-  if (existsSync(done)) return done;
-  mkdirSync(cache, { recursive: true });
-  const making = mkdtempSync(path.join(cache, `${name}-making-`));
-  try {
-    await make(path.join(making, name));
-    renameSync(path.join(making, name), done);
-  } catch (e) {
-    // Another worker made it first: theirs is the same.
-    if (!existsSync(done)) throw e;
-  } finally {
-    rmSync(making, { recursive: true, force: true });
-  }
+  const done = await cachedOnce(path.join(cache, `${name}-${hash.digest("hex").slice(0, 16)}`), make);
   // Older ones (of sources since changed) go once they are an hour old: no run still uses them.
   for (const other of readdirSync(cache)) {
     const at = path.join(cache, other);
