@@ -2,7 +2,8 @@
  * The embedded store as processes meet it: the service makes its records key beside (not inside)
  * its data folder; one process at a time opens the folder, a second refuses and names the first,
  * and so does `npm run export`; a lock left by a killed process is taken over; `npm run anchor`
- * writes anchors a board keeps elsewhere, against which a deleted record is found.
+ * writes anchors a board keeps elsewhere, and checks them later. (That an anchor finds a deleted
+ * record is the store's test, src/cases/store.test.ts, on both stores.)
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -70,9 +71,10 @@ describe("the embedded store, one process at a time", () => {
       valid: boolean;
     };
     expect(verify.valid).toBe(true);
-    await post(again, `/v1/cases/${encodeURIComponent("PROC/1")}/assessments`, {
+    const advised = await post(again, `/v1/cases/${encodeURIComponent("PROC/1")}/assessments`, {
       answers: { childDied: "yes", abuseOrNeglect: "yes" },
     });
+    expect(advised.status).toBe(201);
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
   }, 150_000);
