@@ -190,13 +190,12 @@ export interface CaseFile {
   decisionTotal: number;
 }
 
-/** A decision with the advice it was made on and the decisions it corrects or is corrected by. */
+/** A decision with the advice it was made on and the decision it corrects, if any. */
 export interface CaseDecision {
   reference: string;
   record: StoredRecord;
   advice: StoredRecord | null;
   corrected: StoredRecord | null;
-  correctedBy: StoredRecord[];
 }
 
 export interface AccessLog {
@@ -626,10 +625,7 @@ export function caseOperations(
     const d = record.content as { adviceId?: string; assessmentId?: string; corrects?: string };
     const advice = await findAdvice(records, reference, String(d.adviceId ?? d.assessmentId));
     const corrected = d.corrects ? await records.record(reference, d.corrects) : null;
-    const correctedBy = (await records.latestOfKind(reference, "decision")).items.filter(
-      (x) => (x.content as { corrects?: string }).corrects === record.recordId,
-    );
-    return logged(actor, reference, "read-case", { reference, record, advice, corrected, correctedBy });
+    return logged(actor, reference, "read-case", { reference, record, advice, corrected });
   };
 
   /** Checks the case's chain; given a kept anchor, also that the case still holds all it covered. */
