@@ -108,6 +108,7 @@ export function createApp(core: Core, options: AppOptions = {}): express.Express
               publicUrl: options.publicUrl!,
               readSession,
               own,
+              ...(options.logger ? { logger: options.logger } : {}),
             },
           }
         : {}),

@@ -9,6 +9,7 @@ import express from "express";
 import type { OwnAddress } from "../middleware/hosts.js";
 import { sameOrigin } from "../middleware/hosts.js";
 import { setActor } from "../middleware/actor.js";
+import type { Logger } from "pino";
 import { logEvent } from "../middleware/logging.js";
 import {
   clearCookie,
@@ -32,6 +33,8 @@ export interface SignInParts {
   publicUrl: URL;
   readSession: SessionReader;
   own: OwnAddress;
+  /** The service's logger (LOG_LEVEL), for what an operator should know about sign-in. */
+  logger?: Logger;
 }
 
 /**
@@ -74,7 +77,7 @@ export function authPages(service: Service, parts: SignInParts, forms: PageForms
       started = await oidc.start();
     } catch (e) {
       if (!(e instanceof SignInFailed)) throw e;
-      logEvent("error", "sign-in: provider unreachable", { error: e.message });
+      logEvent(parts.logger, "error", "sign-in: provider unreachable", { error: e.message });
       res.setHeader("Retry-After", "30");
       return render(res, 503, {
         title: "Signing in is not working",
@@ -99,7 +102,7 @@ export function authPages(service: Service, parts: SignInParts, forms: PageForms
       person = await oidc.finish(new URL(req.originalUrl, parts.publicUrl), flow);
     } catch (e) {
       if (!(e instanceof SignInFailed)) throw e;
-      logEvent("warn", "sign-in refused", { error: e.message });
+      logEvent(parts.logger, "warn", "sign-in refused", { error: e.message });
       return failed(res, "Your organisation's sign-in did not confirm who you are.");
     }
     // A new session, with a new id, for every sign-in; any session this browser had ends.

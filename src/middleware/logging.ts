@@ -47,8 +47,15 @@ export function requestLog(logger: Logger | undefined) {
  * unreachable, a sign-in refused), as one JSON line where they look, with no personal data: what
  * happened and the library's reason, never a token, a claim or a body.
  */
-export function logEvent(level: "warn" | "error", msg: string, fields: Record<string, string> = {}): void {
-  console.error(JSON.stringify({ level, msg, ...fields }));
+export function logEvent(
+  logger: Logger | undefined,
+  level: "warn" | "error",
+  msg: string,
+  fields: Record<string, string> = {},
+): void {
+  // Through the service's logger (its level, time and service name) when there is one.
+  if (logger) logger[level](fields, msg);
+  else console.error(JSON.stringify({ level, msg, ...fields }));
 }
 
 /**
