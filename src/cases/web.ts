@@ -76,19 +76,27 @@ function pageNumber(req: Request): number {
 /** Records per page of a case's history or access log. */
 const PER_PAGE = 50;
 
+/**
+ * A reference that cannot be a case's (refused by its check) is, to a person following a link, a
+ * case that does not exist: the page says so rather than showing a form error.
+ */
+async function asCaseNotFound<T>(
+  f: () => Promise<T>,
+  detail = "there is no such case, or it has no advice yet",
+): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof InvalidInput && e.errors.some((x) => x.pointer === "reference"))
+      throw new NotFound(detail);
+    throw e;
+  }
+}
+
 export function casePages(service: Service, { form }: PageForms): express.Router {
   const env = createViews();
   const router = express.Router();
   /** A reference that cannot be one is a page not found, as a case that does not exist is. */
-  const asCaseNotFound = async <T>(f: () => Promise<T>): Promise<T> => {
-    try {
-      return await f();
-    } catch (e) {
-      if (e instanceof InvalidInput && e.errors.some((x) => x.pointer === "reference"))
-        throw new NotFound("there is no such case, or it has no advice yet");
-      throw e;
-    }
-  };
 
   /** A record in a line; `decisions` are the case's, to name the record a correction corrects. */
   const describe = (r: StoredRecord, decisions: readonly StoredRecord[]): string => {
@@ -703,13 +711,10 @@ export function caseFilePages(service: Service, { form }: PageForms): express.Ro
     errors: FormError[] = [],
     status = 200,
   ) => {
-    let t;
-    try {
-      t = await service.caseTimeline(actorOf(res), reference);
-    } catch (e) {
-      if (e instanceof InvalidInput) throw new NotFound("there is no such case");
-      throw e;
-    }
+    const t = await asCaseNotFound(
+      () => service.caseTimeline(actorOf(res), reference),
+      "there is no such case",
+    );
     const dateValues = Object.fromEntries(
       t.dates.flatMap((dt) => {
         const [year, month, day] = dt.date ? dt.date.split("-") : ["", "", ""];
